@@ -48,7 +48,7 @@ impl E164Reason {
         match self {
             E164Reason::Empty => "is empty".into(),
             E164Reason::ContainsLetters => "contains letters".into(),
-            E164Reason::InvalidCharacter(c) => format!("contains an invalid character {c:?}"),
+            E164Reason::InvalidCharacter(c) => format!("contains an invalid character \"{c}\""),
             E164Reason::MissingPlus => {
                 "is missing the leading + (write it as +<country code><number>)".into()
             }
@@ -69,7 +69,7 @@ fn is_separator(c: char) -> bool {
 /// Validates and canonicalises a phone number. Never panics, whatever the input.
 pub fn parse(input: &str) -> Result<String, E164Reason> {
     let s = input.trim();
-    if s.chars().any(char::is_alphabetic) {
+    if s.chars().any(|c| c.is_ascii_alphabetic()) {
         return Err(E164Reason::ContainsLetters);
     }
     let mut out = String::with_capacity(16);

@@ -11,6 +11,8 @@
 
 use std::fmt::Write as _;
 
+use super::host;
+
 /// A parsed JSON value. Numbers are `f64`, as in JavaScript.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -203,8 +205,77 @@ pub fn write_number(n: f64, out: &mut String) {
     } else if n.fract() == 0.0 && n.abs() < 1e15 {
         let _ = write!(out, "{}", n as i64);
     } else {
-        let _ = write!(out, "{}", n);
+        out.push_str(&host::format_float(n));
     }
+}
+
+/// Converts the text of a JSON number (already checked against the grammar) to `f64`.
+///
+/// Numbers of at most 15 significant digits with a power of ten of at most 22 take
+/// Clinger's fast path, which is exact: both operands are exact doubles and one IEEE
+/// multiplication or division rounds correctly. Only the rare others go to the host's
+/// correctly rounded parser (`host::parse_float`), which keeps core's float tables out
+/// of the wasm (see `host`).
+pub fn parse_number(text: &str) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa_part, exp_part) = match rest.find(['e', 'E']) {
+        Some(i) => (rest.get(..i)?, rest.get(i + 1..)),
+        None => (rest, None),
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut scale: i32 = 0;
+    let mut after_point = false;
+    for b in mantissa_part.bytes() {
+        match b {
+            b'.' => after_point = true,
+            b'0'..=b'9' => {
+                if mantissa == 0 && b == b'0' {
+                    // leading zeros carry no precision
+                } else {
+                    digits += 1;
+                }
+                if digits > 15 {
+                    return host::parse_float(text);
+                }
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                if after_point {
+                    scale -= 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if let Some(e) = exp_part {
+        let (sign, digits) = match e.as_bytes().first() {
+            Some(b'-') => (-1, e.get(1..)?),
+            Some(b'+') => (1, e.get(1..)?),
+            _ => (1, e),
+        };
+        if digits.is_empty() || digits.len() > 4 {
+            return host::parse_float(text);
+        }
+        let mut v: i32 = 0;
+        for b in digits.bytes() {
+            v = v * 10 + i32::from(b.checked_sub(b'0').filter(|d| *d <= 9)?);
+        }
+        scale += sign * v;
+    }
+    let m = mantissa as f64;
+    let pow = POW10.get(scale.unsigned_abs() as usize).copied();
+    let value = match pow {
+        _ if mantissa == 0 => 0.0,
+        Some(p) if scale >= 0 => m * p,
+        Some(p) => m / p,
+        None => return host::parse_float(text),
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// Writes a JSON string literal with the escapes JSON requires.
@@ -375,12 +446,9 @@ impl Parser<'_> {
         }
         let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
             .map_err(|_| self.err("invalid number"))?;
-        text.parse::<f64>()
+        parse_number(text)
             .map(Value::Number)
-            .map_err(|_| ParseError {
-                offset: start,
-                reason: "invalid number",
-            })
+            .ok_or(ParseError { offset: start, reason: "invalid number" })
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
@@ -539,5 +607,22 @@ mod tests {
         v.set("a", Value::from(2i64));
         v.set("b", Value::Null);
         assert_eq!(v.to_json(), r#"{"a":2,"b":null}"#);
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn fast_path_matches_std_parse() {
+        let samples = [
+            "0", "-0", "1", "-1", "0.5", "2.5", "0.1", "0.2", "0.3", "1e3", "1E-3", "12667", "9007199254740991", "123456789012345",
+            "1.5e10", "3.14159", "-2.718281828", "1e22", "1e-22", "5e-324", "1.7976931348623157e308", "123456789012345678", "0.000001",
+            "4.35", "100.01", "1e+2", "0e0", "12345.678901234",
+        ];
+        for s in samples {
+            assert_eq!(parse_number(s), s.parse::<f64>().ok(), "{s}");
+        }
     }
 }

@@ -1,0 +1,7 @@
+// Deno entry: needs --allow-read for the .wasm next to this file.
+import { initSync } from "./callingbox_core.js";
+import { setup } from "./runtime.js";
+
+setup(() => initSync({ module: Deno.readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }), "deno");
+
+export * from "./client.js";

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the client wasm (+ the emulator wasm), wasm-bindgen
+# glue (--target web: one build for every runtime), wasm-opt -Oz, the JS entry points and
+# the TypeScript declarations. pkg/ is build output: never edit it by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# npm binaryen only: Debian's wasm-opt 108 produces modules that crash at load (TOOLCHAIN trap 1).
+WASM_OPT="$root/node_modules/.bin/wasm-opt"
+[ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run npm ci" >&2; exit 1; }
+OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+out="$root/pkg"
+tmp="$root/target/pkg-tmp"
+rm -rf "$out" "$tmp"
+mkdir -p "$out" "$tmp"
+
+build_wasm() { # $1 = output name, rest = cargo flags
+  local name=$1; shift
+  cargo build --quiet --release --target wasm32-unknown-unknown "$@"
+  wasm-bindgen --target web --out-dir "$tmp/$name" --out-name "$name" target/wasm32-unknown-unknown/release/callingbox.wasm
+  "$WASM_OPT" "${OPT_FLAGS[@]}" "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  cp "$tmp/$name/$name.js" "$tmp/$name/$name.d.ts" "$out/"
+}
+
+build_wasm callingbox_core
+if grep -q '^emulator *=' Cargo.toml && [ -d src/wasm ] && grep -q 'feature = "emulator"' src/wasm/*.rs 2>/dev/null; then
+  build_wasm callingbox_emulator --features emulator
+fi
+
+cp js/*.js js/*.d.ts "$out/"
+node scripts/package-json.mjs > "$out/package.json"
+cp README.md "$out/README.md" 2>/dev/null || true
+echo "built pkg/: $(cd "$out" && ls | tr '\n' ' ')"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Prints the biggest items of the optimised client wasm (names kept): where the bytes go.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+t=target/size-probe; rm -rf "$t"; mkdir -p "$t"
+cargo build --quiet --release --target wasm32-unknown-unknown "$@"
+wasm-bindgen --target web --keep-debug --out-dir "$t" --out-name c ${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/callingbox.wasm
+F=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+wasm-opt -Oz -g "${F[@]}" "$t/c_bg.wasm" -o "$t/named.wasm"
+wasm-opt -Oz --strip-debug "${F[@]}" "$t/c_bg.wasm" -o "$t/stripped.wasm"
+echo "wasm: $(wc -c < "$t/stripped.wasm") bytes, $(gzip -9c "$t/stripped.wasm" | wc -c) gzip"
+twiggy top -n "${TOP:-25}" "$t/named.wasm"

@@ -1,0 +1,165 @@
+//! Every way a CallingBox operation can fail. Each variant becomes a JS `Error` subclass
+//! with a stable `name` and `code` (see `js/errors.js`); messages are for people and never
+//! contain the API key (the wasm layer redacts it as a last line of defence, too).
+
+use super::e164::E164Reason;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// An argument was rejected before any network I/O (missing `agent_id`, a number that
+    /// is not E.164, a wrong type, an empty id). Nothing was sent; fix the argument named by
+    /// `field` and call again.
+    Validation { field: String, message: String, phone: Option<E164Reason> },
+    /// The API answered with a non-2xx status. Branch on `status` (or the JS class); the
+    /// server's message and raw body are kept. Retrying helps only for 408/429/5xx.
+    Api(ApiError),
+    /// A 2xx answer whose body we cannot read as the documented resource (not JSON, wrong
+    /// shape, wrong field types, truncated). The request *did* take effect; do not resend a
+    /// create blindly — look the object up instead.
+    InvalidResponse { status: u16, message: String, request_id: Option<String> },
+}
+
+/// A non-2xx answer from the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    /// The server's message (`{"error": "..."}`, `{"error": {"message": ...}}`, or a short
+    /// description of a non-JSON body such as an HTML error page).
+    pub message: String,
+    /// `error.code` when the server sent one.
+    pub api_code: Option<String>,
+    pub request_id: Option<String>,
+    /// The raw body text, for callers who need more than the message.
+    pub body: String,
+}
+
+impl Error {
+    pub fn validation(field: &str, message: impl Into<String>) -> Error {
+        Error::Validation { field: field.to_string(), message: message.into(), phone: None }
+    }
+
+    /// The JS class name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Error::Validation { phone: Some(_), .. } => "InvalidPhoneNumberError",
+            Error::Validation { .. } => "ValidationError",
+            Error::Api(e) => api_class(e.status).0,
+            Error::InvalidResponse { .. } => "InvalidResponseError",
+        }
+    }
+
+    /// The stable machine-readable code (`err.code` in JS).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation { phone: Some(_), .. } => "invalid_phone_number",
+            Error::Validation { .. } => "validation_error",
+            Error::Api(e) => api_class(e.status).1,
+            Error::InvalidResponse { .. } => "invalid_response",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Error::Validation { field, message, .. } => format!("{field} {message}"),
+            Error::Api(e) => format!("{} {}: {}", e.status, status_text(e.status), e.message),
+            Error::InvalidResponse { status, message, .. } => {
+                format!("the API answered {status} with a body that cannot be read: {message}")
+            }
+        }
+    }
+}
+
+/// (class name, code) for an HTTP status, one kind per status the contract names.
+pub fn api_class(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("BadRequestError", "bad_request"),
+        401 => ("AuthenticationError", "authentication_error"),
+        402 => ("InsufficientCreditError", "insufficient_credit"),
+        403 => ("PermissionDeniedError", "permission_denied"),
+        404 => ("NotFoundError", "not_found"),
+        409 => ("ConflictError", "conflict"),
+        422 => ("UnprocessableEntityError", "unprocessable_entity"),
+        429 => ("RateLimitError", "rate_limited"),
+        502 => ("TelephonyProviderError", "telephony_provider_error"),
+        500..=599 => ("InternalServerError", "server_error"),
+        _ => ("APIError", "api_error"),
+    }
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway (telephony provider)",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+/// Replaces every occurrence of `secret` in `text` (a server that echoes the key back, a
+/// runtime error quoting a header value) so the key never reaches an error or a log.
+pub fn redact(text: &str, secret: &str) -> String {
+    if secret.len() < 4 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = find(rest, secret) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str("[redacted api key]");
+        rest = rest.get(i + secret.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Byte offset of `needle` in `haystack`. (A plain loop: `str::find(&str)` would link
+/// core's substring searcher and its panic-message tables, ~4 KB of wasm.)
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    h.windows(n.len()).position(|w| w == n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_kind_per_status() {
+        let table = [
+            (400, "BadRequestError", "bad_request"),
+            (401, "AuthenticationError", "authentication_error"),
+            (402, "InsufficientCreditError", "insufficient_credit"),
+            (404, "NotFoundError", "not_found"),
+            (409, "ConflictError", "conflict"),
+            (429, "RateLimitError", "rate_limited"),
+            (500, "InternalServerError", "server_error"),
+            (503, "InternalServerError", "server_error"),
+            (502, "TelephonyProviderError", "telephony_provider_error"),
+            (418, "APIError", "api_error"),
+        ];
+        for (status, name, code) in table {
+            let e = Error::Api(ApiError { status, message: "m".into(), api_code: None, request_id: None, body: String::new() });
+            assert_eq!((e.name(), e.code()), (name, code), "{status}");
+        }
+    }
+
+    #[test]
+    fn redacts_the_key() {
+        assert_eq!(redact("bad key sk_live_abcdef123 given", "sk_live_abcdef123"), "bad key [redacted api key] given");
+        assert_eq!(redact("nothing here", "sk_live_abcdef123"), "nothing here");
+    }
+}

@@ -1,0 +1,423 @@
+//! The API surface as data: every operation (contract §1–§2) and every resource's fields
+//! (§3). Request building, response decoding, the TypeScript declarations test and the JS
+//! client all read these tables, so an endpoint is described exactly once.
+
+/// How a request parameter is checked before any I/O.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    Str,
+    /// A string that may also be `null` (clears the field, e.g. `description`).
+    NullableStr,
+    /// An E.164 phone number: validated and canonicalised (`+1 (415) 555-0123` → `+14155550123`).
+    Phone,
+    /// A whole number ≥ 1 (`limit`).
+    PosInt,
+    Bool,
+    /// A JSON object (`context`, `metadata`, `returns`).
+    Obj,
+    /// An array of strings (`number_ids`, `enabled_events`).
+    StrArr,
+    /// An array of objects (`tools`).
+    ObjArr,
+}
+
+/// One named parameter of an operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Param,
+    pub required: bool,
+}
+
+const fn req(name: &'static str, ty: Param) -> Field {
+    Field { name, ty, required: true }
+}
+const fn opt(name: &'static str, ty: Param) -> Field {
+    Field { name, ty, required: false }
+}
+
+/// What a successful answer holds, and what the client returns for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One resource (an `{"data": {...}}` wrapper is tolerated and removed).
+    One(Resource),
+    /// A list, returned as `{ data, has_more }`: from that envelope, from `{"data": [...]}`
+    /// or from a bare array (then `has_more` is false).
+    List(Resource),
+    /// A plain array (search results), from a bare array or a `{"data": [...]}` envelope.
+    Array(Resource),
+    /// A deletion: the server's object, or `{ id, deleted: true }` for an empty 204.
+    Deleted,
+    /// An archive: the archived Agent, or `{ id, archived: true }` for an empty 204.
+    Archived,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One API operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Op {
+    /// `resource.method`, as the JS client names it.
+    pub name: &'static str,
+    pub method: Method,
+    /// Path with `{}` for each path argument, in order.
+    pub path: &'static str,
+    /// Names of the path arguments (for error messages).
+    pub path_args: &'static [&'static str],
+    /// Query parameters (GET) or body fields (others).
+    pub params: &'static [Field],
+    pub shape: Shape,
+}
+
+use Param::*;
+use Resource as R;
+
+const AGENT_FIELDS: &[Field] = &[
+    opt("name", Str),
+    opt("persona", NullableStr),
+    opt("instructions", Str),
+    opt("voice", Str),
+    opt("language", Str),
+    opt("returns", Obj),
+    opt("tools", ObjArr),
+    opt("webhook_url", Str),
+    opt("voicemail_action", Str),
+    opt("number_ids", StrArr),
+    opt("primary_number_id", Str),
+];
+
+const AGENT_CREATE: &[Field] = &[
+    req("name", Str),
+    req("type", Str),
+    opt("persona", NullableStr),
+    opt("instructions", Str),
+    opt("voice", Str),
+    opt("language", Str),
+    opt("returns", Obj),
+    opt("tools", ObjArr),
+    opt("webhook_url", Str),
+    opt("voicemail_action", Str),
+    opt("number_ids", StrArr),
+    opt("primary_number_id", Str),
+];
+
+const PAGE: &[Field] = &[opt("limit", PosInt), opt("starting_after", Str), opt("ending_before", Str)];
+
+/// All 24 operations of contract §1 (the legacy `PUT /v1/numbers/{id}/inbound` is left out).
+pub const OPS: &[Op] = &[
+    Op { name: "numbers.list", method: Method::Get, path: "/v1/numbers", path_args: &[], params: PAGE, shape: Shape::List(R::PhoneNumber) },
+    Op {
+        name: "numbers.searchAvailable",
+        method: Method::Get,
+        path: "/v1/numbers/available",
+        path_args: &[],
+        params: &[opt("country_code", Str), opt("area_code", Str), opt("number_type", Str), opt("limit", PosInt)],
+        shape: Shape::Array(R::AvailableNumber),
+    },
+    Op { name: "numbers.purchase", method: Method::Post, path: "/v1/numbers/purchase", path_args: &[], params: &[req("phone_number", Phone)], shape: Shape::One(R::PhoneNumber) },
+    Op { name: "agents.list", method: Method::Get, path: "/v1/agents", path_args: &[], params: &[opt("type", Str)], shape: Shape::List(R::Agent) },
+    Op { name: "agents.create", method: Method::Post, path: "/v1/agents", path_args: &[], params: AGENT_CREATE, shape: Shape::One(R::Agent) },
+    Op { name: "agents.retrieve", method: Method::Get, path: "/v1/agents/{}", path_args: &["id"], params: &[], shape: Shape::One(R::Agent) },
+    Op { name: "agents.update", method: Method::Patch, path: "/v1/agents/{}", path_args: &["id"], params: AGENT_FIELDS, shape: Shape::One(R::Agent) },
+    Op { name: "agents.archive", method: Method::Delete, path: "/v1/agents/{}", path_args: &["id"], params: &[], shape: Shape::Archived },
+    Op {
+        name: "agents.attachNumber",
+        method: Method::Post,
+        path: "/v1/agents/{}/numbers",
+        path_args: &["id"],
+        params: &[req("number_id", Str), opt("set_as_primary", Bool)],
+        shape: Shape::One(R::Agent),
+    },
+    Op { name: "agents.detachNumber", method: Method::Delete, path: "/v1/agents/{}/numbers/{}", path_args: &["id", "numberId"], params: &[], shape: Shape::One(R::Agent) },
+    Op { name: "agents.setPrimaryNumber", method: Method::Put, path: "/v1/agents/{}/primary-number", path_args: &["id"], params: &[req("number_id", Str)], shape: Shape::One(R::Agent) },
+    Op {
+        name: "calls.create",
+        method: Method::Post,
+        path: "/v1/calls",
+        path_args: &[],
+        params: &[
+            req("agent_id", Str),
+            req("to", Phone),
+            opt("from_number", Phone),
+            opt("instructions", Str),
+            opt("context", Obj),
+            opt("webhook_url", Str),
+            opt("metadata", Obj),
+        ],
+        shape: Shape::One(R::Call),
+    },
+    Op { name: "calls.list", method: Method::Get, path: "/v1/calls", path_args: &[], params: PAGE, shape: Shape::List(R::Call) },
+    Op { name: "calls.retrieve", method: Method::Get, path: "/v1/calls/{}", path_args: &["id"], params: &[], shape: Shape::One(R::Call) },
+    Op { name: "calls.getTranscript", method: Method::Get, path: "/v1/calls/{}/transcript", path_args: &["id"], params: &[], shape: Shape::One(R::Transcript) },
+    Op {
+        name: "webhookEndpoints.create",
+        method: Method::Post,
+        path: "/v1/webhook_endpoints",
+        path_args: &[],
+        params: &[req("url", Str), opt("description", NullableStr), opt("enabled_events", StrArr)],
+        shape: Shape::One(R::WebhookEndpoint),
+    },
+    Op { name: "webhookEndpoints.list", method: Method::Get, path: "/v1/webhook_endpoints", path_args: &[], params: &[], shape: Shape::List(R::WebhookEndpoint) },
+    Op { name: "webhookEndpoints.retrieve", method: Method::Get, path: "/v1/webhook_endpoints/{}", path_args: &["id"], params: &[], shape: Shape::One(R::WebhookEndpoint) },
+    Op {
+        name: "webhookEndpoints.update",
+        method: Method::Patch,
+        path: "/v1/webhook_endpoints/{}",
+        path_args: &["id"],
+        params: &[opt("url", Str), opt("description", NullableStr), opt("enabled_events", StrArr), opt("status", Str)],
+        shape: Shape::One(R::WebhookEndpoint),
+    },
+    Op { name: "webhookEndpoints.delete", method: Method::Delete, path: "/v1/webhook_endpoints/{}", path_args: &["id"], params: &[], shape: Shape::Deleted },
+    Op {
+        name: "webhookEndpoints.rotateSecret",
+        method: Method::Post,
+        path: "/v1/webhook_endpoints/{}/rotate_secret",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::WebhookEndpoint),
+    },
+    Op {
+        name: "webhookDeliveries.list",
+        method: Method::Get,
+        path: "/v1/webhook_deliveries",
+        path_args: &[],
+        params: &[opt("endpoint_id", Str), opt("call_id", Str), opt("status", Str), opt("limit", PosInt)],
+        shape: Shape::List(R::WebhookDelivery),
+    },
+    Op { name: "webhookDeliveries.retrieve", method: Method::Get, path: "/v1/webhook_deliveries/{}", path_args: &["id"], params: &[], shape: Shape::One(R::WebhookDelivery) },
+    Op {
+        name: "webhookDeliveries.redeliver",
+        method: Method::Post,
+        path: "/v1/webhook_deliveries/{}/redeliver",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::WebhookDelivery),
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static Op> {
+    OPS.iter().find(|op| op.name == name)
+}
+
+/// The JSON type a resource field must have when present (`null` is always accepted:
+/// the client is tolerant, §0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Num,
+    Bool,
+    Obj,
+    Arr,
+    /// Any scalar (a provider's `error_code` may be a number or a string).
+    Scalar,
+    /// An array of this resource (checked recursively).
+    ArrOf(Resource),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    PhoneNumber,
+    AvailableNumber,
+    Agent,
+    Call,
+    Transcript,
+    TranscriptSegment,
+    WebhookEndpoint,
+    WebhookDelivery,
+    Deleted,
+}
+
+impl Resource {
+    pub fn name(self) -> &'static str {
+        match self {
+            R::PhoneNumber => "PhoneNumber",
+            R::AvailableNumber => "AvailableNumber",
+            R::Agent => "Agent",
+            R::Call => "Call",
+            R::Transcript => "Transcript",
+            R::TranscriptSegment => "TranscriptSegment",
+            R::WebhookEndpoint => "WebhookEndpoint",
+            R::WebhookDelivery => "WebhookDelivery",
+            R::Deleted => "DeletedWebhookEndpoint",
+        }
+    }
+
+    /// Fields that must be present (and not null) for the object to be this resource.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            R::AvailableNumber => &["phone_number"],
+            R::Transcript => &["call_id", "segments"],
+            R::TranscriptSegment => &[],
+            _ => &["id"],
+        }
+    }
+
+    /// Every documented field and its JSON type (contract §3). Unknown fields pass through.
+    pub fn fields(self) -> &'static [(&'static str, Kind)] {
+        use Kind::*;
+        match self {
+            R::PhoneNumber => &[
+                ("id", Str),
+                ("e164", Str),
+                ("friendly_name", Str),
+                ("country_code", Str),
+                ("number_type", Str),
+                ("status", Str),
+                ("monthly_cost_cents", Num),
+                ("purchased_at", Str),
+                ("inbound_agent_id", Str),
+                ("outbound_agent_ids", Arr),
+            ],
+            R::AvailableNumber => &[
+                ("phone_number", Str),
+                ("country_code", Str),
+                ("number_type", Str),
+                ("state", Str),
+                ("locality", Str),
+                ("monthly_cost_cents", Num),
+                ("upfront_cost_cents", Num),
+                ("currency", Str),
+            ],
+            R::Agent => &[
+                ("id", Str),
+                ("org_id", Str),
+                ("user_id", Str),
+                ("name", Str),
+                ("type", Str),
+                ("persona", Str),
+                ("instructions", Str),
+                ("voice", Str),
+                ("language", Str),
+                ("returns", Obj),
+                ("tools", Arr),
+                ("webhook_url", Str),
+                ("voicemail_action", Str),
+                ("primary_number_id", Str),
+                ("archived_at", Str),
+                ("created_at", Str),
+                ("updated_at", Str),
+                ("numbers", ArrOf(R::PhoneNumber)),
+            ],
+            R::Call => &[
+                ("id", Str),
+                ("agent_id", Str),
+                ("to_number", Str),
+                ("from_number", Str),
+                ("status", Str),
+                ("direction", Str),
+                ("persona", Str),
+                ("instructions", Str),
+                ("prompt", Str),
+                ("context", Obj),
+                ("returns", Obj),
+                ("result", Obj),
+                ("result_status", Str),
+                ("result_error", Str),
+                ("language", Str),
+                ("webhook_url", Str),
+                ("webhook_status", Str),
+                ("webhook_error", Str),
+                ("created_at", Str),
+                ("started_at", Str),
+                ("answered_at", Str),
+                ("ended_at", Str),
+                ("duration_seconds", Num),
+                ("billed_duration_seconds", Num),
+                ("billing_amount_milli_cents", Num),
+                ("reservation_status", Str),
+                ("error_code", Scalar),
+                ("error_message", Str),
+                ("hangup_cause", Str),
+                ("answered_by", Str),
+                ("metadata", Obj),
+                ("updated_at", Str),
+            ],
+            R::Transcript => &[("call_id", Str), ("segments", ArrOf(R::TranscriptSegment))],
+            R::TranscriptSegment => &[
+                ("sequence_no", Num),
+                ("role", Str),
+                ("text", Str),
+                ("started_at", Str),
+                ("ended_at", Str),
+                ("duration_ms", Num),
+                ("source", Str),
+            ],
+            R::WebhookEndpoint => &[
+                ("id", Str),
+                ("org_id", Str),
+                ("url", Str),
+                ("description", Str),
+                ("enabled_events", Arr),
+                ("status", Str),
+                ("disabled_reason", Str),
+                ("disabled_at", Str),
+                ("consecutive_failures", Num),
+                ("created_at", Str),
+                ("updated_at", Str),
+                ("signing_secret", Str),
+            ],
+            R::WebhookDelivery => &[
+                ("id", Str),
+                ("org_id", Str),
+                ("endpoint_id", Str),
+                ("call_id", Str),
+                ("event_type", Str),
+                ("url", Str),
+                ("status", Str),
+                ("attempt_count", Num),
+                ("manual_retry_count", Num),
+                ("next_attempt_at", Str),
+                ("last_error", Str),
+                ("last_response_status", Num),
+                ("delivered_at", Str),
+                ("created_at", Str),
+                ("updated_at", Str),
+            ],
+            R::Deleted => &[("id", Str), ("deleted", Bool)],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twenty_four_distinct_operations() {
+        assert_eq!(OPS.len(), 24);
+        let mut names: Vec<_> = OPS.iter().map(|o| o.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 24);
+        let mut routes: Vec<_> = OPS.iter().map(|o| (o.method.as_str(), o.path)).collect();
+        routes.sort_unstable();
+        routes.dedup();
+        assert_eq!(routes.len(), 24);
+    }
+
+    #[test]
+    fn path_args_match_placeholders() {
+        for op in OPS {
+            assert_eq!(op.path.matches("{}").count(), op.path_args.len(), "{}", op.name);
+        }
+    }
+}
