@@ -75,6 +75,26 @@ function checkRequestOptions(options) {
   return options;
 }
 
+/**
+ * JSON text of a user value for the core. Values JSON cannot carry are rejected rather than
+ * silently dropped (JSON.stringify would drop functions and symbols, and throw on BigInt).
+ */
+function toJson(value, field) {
+  try {
+    return JSON.stringify(value === undefined ? null : value, (key, v) => {
+      const t = typeof v;
+      if (t === "function" || t === "symbol" || t === "bigint") {
+        const name = key || field;
+        throw new ValidationError(`${name} cannot be sent as JSON (it is a ${t})`, { field: name });
+      }
+      return v;
+    });
+  } catch (e) {
+    if (e instanceof ValidationError) throw e;
+    throw new ValidationError(`${field} cannot be sent as JSON: ${describe(e)}`, { field });
+  }
+}
+
 function newIdempotencyKey() {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
@@ -101,8 +121,9 @@ export class CallingBox {
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
+    const { apiKey, baseUrl, defaultHeaders } = options;
     try {
-      this.#core = new Core(options, platform);
+      this.#core = new Core(toJson({ apiKey, baseUrl, defaultHeaders }, "options"), platform);
     } catch (e) {
       throw adopt(e);
     }
@@ -131,7 +152,7 @@ export class CallingBox {
     let opts;
     try {
       opts = checkRequestOptions(options);
-      built = core.build(op, ids, params, opts.idempotencyKey ?? newIdempotencyKey());
+      built = JSON.parse(core.build(op, toJson(ids, "ids"), toJson(params, "params"), opts.idempotencyKey ?? newIdempotencyKey()));
     } catch (e) {
       throw adopt(e);
     }
@@ -183,7 +204,7 @@ export class CallingBox {
     }
     let normalised;
     try {
-      normalised = core.decode(op, status, text, requestId, ids);
+      normalised = core.decode(op, status, text, requestId ?? "", toJson(ids, "ids"));
     } catch (e) {
       throw adopt(e);
     }
@@ -207,7 +228,7 @@ export class CallingBox {
 export function parseE164(input) {
   ready();
   try {
-    return coreParseE164(input);
+    return coreParseE164(toJson(input, "phone number"));
   } catch (e) {
     throw adopt(e);
   }

@@ -63,8 +63,16 @@ const CLASSES = {
 };
 
 /** Turns a record thrown by the wasm core into an Error instance; other values pass through. */
-export function adopt(raw) {
-  if (!raw || typeof raw !== "object" || raw.__callingbox !== true) return raw;
+export function adopt(thrown) {
+  let raw = thrown;
+  if (typeof thrown === "string") {
+    try {
+      raw = JSON.parse(thrown);
+    } catch {
+      return thrown;
+    }
+  }
+  if (!raw || typeof raw !== "object" || raw.__callingbox !== true) return thrown;
   const Cls = Object.hasOwn(CLASSES, raw.name) ? CLASSES[raw.name] : CallingBoxError;
   const props = {};
   for (const key of Object.keys(raw)) {

@@ -69,6 +69,46 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error as the JSON record the host turns into an `Error` instance
+    /// (`{"__callingbox":true,"name","code","message",...}`), with `key` redacted everywhere.
+    pub fn to_record(&self, key: &str) -> String {
+        use super::json::Value;
+        let s = |t: &str| Value::String(redact(t, key));
+        let mut m = vec![
+            ("__callingbox".to_string(), Value::Bool(true)),
+            ("name".to_string(), Value::from(self.name())),
+            ("code".to_string(), Value::from(self.code())),
+            ("message".to_string(), s(&self.message())),
+        ];
+        match self {
+            Error::Validation { field, phone, .. } => {
+                m.push(("field".into(), s(field)));
+                if let Some(reason) = phone {
+                    m.push(("reason".into(), Value::from(reason.code())));
+                }
+            }
+            Error::Api(a) => {
+                m.push(("status".into(), Value::Number(f64::from(a.status))));
+                m.push(("body".into(), s(&a.body)));
+                if let Some(id) = &a.request_id {
+                    m.push(("requestId".into(), s(id)));
+                }
+                if let Some(c) = &a.api_code {
+                    m.push(("apiCode".into(), s(c)));
+                }
+            }
+            Error::InvalidResponse { status, request_id, .. } => {
+                m.push(("status".into(), Value::Number(f64::from(*status))));
+                if let Some(id) = request_id {
+                    m.push(("requestId".into(), s(id)));
+                }
+            }
+        }
+        Value::Object(m).to_json()
+    }
+}
+
 /// (class name, code) for an HTTP status, one kind per status the contract names.
 pub fn api_class(status: u16) -> (&'static str, &'static str) {
     match status {

@@ -59,6 +59,34 @@ impl ClientConfig {
     }
 }
 
+/// Reads the client options object (`{ apiKey, baseUrl?, defaultHeaders? }`, as JSON from
+/// the host) and validates every type. Other option keys (fetch, timeout) belong to the host.
+pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<ClientConfig, Error> {
+    if !matches!(options, Value::Object(_)) {
+        return Err(Error::validation("options", "must be an object like { apiKey: \"sk_...\" }"));
+    }
+    let string = |name: &str| match options.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(other) => Err(Error::validation(name, format!("must be a string, got {}", other.type_name()))),
+    };
+    let mut default_headers = Vec::new();
+    match options.get("defaultHeaders") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                match v {
+                    Value::String(s) => default_headers.push((k.clone(), s.clone())),
+                    Value::Null => {}
+                    _ => return Err(Error::validation("defaultHeaders", format!("header \"{k}\" must have a string value"))),
+                }
+            }
+        }
+        Some(_) => return Err(Error::validation("defaultHeaders", "must be an object of header names to strings")),
+    }
+    ClientConfig::new(string("apiKey")?, string("baseUrl")?, platform, default_headers)
+}
+
 /// A request ready to hand to `fetch`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequest {

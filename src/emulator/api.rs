@@ -2,11 +2,15 @@
 //! per endpoint. Handlers run only on validated input and check every reference before
 //! they mutate anything.
 
-use super::check::{check_object, check_query, nul, opt, req, BodySpec, Kind, Query, Q, F};
+use super::check::{check_object, check_query, nul, opt, req, BodySpec, Kind, Query, F, Q};
 use super::lifecycle::{self, extract, outcome_for, plan, script, Outcome, MAX_ATTEMPTS};
-use super::model::{self, inventory, lookup_inventory, Agent, Call, Endpoint, Idem, Number, Org, AGENT_SETTINGS};
+use super::model::{
+    self, inventory, lookup_inventory, Agent, Call, Endpoint, Idem, Number, Org, AGENT_SETTINGS,
+};
 use super::util::{money, obj};
-use super::{is_valid_api_key, Emulator, Env, Fault, FaultKind, OutgoingWebhook, Request, Response};
+use super::{
+    is_valid_api_key, Emulator, Env, Fault, FaultKind, OutgoingWebhook, Request, Response,
+};
 use crate::core::json::Value;
 
 const MAX_BODY: usize = 1 << 20;
@@ -51,28 +55,60 @@ pub(super) fn handle(emu: &mut Emulator, req: &Request) -> Response {
     let mut headers = vec![
         ("X-Request-Id".to_string(), request_id),
         ("Access-Control-Allow-Origin".into(), "*".into()),
-        ("Access-Control-Allow-Headers".into(), "authorization, content-type, idempotency-key".into()),
-        ("Access-Control-Expose-Headers".into(), "x-request-id, retry-after".into()),
+        (
+            "Access-Control-Allow-Headers".into(),
+            "authorization, content-type, idempotency-key".into(),
+        ),
+        (
+            "Access-Control-Expose-Headers".into(),
+            "x-request-id, retry-after".into(),
+        ),
     ];
     if method == "OPTIONS" {
         emu.env.stats.preflights += 1;
         emu.env.stats.responses_2xx += 1;
-        headers.push(("Access-Control-Allow-Methods".into(), "GET, POST, PUT, PATCH, DELETE, OPTIONS".into()));
+        headers.push((
+            "Access-Control-Allow-Methods".into(),
+            "GET, POST, PUT, PATCH, DELETE, OPTIONS".into(),
+        ));
         headers.push(("Access-Control-Max-Age".into(), "86400".into()));
-        return Response { status: 204, headers, body: String::new(), fault: None, latency_ms: 0 };
+        return Response {
+            status: 204,
+            headers,
+            body: String::new(),
+            fault: None,
+            latency_ms: 0,
+        };
     }
 
     let faults = &emu.config.faults;
-    let in_scope = faults.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(&method))
-        && faults.path_prefix.as_deref().is_none_or(|p| path.starts_with(p));
-    let (pre, post) = if in_scope { roll_faults(emu) } else { (None, None) };
-    let latency_ms = if in_scope { emu.config.faults.latency_ms } else { 0 };
+    let in_scope = faults
+        .method
+        .as_deref()
+        .is_none_or(|m| m.eq_ignore_ascii_case(&method))
+        && faults
+            .path_prefix
+            .as_deref()
+            .is_none_or(|p| path.starts_with(p));
+    let (pre, post) = if in_scope {
+        roll_faults(emu)
+    } else {
+        (None, None)
+    };
+    let latency_ms = if in_scope {
+        emu.config.faults.latency_ms
+    } else {
+        0
+    };
 
     let reply = match pre {
         Some(FaultKind::RateLimited) => {
             emu.env.stats.faults_429 += 1;
             let secs = emu.config.faults.retry_after_secs;
-            let mut r = Reply::error(429, &format!("rate limited (emulated fault): retry after {secs} s"));
+            let mut r = Reply::error(
+                429,
+                &format!("rate limited (emulated fault): retry after {secs} s"),
+            );
             r.headers.push(("Retry-After".into(), secs.to_string()));
             r
         }
@@ -95,13 +131,21 @@ pub(super) fn handle(emu: &mut Emulator, req: &Request) -> Response {
         }
         Some(FaultKind::DelayAfterProcessing) => {
             stats.faults_delayed += 1;
-            Some(Fault::Delay { ms: emu.config.faults.delay_after_processing_ms })
+            Some(Fault::Delay {
+                ms: emu.config.faults.delay_after_processing_ms,
+            })
         }
         _ => None,
     };
     headers.push(("Content-Type".into(), "application/json".into()));
     headers.extend(reply.headers);
-    Response { status: reply.status, headers, body: reply.body, fault, latency_ms }
+    Response {
+        status: reply.status,
+        headers,
+        body: reply.body,
+        fault,
+        latency_ms,
+    }
 }
 
 /// Two draws per in-scope request whatever happens, so the fault pattern depends only on
@@ -170,18 +214,35 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
         return Reply::error(404, &format!("route {method} {path} not found"));
     };
     if !allowed.contains(&method) {
-        let mut r = Reply::error(405, &format!("method {method} not allowed on {path} (allowed: {})", allowed.join(", ")));
+        let mut r = Reply::error(
+            405,
+            &format!(
+                "method {method} not allowed on {path} (allowed: {})",
+                allowed.join(", ")
+            ),
+        );
         r.headers.push(("Allow".into(), allowed.join(", ")));
         return r;
     }
     let oi = emu.org_index(key);
 
-    let idem_key = if method == "POST" { req.get_header("idempotency-key") } else { None };
+    let idem_key = if method == "POST" {
+        req.get_header("idempotency-key")
+    } else {
+        None
+    };
     if let Some(k) = idem_key {
         if k.is_empty() || k.len() > 255 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-            return Reply::error(400, "Idempotency-Key must be 1-255 visible ASCII characters");
+            return Reply::error(
+                400,
+                "Idempotency-Key must be 1-255 visible ASCII characters",
+            );
         }
-        if let Some(prev) = emu.orgs.get(oi).and_then(|o| o.idem.iter().find(|i| i.key == k)) {
+        if let Some(prev) = emu
+            .orgs
+            .get(oi)
+            .and_then(|o| o.idem.iter().find(|i| i.key == k))
+        {
             if prev.method == method && prev.path == req.path_and_query && prev.body == req.body {
                 emu.env.stats.idempotent_replays += 1;
                 return Reply {
@@ -201,7 +262,12 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
     let (qspec, bspec) = specs(method, &route);
     let result = check_query(query, qspec)
         .map_err(|m| (400, m))
-        .and_then(|q| Ok((q, parse_body(req, method, path, bspec).map_err(|m| (400, m))?)))
+        .and_then(|q| {
+            Ok((
+                q,
+                parse_body(req, method, path, bspec).map_err(|m| (400, m))?,
+            ))
+        })
         .and_then(|(q, body)| {
             let Emulator { env, orgs, .. } = emu;
             match orgs.get_mut(oi) {
@@ -210,7 +276,11 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
             }
         });
     let reply = match result {
-        Ok((status, v)) => Reply { status, body: v.to_json(), headers: Vec::new() },
+        Ok((status, v)) => Reply {
+            status,
+            body: v.to_json(),
+            headers: Vec::new(),
+        },
         Err((status, msg)) => Reply::error(status, &msg),
     };
     if let (Some(k), Some(org)) = (idem_key, emu.orgs.get_mut(oi)) {
@@ -228,7 +298,12 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
     reply
 }
 
-fn parse_body(req: &Request, method: &str, path: &str, spec: Option<BodySpec>) -> Result<Value, String> {
+fn parse_body(
+    req: &Request,
+    method: &str,
+    path: &str,
+    spec: Option<BodySpec>,
+) -> Result<Value, String> {
     let text = req.body.as_str();
     let Some(spec) = spec else {
         if text.trim().is_empty() {
@@ -363,9 +438,16 @@ const CALL_CREATE: BodySpec = BodySpec {
 };
 const ENDPOINT_STATUS: &[&str] = &["enabled", "disabled"];
 const PURCHASE: &[F] = &[req("phone_number", Kind::E164)];
-const ATTACH: &[F] = &[req("number_id", Kind::Uuid), opt("set_as_primary", Kind::Bool)];
+const ATTACH: &[F] = &[
+    req("number_id", Kind::Uuid),
+    opt("set_as_primary", Kind::Bool),
+];
 const PRIMARY: &[F] = &[req("number_id", Kind::Uuid)];
-const ENDPOINT_CREATE: &[F] = &[req("url", Kind::Url), nul("description", Kind::Str), opt("enabled_events", Kind::Events)];
+const ENDPOINT_CREATE: &[F] = &[
+    req("url", Kind::Url),
+    nul("description", Kind::Str),
+    opt("enabled_events", Kind::Events),
+];
 const ENDPOINT_PATCH: &[F] = &[
     opt("url", Kind::Url),
     nul("description", Kind::Str),
@@ -373,9 +455,16 @@ const ENDPOINT_PATCH: &[F] = &[
     opt("status", Kind::Enum(ENDPOINT_STATUS)),
 ];
 const fn body(fields: &'static [F]) -> Option<BodySpec> {
-    Some(BodySpec { fields, refused: &[] })
+    Some(BodySpec {
+        fields,
+        refused: &[],
+    })
 }
-const PAGE: &[(&str, Q)] = &[("limit", Q::Limit(100)), ("starting_after", Q::Uuid), ("ending_before", Q::Uuid)];
+const PAGE: &[(&str, Q)] = &[
+    ("limit", Q::Limit(100)),
+    ("starting_after", Q::Uuid),
+    ("ending_before", Q::Uuid),
+];
 
 fn specs(method: &str, route: &Route) -> (&'static [(&'static str, Q)], Option<BodySpec>) {
     use Route::*;
@@ -406,20 +495,17 @@ fn specs(method: &str, route: &Route) -> (&'static [(&'static str, Q)], Option<B
             &[],
             Some(BodySpec {
                 fields: AGENT_PATCH,
-                refused: &[("type", "cannot be changed after creation: create a new agent instead")],
+                refused: &[(
+                    "type",
+                    "cannot be changed after creation: create a new agent instead",
+                )],
             }),
         ),
         ("POST", AgentNumbers(_)) => (&[], body(ATTACH)),
         ("PUT", AgentPrimary(_)) => (&[], body(PRIMARY)),
         ("POST", Calls) => (&[], Some(CALL_CREATE)),
-        ("POST", Endpoints) => (
-            &[],
-            body(ENDPOINT_CREATE),
-        ),
-        ("PATCH", Endpoint(_)) => (
-            &[],
-            body(ENDPOINT_PATCH),
-        ),
+        ("POST", Endpoints) => (&[], body(ENDPOINT_CREATE)),
+        ("PATCH", Endpoint(_)) => (&[], body(ENDPOINT_PATCH)),
         ("POST", _) => (&[], body(&[])),
         _ => (&[], None),
     }
@@ -526,8 +612,13 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             let e = model::Endpoint {
                 id: env.ids.uuid(),
                 url: text(b, "url"),
-                description: b.get("description").and_then(Value::as_str).map(str::to_string),
-                events: b.get("enabled_events").map_or_else(|| vec!["*".to_string()], strings),
+                description: b
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                events: b
+                    .get("enabled_events")
+                    .map_or_else(|| vec!["*".to_string()], strings),
                 enabled: true,
                 disabled_reason: None,
                 disabled_at: None,
@@ -541,7 +632,10 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             org.endpoints.push(e);
             Ok((201, v))
         }
-        ("GET", Endpoint(id)) => Ok((200, find_endpoint(&mut org.endpoints, id)?.to_value(&org.id, false))),
+        ("GET", Endpoint(id)) => Ok((
+            200,
+            find_endpoint(&mut org.endpoints, id)?.to_value(&org.id, false),
+        )),
         ("PATCH", Endpoint(id)) => {
             let now = env.now;
             let e = find_endpoint(&mut org.endpoints, id)?;
@@ -575,7 +669,10 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             let e = find_endpoint(&mut org.endpoints, id)?;
             e.deleted = true;
             e.updated_at = env.now;
-            Ok((200, obj(vec![("id", e.id.as_str().into()), ("deleted", true.into())])))
+            Ok((
+                200,
+                obj(vec![("id", e.id.as_str().into()), ("deleted", true.into())]),
+            ))
         }
         ("POST", Rotate(id)) => {
             let secret = format!("whsec_{}", env.ids.hex(2));
@@ -601,7 +698,11 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
         }
         ("GET", Delivery(id)) => {
             let d = org.deliveries.iter().find(|d| d.id == id);
-            Ok((200, d.map(|d| d.to_value(&org.id)).map_or_else(|| not_found("delivery", id), Ok)?))
+            Ok((
+                200,
+                d.map(|d| d.to_value(&org.id))
+                    .map_or_else(|| not_found("delivery", id), Ok)?,
+            ))
         }
         ("POST", Redeliver(id)) => redeliver(org, env, id),
         _ => fail(405, "method not allowed"),
@@ -636,7 +737,10 @@ fn live_or_archived<'a>(org: &'a mut Org, id: &str) -> Result<&'a mut Agent, (u1
 fn live_agent<'a>(org: &'a mut Org, id: &str) -> Result<&'a mut Agent, (u16, String)> {
     let a = live_or_archived(org, id)?;
     if a.archived_at.is_some() {
-        return fail(409, format!("agent {id} is archived: archived agents cannot be changed or place calls"));
+        return fail(
+            409,
+            format!("agent {id} is archived: archived agents cannot be changed or place calls"),
+        );
     }
     Ok(a)
 }
@@ -657,10 +761,16 @@ fn inbound_free(org: &Org, inbound: bool, number_id: &str, me: &str) -> Result<(
 }
 
 fn find_call<'a>(org: &'a Org, id: &str) -> Result<&'a Call, (u16, String)> {
-    org.calls.iter().find(|c| c.id == id).map_or_else(|| not_found("call", id), Ok)
+    org.calls
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| not_found("call", id), Ok)
 }
 
-fn find_endpoint<'a>(endpoints: &'a mut [Endpoint], id: &str) -> Result<&'a mut Endpoint, (u16, String)> {
+fn find_endpoint<'a>(
+    endpoints: &'a mut [Endpoint],
+    id: &str,
+) -> Result<&'a mut Endpoint, (u16, String)> {
     endpoints
         .iter_mut()
         .find(|e| e.id == id && !e.deleted)
@@ -668,30 +778,56 @@ fn find_endpoint<'a>(endpoints: &'a mut [Endpoint], id: &str) -> Result<&'a mut 
 }
 
 /// Newest-first page with Stripe cursor semantics.
-fn page<T>(items: &[&T], id: impl Fn(&T) -> &str, q: &Query, render: impl Fn(&T) -> Value, what: &str) -> Out {
+fn page<T>(
+    items: &[&T],
+    id: impl Fn(&T) -> &str,
+    q: &Query,
+    render: impl Fn(&T) -> Value,
+    what: &str,
+) -> Out {
     let newest: Vec<&T> = items.iter().rev().copied().collect();
     let limit = q.limit(20);
     let position = |key: &str, cursor: &str| {
-        newest
-            .iter()
-            .position(|t| id(t) == cursor)
-            .map_or_else(|| fail(400, format!("{key}: no {what} with id {cursor}")), Ok)
+        newest.iter().position(|t| id(t) == cursor).map_or_else(
+            || fail(400, format!("{key}: no {what} with id {cursor}")),
+            Ok,
+        )
     };
-    let (chosen, has_more): (Vec<&T>, bool) = match (q.get("starting_after"), q.get("ending_before")) {
-        (Some(_), Some(_)) => return fail(400, "starting_after and ending_before cannot be used together"),
-        (Some(c), None) => {
-            let rest = newest.get(position("starting_after", c)? + 1..).unwrap_or(&[]);
-            (rest.iter().take(limit).copied().collect(), rest.len() > limit)
-        }
-        (None, Some(c)) => {
-            let before = newest.get(..position("ending_before", c)?).unwrap_or(&[]);
-            let start = before.len().saturating_sub(limit);
-            (before.get(start..).unwrap_or(&[]).to_vec(), start > 0)
-        }
-        (None, None) => (newest.iter().take(limit).copied().collect(), newest.len() > limit),
-    };
+    let (chosen, has_more): (Vec<&T>, bool) =
+        match (q.get("starting_after"), q.get("ending_before")) {
+            (Some(_), Some(_)) => {
+                return fail(
+                    400,
+                    "starting_after and ending_before cannot be used together",
+                )
+            }
+            (Some(c), None) => {
+                let rest = newest
+                    .get(position("starting_after", c)? + 1..)
+                    .unwrap_or(&[]);
+                (
+                    rest.iter().take(limit).copied().collect(),
+                    rest.len() > limit,
+                )
+            }
+            (None, Some(c)) => {
+                let before = newest.get(..position("ending_before", c)?).unwrap_or(&[]);
+                let start = before.len().saturating_sub(limit);
+                (before.get(start..).unwrap_or(&[]).to_vec(), start > 0)
+            }
+            (None, None) => (
+                newest.iter().take(limit).copied().collect(),
+                newest.len() > limit,
+            ),
+        };
     let data = chosen.into_iter().map(render).collect();
-    Ok((200, obj(vec![("data", Value::Array(data)), ("has_more", has_more.into())])))
+    Ok((
+        200,
+        obj(vec![
+            ("data", Value::Array(data)),
+            ("has_more", has_more.into()),
+        ]),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -722,15 +858,26 @@ fn purchase(org: &mut Org, env: &mut Env, b: &Value) -> Out {
         return fail(400, format!("phone_number {e164} is not available for purchase: search GET /v1/numbers/available for numbers you can buy"));
     };
     if env.owned.contains(&e164) {
-        let whose = if org.numbers.iter().any(|n| n.info.e164 == e164) { "your organisation" } else { "another organisation" };
-        return fail(409, format!("phone_number {e164} is already owned by {whose}"));
+        let whose = if org.numbers.iter().any(|n| n.info.e164 == e164) {
+            "your organisation"
+        } else {
+            "another organisation"
+        };
+        return fail(
+            409,
+            format!("phone_number {e164} is already owned by {whose}"),
+        );
     }
     let cost = info.monthly_cents() * 1000;
     let free = org.balance - org.held();
     if free < cost {
         return fail(402, format!("Insufficient credit: your balance is {} but {e164} costs {} per month. Add credit to buy numbers.", money(free), money(cost)));
     }
-    let n = Number { id: env.ids.uuid(), info, purchased_at: env.now };
+    let n = Number {
+        id: env.ids.uuid(),
+        info,
+        purchased_at: env.now,
+    };
     org.balance -= cost;
     env.owned.push(e164);
     env.stats.numbers_purchased += 1;
@@ -741,23 +888,37 @@ fn purchase(org: &mut Org, env: &mut Env, b: &Value) -> Out {
 
 /// Checks a whole new number set for an agent: owned (404), primary among them (400), no
 /// second inbound agent on a number (409).
-fn check_numbers(org: &Org, me: &str, inbound: bool, ids: &[String], primary: Option<&str>) -> Result<(), (u16, String)> {
+fn check_numbers(
+    org: &Org,
+    me: &str,
+    inbound: bool,
+    ids: &[String],
+    primary: Option<&str>,
+) -> Result<(), (u16, String)> {
     for id in ids {
         owned_number(org, id)?;
     }
     if let Some(p) = primary {
         owned_number(org, p)?;
         if !ids.iter().any(|i| i == p) {
-            return fail(400, format!("primary_number_id {p} must be one of the agent's numbers (number_ids)"));
+            return fail(
+                400,
+                format!("primary_number_id {p} must be one of the agent's numbers (number_ids)"),
+            );
         }
     }
-    ids.iter().try_for_each(|id| inbound_free(org, inbound, id, me))
+    ids.iter()
+        .try_for_each(|id| inbound_free(org, inbound, id, me))
 }
 
 fn apply_settings(a: &mut Agent, b: &Value) {
     for key in AGENT_SETTINGS {
         if let Some(v) = b.get(key) {
-            let v = if v.is_null() { model::default_setting(key) } else { v.clone() };
+            let v = if v.is_null() {
+                model::default_setting(key)
+            } else {
+                v.clone()
+            };
             if let Some(slot) = a.settings.iter_mut().find(|(k, _)| k == key) {
                 slot.1 = v;
             }
@@ -768,13 +929,19 @@ fn apply_settings(a: &mut Agent, b: &Value) {
 fn create_agent(org: &mut Org, env: &mut Env, b: &Value) -> Out {
     let inbound = b.get("type").and_then(Value::as_str) == Some("inbound");
     let ids = b.get("number_ids").map(strings).unwrap_or_default();
-    let primary = b.get("primary_number_id").and_then(Value::as_str).map(str::to_string);
+    let primary = b
+        .get("primary_number_id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     check_numbers(org, "", inbound, &ids, primary.as_deref())?;
     let mut a = Agent {
         id: env.ids.uuid(),
         name: text(b, "name"),
         inbound,
-        settings: AGENT_SETTINGS.iter().map(|k| (k.to_string(), model::default_setting(k))).collect(),
+        settings: AGENT_SETTINGS
+            .iter()
+            .map(|k| (k.to_string(), model::default_setting(k)))
+            .collect(),
         number_ids: ids,
         primary,
         archived_at: None,
@@ -790,7 +957,9 @@ fn create_agent(org: &mut Org, env: &mut Env, b: &Value) -> Out {
 
 fn update_agent(org: &mut Org, env: &mut Env, id: &str, b: &Value) -> Out {
     let a = live_agent(org, id)?;
-    let ids = b.get("number_ids").map_or_else(|| a.number_ids.clone(), strings);
+    let ids = b
+        .get("number_ids")
+        .map_or_else(|| a.number_ids.clone(), strings);
     let primary = match b.get("primary_number_id") {
         Some(p) => p.as_str().map(str::to_string),
         None => a.primary.clone().filter(|p| ids.contains(p)),
@@ -814,10 +983,16 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
     let to = text(b, "to");
     let a = find_agent(org, &agent_id)?;
     if a.inbound {
-        return fail(409, format!("agent {agent_id} is an inbound agent: only outbound agents can place calls"));
+        return fail(
+            409,
+            format!("agent {agent_id} is an inbound agent: only outbound agents can place calls"),
+        );
     }
     if a.archived_at.is_some() {
-        return fail(409, format!("agent {agent_id} is archived: archived agents cannot place calls"));
+        return fail(
+            409,
+            format!("agent {agent_id} is archived: archived agents cannot place calls"),
+        );
     }
     let attached = |e164: &str| {
         a.number_ids
@@ -842,16 +1017,31 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
     }
     let Some(outcome) = outcome_for(&to) else {
         env.stats.calls_rejected_by_provider += 1;
-        return fail(502, format!("the telephony provider could not place the call to {to} (emulator test number)"));
+        return fail(
+            502,
+            format!(
+                "the telephony provider could not place the call to {to} (emulator test number)"
+            ),
+        );
     };
     let persona = a.setting_str("persona");
-    let instructions = b.get("instructions").and_then(Value::as_str).map(str::to_string).or_else(|| a.setting_str("instructions"));
-    let context = b.get("context").cloned().unwrap_or(Value::Object(Vec::new()));
+    let instructions = b
+        .get("instructions")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| a.setting_str("instructions"));
+    let context = b
+        .get("context")
+        .cloned()
+        .unwrap_or(Value::Object(Vec::new()));
     let returns = a.setting("returns").clone();
     let transcript = match outcome {
-        Outcome::Completed | Outcome::ExtractionFailed => {
-            script(&a.name, instructions.as_deref(), &context, &extract(&returns, &context))
-        }
+        Outcome::Completed | Outcome::ExtractionFailed => script(
+            &a.name,
+            instructions.as_deref(),
+            &context,
+            &extract(&returns, &context),
+        ),
         _ => Vec::new(),
     };
     let call = Call {
@@ -876,7 +1066,11 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
         result_status: "pending",
         result_error: None,
         language: a.setting_str("language"),
-        webhook_url: b.get("webhook_url").and_then(Value::as_str).map(str::to_string).or_else(|| a.setting_str("webhook_url")),
+        webhook_url: b
+            .get("webhook_url")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| a.setting_str("webhook_url")),
         webhook_status: "none",
         webhook_error: None,
         created_at: env.now,
@@ -890,7 +1084,10 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
         error_code: None,
         error_message: None,
         hangup_cause: None,
-        metadata: b.get("metadata").cloned().unwrap_or(Value::Object(Vec::new())),
+        metadata: b
+            .get("metadata")
+            .cloned()
+            .unwrap_or(Value::Object(Vec::new())),
         updated_at: env.now,
         plan: plan(outcome, env.now),
         transcript,
@@ -907,11 +1104,17 @@ fn redeliver(org: &mut Org, env: &mut Env, id: &str) -> Out {
         return not_found("delivery", id);
     };
     if d.in_flight {
-        return fail(409, format!("delivery {id} is being attempted right now: wait for the attempt to finish"));
+        return fail(
+            409,
+            format!("delivery {id} is being attempted right now: wait for the attempt to finish"),
+        );
     }
     if let Some(eid) = &d.endpoint_id {
         if !org.endpoints.iter().any(|e| &e.id == eid && !e.deleted) {
-            return fail(409, format!("delivery {id} cannot be redelivered: webhook endpoint {eid} was deleted"));
+            return fail(
+                409,
+                format!("delivery {id} cannot be redelivered: webhook endpoint {eid} was deleted"),
+            );
         }
     }
     let now = env.now;
@@ -939,7 +1142,12 @@ pub(super) fn take_outbox(emu: &mut Emulator) -> Vec<OutgoingWebhook> {
     let now = emu.env.now;
     let mut out: Vec<(i64, OutgoingWebhook)> = Vec::new();
     for org in &mut emu.orgs {
-        let Org { deliveries, endpoints, default_secret, .. } = org;
+        let Org {
+            deliveries,
+            endpoints,
+            default_secret,
+            ..
+        } = org;
         for d in deliveries.iter_mut() {
             if d.status != "pending" || d.in_flight || d.next_attempt_at > now {
                 continue;
@@ -964,7 +1172,10 @@ pub(super) fn take_outbox(emu: &mut Emulator) -> Vec<OutgoingWebhook> {
             let call_id = d.call_id.clone();
             let headers = vec![
                 ("Content-Type", "application/json".to_string()),
-                ("CallingBox-Signature", sign(&secret, now.div_euclid(1000), &d.body)),
+                (
+                    "CallingBox-Signature",
+                    sign(&secret, now.div_euclid(1000), &d.body),
+                ),
                 ("CallingBox-Event-Id", d.id.clone()),
                 ("CallingBox-Event-Type", d.event_type.to_string()),
                 ("X-CallingBox-Event", d.event_type.to_string()),
@@ -976,7 +1187,10 @@ pub(super) fn take_outbox(emu: &mut Emulator) -> Vec<OutgoingWebhook> {
                 OutgoingWebhook {
                     delivery_id: d.id.clone(),
                     url: d.url.clone(),
-                    headers: headers.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+                    headers: headers
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect(),
                     body: d.body.clone(),
                 },
             ));
@@ -990,12 +1204,19 @@ pub(super) fn report_delivery(emu: &mut Emulator, id: &str, outcome: Result<u16,
     let now = emu.env.now;
     let stats = &mut emu.env.stats;
     for org in &mut emu.orgs {
-        let Some(d) = org.deliveries.iter_mut().find(|d| d.id == id && d.in_flight) else {
+        let Some(d) = org
+            .deliveries
+            .iter_mut()
+            .find(|d| d.id == id && d.in_flight)
+        else {
             continue;
         };
         d.in_flight = false;
         d.updated_at = now;
-        let endpoint = d.endpoint_id.as_deref().and_then(|eid| org.endpoints.iter_mut().find(|e| e.id == eid));
+        let endpoint = d
+            .endpoint_id
+            .as_deref()
+            .and_then(|eid| org.endpoints.iter_mut().find(|e| e.id == eid));
         match outcome {
             Ok(status) if (200..300).contains(&status) => {
                 stats.webhooks_delivered += 1;
@@ -1029,7 +1250,10 @@ pub(super) fn report_delivery(emu: &mut Emulator, id: &str, outcome: Result<u16,
                         }
                     }
                 } else {
-                    let delay = lifecycle::RETRY_DELAYS_SECS.get(d.attempt_count as usize).copied().unwrap_or(86_400);
+                    let delay = lifecycle::RETRY_DELAYS_SECS
+                        .get(d.attempt_count as usize)
+                        .copied()
+                        .unwrap_or(86_400);
                     d.next_attempt_at = now + delay * 1000;
                 }
             }

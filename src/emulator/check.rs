@@ -21,8 +21,9 @@ pub(crate) enum Kind {
     Uuids,
     /// Canonical E.164 (`+14155550123`).
     E164,
-    /// Canonical E.164 in the North American Numbering Plan: `+1`, then an area code and an
-    /// exchange that each start with 2-9, 10 digits in all (the API dials the US only).
+    /// Canonical E.164 in the North American Numbering Plan: `+1`, then 10 digits whose area
+    /// code starts with 2-9 (the API dials the US only). The exchange is not checked: the
+    /// docs' own example, `+15551234567`, has exchange 123.
     UsE164,
     /// `http://` or `https://` URL with a host (http is accepted so that webhooks can reach
     /// a local test server).
@@ -50,13 +51,28 @@ pub(crate) struct F {
 }
 
 pub(crate) const fn req(name: &'static str, kind: Kind) -> F {
-    F { name, kind, required: true, nullable: false }
+    F {
+        name,
+        kind,
+        required: true,
+        nullable: false,
+    }
 }
 pub(crate) const fn opt(name: &'static str, kind: Kind) -> F {
-    F { name, kind, required: false, nullable: false }
+    F {
+        name,
+        kind,
+        required: false,
+        nullable: false,
+    }
 }
 pub(crate) const fn nul(name: &'static str, kind: Kind) -> F {
-    F { name, kind, required: false, nullable: true }
+    F {
+        name,
+        kind,
+        required: false,
+        nullable: true,
+    }
 }
 
 /// The body an endpoint accepts. `None` in the route table means "no body at all".
@@ -111,7 +127,11 @@ fn join(path: &str, key: &str) -> String {
 }
 
 fn list(names: &[&str]) -> String {
-    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Checks that `v` is an object whose members satisfy `fields` (no unknown, refused,
@@ -123,8 +143,15 @@ pub(crate) fn check_object(
     path: &str,
 ) -> Result<(), String> {
     let Some(members) = v.as_object() else {
-        let what = if path.is_empty() { "the request body" } else { path };
-        return Err(format!("{what} must be a JSON object, got {}", v.type_name()));
+        let what = if path.is_empty() {
+            "the request body"
+        } else {
+            path
+        };
+        return Err(format!(
+            "{what} must be a JSON object, got {}",
+            v.type_name()
+        ));
     };
     for (i, (k, val)) in members.iter().enumerate() {
         let name = join(path, k);
@@ -185,14 +212,13 @@ fn phone(s: &str, name: &str) -> Result<(), String> {
     }
 }
 
-/// NANP shape: `+1`, area code and exchange starting 2-9, 10 digits.
+/// NANP shape: `+1`, 10 digits, area code starting 2-9.
 pub(crate) fn is_us_number(s: &str) -> bool {
     let b = s.as_bytes();
     s.len() == 12
         && s.starts_with("+1")
         && b.iter().skip(1).all(u8::is_ascii_digit)
         && matches!(b.get(2), Some(b'2'..=b'9'))
-        && matches!(b.get(5), Some(b'2'..=b'9'))
 }
 
 fn is_url(s: &str) -> bool {
@@ -229,8 +255,14 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             }
             Ok(())
         }
-        Kind::Bool => v.as_bool().map(drop).ok_or_else(|| want(name, "a boolean", v)),
-        Kind::Obj => v.as_object().map(drop).ok_or_else(|| want(name, "an object", v)),
+        Kind::Bool => v
+            .as_bool()
+            .map(drop)
+            .ok_or_else(|| want(name, "a boolean", v)),
+        Kind::Obj => v
+            .as_object()
+            .map(drop)
+            .ok_or_else(|| want(name, "an object", v)),
         Kind::Uuid => {
             let s = string(v, name)?;
             if is_uuid(s) {
@@ -240,7 +272,9 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             }
         }
         Kind::Uuids => {
-            let items = v.as_array().ok_or_else(|| want(name, "an array of UUIDs", v))?;
+            let items = v
+                .as_array()
+                .ok_or_else(|| want(name, "an array of UUIDs", v))?;
             for (i, item) in items.iter().enumerate() {
                 let n = format!("{name}[{i}]");
                 check_kind(Kind::Uuid, item, &n)?;
@@ -259,7 +293,7 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             } else {
                 Err(format!(
                     "{name} {s:?} is not a US number: only US destinations are supported \
-                     (+1, then a 10-digit number whose area code and exchange start with 2-9)"
+                     (+1, then a 10-digit number whose area code starts with 2-9)"
                 ))
             }
         }
@@ -268,7 +302,9 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             if is_url(s) {
                 Ok(())
             } else {
-                Err(format!("{name} must be an http:// or https:// URL, got {s:?}"))
+                Err(format!(
+                    "{name} must be an http:// or https:// URL, got {s:?}"
+                ))
             }
         }
         Kind::Lang => {
@@ -276,7 +312,9 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             if is_lang(s) {
                 Ok(())
             } else {
-                Err(format!("{name} must be a BCP-47 language tag like \"en-US\", got {s:?}"))
+                Err(format!(
+                    "{name} must be a BCP-47 language tag like \"en-US\", got {s:?}"
+                ))
             }
         }
         Kind::Enum(allowed) => {
@@ -284,7 +322,10 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             if allowed.contains(&s) {
                 Ok(())
             } else {
-                Err(format!("{name} must be one of {}, got {s:?}", list(allowed)))
+                Err(format!(
+                    "{name} must be one of {}, got {s:?}",
+                    list(allowed)
+                ))
             }
         }
         Kind::Returns => {
@@ -305,20 +346,26 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             Ok(())
         }
         Kind::Tools => {
-            let items = v.as_array().ok_or_else(|| want(name, "an array of tools", v))?;
+            let items = v
+                .as_array()
+                .ok_or_else(|| want(name, "an array of tools", v))?;
             if items.len() > MAX_TOOLS {
-                return Err(format!("{name} has {} tools; at most {MAX_TOOLS} are allowed", items.len()));
+                return Err(format!(
+                    "{name} has {} tools; at most {MAX_TOOLS} are allowed",
+                    items.len()
+                ));
             }
             for (i, item) in items.iter().enumerate() {
                 let n = format!("{name}[{i}]");
                 let spec = match item.get("type").and_then(Value::as_str) {
                     Some("http") => HTTP_TOOL,
                     Some("builtin") => BUILTIN_TOOL,
-                    _ if item.as_object().is_none() => {
-                        return Err(want(&n, "a tool object", item))
-                    }
+                    _ if item.as_object().is_none() => return Err(want(&n, "a tool object", item)),
                     Some(other) => {
-                        return Err(format!("{n}.type must be one of {}, got {other:?}", list(TOOL_TYPES)))
+                        return Err(format!(
+                            "{n}.type must be one of {}, got {other:?}",
+                            list(TOOL_TYPES)
+                        ))
                     }
                     None => return Err(format!("missing required field {n}.type")),
                 };
@@ -331,15 +378,22 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             Ok(())
         }
         Kind::Events => {
-            let items = v.as_array().ok_or_else(|| want(name, "an array of event names", v))?;
+            let items = v
+                .as_array()
+                .ok_or_else(|| want(name, "an array of event names", v))?;
             if items.is_empty() {
-                return Err(format!("{name} must not be empty (use [\"*\"] for every event)"));
+                return Err(format!(
+                    "{name} must not be empty (use [\"*\"] for every event)"
+                ));
             }
             for (i, item) in items.iter().enumerate() {
                 let n = format!("{name}[{i}]");
                 let s = string(item, &n)?;
                 if s != "*" && !EVENTS.contains(&s) {
-                    return Err(format!("{n} must be \"*\" or one of {}, got {s:?}", list(EVENTS)));
+                    return Err(format!(
+                        "{n} must be \"*\" or one of {}, got {s:?}",
+                        list(EVENTS)
+                    ));
                 }
             }
             Ok(())
@@ -371,11 +425,16 @@ pub(crate) struct Query(Vec<(String, String)>);
 
 impl Query {
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn limit(&self, default: usize) -> usize {
-        self.get("limit").and_then(|s| s.parse().ok()).unwrap_or(default)
+        self.get("limit")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
     }
 }
 
@@ -398,15 +457,15 @@ pub(crate) fn check_query(raw: &str, spec: &[(&str, Q)]) -> Result<Query, String
             return Err(format!("query parameter {k:?} is repeated"));
         }
         let ok = match q {
-            Q::Limit(max) => v.len() <= 4
-                && v.bytes().all(|b| b.is_ascii_digit())
-                && v.parse::<u32>().is_ok_and(|n| (1..=*max).contains(&n)),
+            Q::Limit(max) => {
+                v.len() <= 4
+                    && v.bytes().all(|b| b.is_ascii_digit())
+                    && v.parse::<u32>().is_ok_and(|n| (1..=*max).contains(&n))
+            }
             Q::Uuid => is_uuid(&v),
             Q::Enum(allowed) => allowed.contains(&v.as_str()),
             Q::AreaCode => {
-                v.len() == 3
-                    && v.bytes().all(|b| b.is_ascii_digit())
-                    && !v.starts_with(['0', '1'])
+                v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) && !v.starts_with(['0', '1'])
             }
             Q::Country => v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()),
         };

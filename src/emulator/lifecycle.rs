@@ -76,10 +76,22 @@ pub fn plan(outcome: Outcome, t0: i64) -> Vec<(i64, Step)> {
             (EXTRACTED_MS, Extracted(outcome)),
         ],
         Busy => &[(INITIATED_MS, Initiated), (3_000, End(Busy))],
-        NoAnswer => &[(INITIATED_MS, Initiated), (RINGING_MS, Ringing), (32_000, End(NoAnswer))],
-        Voicemail => &[(INITIATED_MS, Initiated), (RINGING_MS, Ringing), (10_000, End(Voicemail))],
+        NoAnswer => &[
+            (INITIATED_MS, Initiated),
+            (RINGING_MS, Ringing),
+            (32_000, End(NoAnswer)),
+        ],
+        Voicemail => &[
+            (INITIATED_MS, Initiated),
+            (RINGING_MS, Ringing),
+            (10_000, End(Voicemail)),
+        ],
         Failed => &[(INITIATED_MS, Initiated), (RINGING_MS, End(Failed))],
-        Canceled => &[(INITIATED_MS, Initiated), (RINGING_MS, Ringing), (5_000, End(Canceled))],
+        Canceled => &[
+            (INITIATED_MS, Initiated),
+            (RINGING_MS, Ringing),
+            (5_000, End(Canceled)),
+        ],
     };
     steps.iter().map(|(dt, s)| (t0 + dt, *s)).collect()
 }
@@ -94,7 +106,9 @@ pub fn extract(returns: &Value, context: &Value) -> Value {
         fields
             .iter()
             .map(|(k, t)| {
-                let from_ctx = context.get(k).filter(|v| v.type_name() == t.as_str().unwrap_or(""));
+                let from_ctx = context
+                    .get(k)
+                    .filter(|v| v.type_name() == t.as_str().unwrap_or(""));
                 let v = from_ctx.cloned().unwrap_or_else(|| match t.as_str() {
                     Some("boolean") => Value::Bool(true),
                     Some("number") => Value::Number(1.0),
@@ -124,7 +138,12 @@ fn scalar(v: &Value) -> Option<String> {
 /// A deterministic conversation: greeting (agent name + instructions), the context, one
 /// question/answer per `returns` field (answers = `result`), goodbye. Starts 1 s after the
 /// answer; each line lasts 600 ms + 50 ms/char, with 800 ms between lines.
-pub fn script(agent_name: &str, instructions: Option<&str>, context: &Value, result: &Value) -> Vec<Segment> {
+pub fn script(
+    agent_name: &str,
+    instructions: Option<&str>,
+    context: &Value,
+    result: &Value,
+) -> Vec<Segment> {
     let mut lines: Vec<(bool, String)> = vec![(
         true,
         format!(
@@ -144,7 +163,10 @@ pub fn script(agent_name: &str, instructions: Option<&str>, context: &Value, res
     }
     lines.push((false, "Sure, go ahead.".into()));
     for (k, v) in result.as_object().unwrap_or(&[]).iter().take(8) {
-        lines.push((true, format!("Could you tell me your {}?", k.replace('_', " "))));
+        lines.push((
+            true,
+            format!("Could you tell me your {}?", k.replace('_', " ")),
+        ));
         let answer = match v {
             Value::Bool(true) => "Yes.".to_string(),
             Value::Bool(false) => "No.".to_string(),
@@ -158,7 +180,12 @@ pub fn script(agent_name: &str, instructions: Option<&str>, context: &Value, res
         .into_iter()
         .map(|(agent, text)| {
             let dur = (600 + 50 * text.chars().count() as i64).min(12_000);
-            let seg = Segment { agent, text, start_ms: at, dur_ms: dur };
+            let seg = Segment {
+                agent,
+                text,
+                start_ms: at,
+                dur_ms: dur,
+            };
             at += dur + 800;
             seg
         })
@@ -169,7 +196,9 @@ impl Org {
     /// Applies one step to call `ci` at `env.now`.
     pub(crate) fn apply(&mut self, env: &mut Env, ci: usize, step: Step) {
         let now = env.now;
-        let Some(c) = self.calls.get_mut(ci) else { return };
+        let Some(c) = self.calls.get_mut(ci) else {
+            return;
+        };
         c.updated_at = now;
         let event = match step {
             Step::Initiated => {
@@ -217,7 +246,9 @@ impl Org {
     /// subscribes to the event.
     pub(crate) fn emit(&mut self, env: &mut Env, ci: usize, event: &'static str) {
         let now = env.now;
-        let Some(call) = self.calls.get(ci) else { return };
+        let Some(call) = self.calls.get(ci) else {
+            return;
+        };
         let call_id = call.id.clone();
         let mut dests: Vec<(Option<String>, String)> = Vec::new();
         if let Some(url) = &call.webhook_url {
@@ -248,7 +279,9 @@ impl Org {
             });
         }
         self.refresh_webhook_status(&call_id);
-        let Some(snapshot) = self.calls.get(ci).map(Call::to_value) else { return };
+        let Some(snapshot) = self.calls.get(ci).map(Call::to_value) else {
+            return;
+        };
         for d in self.deliveries.iter_mut().skip(first) {
             d.body = obj(vec![
                 ("id", d.id.as_str().into()),
@@ -291,7 +324,9 @@ fn end(c: &mut Call, now: i64, outcome: Outcome) -> Option<&'static str> {
     let start = c.started_at;
     c.ended_at = Some(now);
     c.duration_seconds = Some(start.map_or(0, |s| (now - s) / 1000));
-    if let (Outcome::Completed | Outcome::ExtractionFailed, Some(answered)) = (outcome, c.answered_at) {
+    if let (Outcome::Completed | Outcome::ExtractionFailed, Some(answered)) =
+        (outcome, c.answered_at)
+    {
         let billed = (now - answered) / 1000;
         c.status = "completed";
         c.billed_duration_seconds = Some(billed);
@@ -328,6 +363,6 @@ fn end(c: &mut Call, now: i64, outcome: Outcome) -> Option<&'static str> {
 
 /// Deterministic default signing secret of an organisation (for inline `webhook_url`s).
 pub(crate) fn default_secret(seed: u64, key: &str) -> String {
-    let mut r = Rng::new(super::util::fnv1a(seed ^ 0x5EC2_E7, key));
+    let mut r = Rng::new(super::util::fnv1a(seed ^ 0x005E_C2E7, key));
     format!("whsec_{}", r.hex(2))
 }

@@ -298,7 +298,10 @@ impl Stats {
             ("responses_4xx", self.responses_4xx),
             ("responses_5xx", self.responses_5xx),
             ("calls_placed", self.calls_placed),
-            ("calls_rejected_by_provider", self.calls_rejected_by_provider),
+            (
+                "calls_rejected_by_provider",
+                self.calls_rejected_by_provider,
+            ),
             ("numbers_purchased", self.numbers_purchased),
             ("idempotent_replays", self.idempotent_replays),
             ("idempotency_conflicts", self.idempotency_conflicts),
@@ -386,8 +389,12 @@ impl Emulator {
         let target = self.env.now.saturating_add(ms.max(0));
         while let Some((at, oi, ci)) = self.next_step(target) {
             self.env.now = at;
-            let Some(org) = self.orgs.get_mut(oi) else { break };
-            let Some(call) = org.calls.get_mut(ci) else { break };
+            let Some(org) = self.orgs.get_mut(oi) else {
+                break;
+            };
+            let Some(call) = org.calls.get_mut(ci) else {
+                break;
+            };
             if call.plan.is_empty() {
                 break;
             }
@@ -464,7 +471,10 @@ impl Emulator {
 
     /// Free credit of the organisation (balance; holds not subtracted), if it exists yet.
     pub fn balance_milli_cents(&self, api_key: &str) -> Option<i64> {
-        self.orgs.iter().find(|o| o.key == api_key).map(|o| o.balance)
+        self.orgs
+            .iter()
+            .find(|o| o.key == api_key)
+            .map(|o| o.balance)
     }
 
     /// Sets an organisation's balance (creating it). False for a malformed key.

@@ -41,7 +41,9 @@ impl Rng {
 
     /// `2 * words * 8` lowercase hex digits.
     pub fn hex(&mut self, words: usize) -> String {
-        (0..words).map(|_| format!("{:016x}", self.next_u64())).collect()
+        (0..words)
+            .map(|_| format!("{:016x}", self.next_u64()))
+            .collect()
     }
 }
 
@@ -164,7 +166,10 @@ mod tests {
             assert_eq!(u, b.uuid());
             assert!(is_uuid(&u), "{u}");
             assert_eq!(u.as_bytes().get(14), Some(&b'4'));
-            assert!(matches!(u.as_bytes().get(19), Some(b'8' | b'9' | b'a' | b'b')));
+            assert!(matches!(
+                u.as_bytes().get(19),
+                Some(b'8' | b'9' | b'a' | b'b')
+            ));
         }
         assert!(!is_uuid("abc123"));
         assert!(!is_uuid("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c7g"));

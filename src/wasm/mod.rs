@@ -1,32 +1,18 @@
-//! The only module that touches JS. It converts JS values into core types, calls the core
-//! and converts the answer back; every decision (validation, URLs, headers, decoding,
-//! error kinds) is the core's. No function here can panic on outside data: every path
-//! from JS returns a `Result`, and errors cross as plain objects that `js/errors.js`
-//! turns into `Error` subclasses.
+//! The only module that touches JS, and deliberately a thin one: every argument crosses as
+//! a string (JSON text made by the host's `JSON.stringify`) and every answer goes back as a
+//! string, so there is no per-field JS traffic, no js-sys, and little glue. All decisions
+//! (validation, URLs, headers, decoding, error kinds) are the core's. Errors are thrown as
+//! JSON records (`Error::to_record`) that `js/errors.js` turns into `Error` subclasses.
+//! Nothing here can panic on outside data: every path returns a `Result`.
 
-use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::core::e164;
 use crate::core::error::{redact, Error};
 use crate::core::json::Value;
 use crate::core::ops;
-use crate::core::request::{build, ClientConfig};
+use crate::core::request::{build, config_from_options, ClientConfig};
 use crate::core::response::{decode, Output};
-use crate::core::e164;
-
-pub mod host {
-    //! JavaScript's float conversions for `core::host` (see there for why).
-    use js_sys::Number;
-
-    pub fn parse_float(text: &str) -> Option<f64> {
-        let n = Number::parse_float(text);
-        (!n.is_nan()).then_some(n)
-    }
-
-    pub fn format_float(n: f64) -> String {
-        Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
-    }
-}
 
 // A 1 KB free-list allocator instead of dlmalloc (~7 KB): the wasm is single-threaded.
 #[global_allocator]
@@ -34,110 +20,43 @@ pub mod host {
 static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-/// Deepest params object accepted from JS (a cycle ends here instead of overflowing).
-const MAX_DEPTH: usize = 64;
-
-fn set(o: &Object, k: &str, v: impl Into<JsValue>) {
-    // Reflect::set only fails on frozen objects/proxies; ours are fresh plain objects.
-    let _ = Reflect::set(o, &JsValue::from_str(k), &v.into());
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = parseFloat)]
+    fn js_parse_float(text: &str) -> f64;
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(n: f64) -> String;
 }
 
-fn get(o: &JsValue, k: &str) -> JsValue {
-    Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+pub mod host {
+    //! JavaScript's float conversions for `core::host` (see there for why).
+
+    pub fn parse_float(text: &str) -> Option<f64> {
+        let n = super::js_parse_float(text);
+        (!n.is_nan()).then_some(n)
+    }
+
+    pub fn format_float(n: f64) -> String {
+        super::js_string(n)
+    }
 }
 
-/// A core error as a plain object `{ __callingbox, name, code, message, ... }`, with the API
-/// key removed from every string in it.
-fn to_js(e: &Error, key: &str) -> JsValue {
-    let o = Object::new();
-    set(&o, "__callingbox", true);
-    set(&o, "name", e.name());
-    set(&o, "code", e.code());
-    set(&o, "message", redact(&e.message(), key));
-    match e {
-        Error::Validation { field, phone, .. } => {
-            set(&o, "field", field.as_str());
-            if let Some(reason) = phone {
-                set(&o, "reason", reason.code());
-            }
-        }
-        Error::Api(a) => {
-            set(&o, "status", a.status);
-            set(&o, "body", redact(&a.body, key));
-            if let Some(id) = &a.request_id {
-                set(&o, "requestId", id.as_str());
-            }
-            if let Some(c) = &a.api_code {
-                set(&o, "apiCode", c.as_str());
-            }
-        }
-        Error::InvalidResponse { status, request_id, .. } => {
-            set(&o, "status", *status);
-            if let Some(id) = request_id {
-                set(&o, "requestId", id.as_str());
-            }
-        }
-    }
-    o.into()
+fn parse(json: &str, field: &str) -> Result<Value, Error> {
+    Value::parse(json).map_err(|e| Error::validation(field, format!("is not valid JSON ({e})")))
 }
 
-/// Converts a JS value into a JSON value, the way `JSON.stringify` would read it, but with
-/// errors instead of silent changes for what JSON cannot carry.
-fn to_value(v: &JsValue, field: &str, depth: usize) -> Result<Value, Error> {
-    if depth > MAX_DEPTH {
-        return Err(Error::validation(field, "is nested too deeply (is it circular?)"));
+fn string_list(json: &str, names: &[&str]) -> Result<Vec<String>, Error> {
+    match parse(json, "ids")? {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s),
+                other => Err(Error::validation(names.get(i).copied().unwrap_or("id"), format!("must be a string id, got {}", other.type_name()))),
+            })
+            .collect(),
+        _ => Err(Error::validation("ids", "must be an array")),
     }
-    if v.is_null() || v.is_undefined() {
-        return Ok(Value::Null);
-    }
-    if let Some(b) = v.as_bool() {
-        return Ok(Value::Bool(b));
-    }
-    if let Some(n) = v.as_f64() {
-        return Ok(Value::Number(n));
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Value::String(s));
-    }
-    if v.is_bigint() || v.is_function() || v.is_symbol() {
-        let what = if v.is_bigint() { "a BigInt" } else if v.is_function() { "a function" } else { "a symbol" };
-        return Err(Error::validation(field, format!("cannot be sent as JSON (it is {what})")));
-    }
-    if Array::is_array(v) {
-        let arr = Array::from(v);
-        let mut out = Vec::with_capacity(arr.length() as usize);
-        for (i, item) in arr.iter().enumerate() {
-            out.push(to_value(&item, &format!("{field}[{i}]"), depth + 1)?);
-        }
-        return Ok(Value::Array(out));
-    }
-    if let Some(d) = v.dyn_ref::<js_sys::Date>() {
-        return match d.get_time().is_finite() {
-            true => Ok(Value::String(d.to_iso_string().into())),
-            false => Err(Error::validation(field, "is an invalid Date")),
-        };
-    }
-    let obj = Object::from(v.clone());
-    let keys = Object::keys(&obj);
-    let mut members = Vec::with_capacity(keys.length() as usize);
-    for k in keys.iter() {
-        let Some(name) = k.as_string() else { continue };
-        let item = get(v, &name);
-        if item.is_undefined() {
-            continue; // as JSON.stringify: an undefined member is an absent member
-        }
-        let path = if field.is_empty() { name.clone() } else { format!("{field}.{name}") };
-        members.push((name, to_value(&item, &path, depth + 1)?));
-    }
-    Ok(Value::Object(members))
-}
-
-fn opt_string(options: &JsValue, name: &str) -> Result<Option<String>, Error> {
-    let v = get(options, name);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_string().map(Some).ok_or_else(|| Error::validation(name, "must be a string"))
 }
 
 /// The per-client core: validated settings and the request/response codec.
@@ -148,79 +67,50 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// `options`: `{ apiKey, baseUrl?, defaultHeaders? }`; `platform`: "node", "browser", ...
+    /// `options`: JSON of `{ apiKey, baseUrl?, defaultHeaders? }`; `platform`: "node", "browser", ...
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue, platform: Option<String>) -> Result<Core, JsValue> {
-        Self::configure(&options, platform.as_deref()).map(|cfg| Core { cfg }).map_err(|e| to_js(&e, ""))
+    pub fn new(options: &str, platform: &str) -> Result<Core, String> {
+        parse(options, "options")
+            .and_then(|o| config_from_options(&o, Some(platform)))
+            .map(|cfg| Core { cfg })
+            .map_err(|e| e.to_record(""))
     }
 
-    fn configure(options: &JsValue, platform: Option<&str>) -> Result<ClientConfig, Error> {
-        if !options.is_object() {
-            return Err(Error::validation("options", "must be an object like { apiKey: \"sk_...\" }"));
-        }
-        let key = get(options, "apiKey");
-        if !(key.is_undefined() || key.is_string()) {
-            return Err(Error::validation("apiKey", "must be a string"));
-        }
-        let headers = get(options, "defaultHeaders");
-        let mut default_headers = Vec::new();
-        if !(headers.is_undefined() || headers.is_null()) {
-            match to_value(&headers, "defaultHeaders", 1)? {
-                Value::Object(m) => {
-                    for (k, v) in m {
-                        match v {
-                            Value::String(s) => default_headers.push((k, s)),
-                            Value::Null => {}
-                            _ => return Err(Error::validation("defaultHeaders", format!("header \"{k}\" must have a string value"))),
-                        }
-                    }
-                }
-                _ => return Err(Error::validation("defaultHeaders", "must be an object of header names to strings")),
-            }
-        }
-        ClientConfig::new(key.as_string().as_deref(), opt_string(options, "baseUrl")?.as_deref(), platform, default_headers)
+    /// Builds the request for operation `op` from JSON `ids` and `params`:
+    /// JSON `{ method, url, headers, body? }`.
+    pub fn build(&self, op: &str, ids: &str, params: &str, idempotency_key: &str) -> Result<String, String> {
+        self.build_inner(op, ids, params, idempotency_key).map_err(|e| e.to_record(&self.cfg.api_key))
     }
 
-    /// Builds the request for operation `op`: `{ method, url, headers, body }`.
-    pub fn build(&self, op: &str, args: Array, params: JsValue, idempotency_key: Option<String>) -> Result<Object, JsValue> {
-        self.build_inner(op, &args, &params, idempotency_key.as_deref()).map_err(|e| to_js(&e, &self.cfg.api_key))
-    }
-
-    fn build_inner(&self, op: &str, args: &Array, params: &JsValue, idem: Option<&str>) -> Result<Object, Error> {
-        let op = ops::find(op).ok_or_else(|| Error::validation("operation", format!("\"{op}\" is unknown")))?;
-        let mut path_args = Vec::with_capacity(op.path_args.len());
-        for (i, a) in args.iter().enumerate() {
-            let name = op.path_args.get(i).copied().unwrap_or("id");
-            path_args.push(a.as_string().ok_or_else(|| Error::validation(name, format!("must be a string id, got {}", js_type(&a))))?);
-        }
-        let params = if params.is_undefined() || params.is_null() { None } else { Some(to_value(params, "", 0)?) };
-        let arg_refs: Vec<&str> = path_args.iter().map(String::as_str).collect();
-        let req = build(&self.cfg, op, &arg_refs, params.as_ref(), idem)?;
-        let out = Object::new();
-        set(&out, "method", req.method);
-        set(&out, "url", req.url);
-        let headers = Object::new();
-        for (k, v) in &req.headers {
-            set(&headers, k, v.as_str());
-        }
-        set(&out, "headers", headers);
+    fn build_inner(&self, op: &str, ids: &str, params: &str, idem: &str) -> Result<String, Error> {
+        let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown"))?;
+        let ids = string_list(ids, op.path_args)?;
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let params = parse(params, "params")?;
+        let req = build(&self.cfg, op, &id_refs, Some(&params), (!idem.is_empty()).then_some(idem))?;
+        let headers = req.headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+        let mut out = vec![
+            ("method".to_string(), Value::from(req.method)),
+            ("url".to_string(), Value::String(req.url)),
+            ("headers".to_string(), Value::Object(headers)),
+        ];
         if let Some(body) = req.body {
-            set(&out, "body", body);
+            out.push(("body".to_string(), Value::String(body)));
         }
-        Ok(out)
+        Ok(Value::Object(out).to_json())
     }
 
     /// Decodes a response. Returns `undefined` when the body should be `JSON.parse`d as is,
-    /// a string to parse instead when the core normalised it, or throws a typed error.
-    pub fn decode(&self, op: &str, status: u16, body: &str, request_id: Option<String>, args: Array) -> Result<JsValue, JsValue> {
+    /// a string to parse instead when the core normalised it, or throws an error record.
+    pub fn decode(&self, op: &str, status: u16, body: &str, request_id: &str, ids: &str) -> Result<Option<String>, String> {
         let key = &self.cfg.api_key;
-        let op = ops::find(op).ok_or_else(|| to_js(&Error::validation("operation", "is unknown"), key))?;
-        let args: Vec<String> = args.iter().filter_map(|a| a.as_string()).collect();
-        let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        match decode(op, status, body, request_id.as_deref(), &arg_refs) {
-            Ok(Output::Body) => Ok(JsValue::UNDEFINED),
-            Ok(Output::Text(t)) => Ok(JsValue::from_str(&t)),
-            Err(e) => Err(to_js(&e, key)),
+        let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
+        let ids = string_list(ids, op.path_args).unwrap_or_default();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        match decode(op, status, body, (!request_id.is_empty()).then_some(request_id), &id_refs) {
+            Ok(Output::Body) => Ok(None),
+            Ok(Output::Text(t)) => Ok(Some(t)),
+            Err(e) => Err(e.to_record(key)),
         }
     }
 
@@ -230,19 +120,18 @@ impl Core {
     }
 }
 
-fn js_type(v: &JsValue) -> String {
-    v.js_typeof().as_string().unwrap_or_else(|| "unknown".into())
-}
-
-/// Validates and canonicalises an E.164 number (`"+1 (415) 555-0123"` → `"+14155550123"`).
+/// Validates and canonicalises an E.164 number given as JSON (`"\"+1 (415) 555-0123\""`).
 #[wasm_bindgen(js_name = parseE164)]
-pub fn parse_e164(input: JsValue) -> Result<String, JsValue> {
-    let Some(s) = input.as_string() else {
-        return Err(to_js(&Error::validation("phone number", format!("must be a string, got {}", js_type(&input))), ""));
-    };
-    e164::parse(&s).map_err(|reason| {
-        to_js(&Error::Validation { field: "phone number".into(), message: format!("\"{s}\" is not an E.164 phone number: it {}", reason.message()), phone: Some(reason) }, "")
-    })
+pub fn parse_e164(input: &str) -> Result<String, String> {
+    let field = "phone number";
+    match parse(input, field) {
+        Ok(Value::String(s)) => e164::parse(&s).map_err(|reason| {
+            Error::Validation { field: field.into(), message: format!("\"{s}\" is not an E.164 phone number: it {}", reason.message()), phone: Some(reason) }
+        }),
+        Ok(other) => Err(Error::validation(field, format!("must be a string, got {}", other.type_name()))),
+        Err(e) => Err(e),
+    }
+    .map_err(|e| e.to_record(""))
 }
 
 /// Formats 16 random bytes as a UUID v4 (the host supplies them from its CSPRNG).
