@@ -4,6 +4,6 @@ import init from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
 await init({ module_or_path: new URL("./callingbox_core_bg.wasm", import.meta.url) });
-setup(() => {}, "browser");
+setup("core", () => {}, "browser");
 
 export * from "./client.js";

@@ -69,8 +69,10 @@ function checkRequestOptions(options) {
   if (signal !== undefined && signal !== null && (typeof signal !== "object" || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
     throw new ValidationError("signal must be an AbortSignal", { field: "signal" });
   }
-  if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-    throw new ValidationError("idempotencyKey must be a non-empty string of at most 255 characters", { field: "idempotencyKey" });
+  // Sent as a header value: printable ASCII only, no line breaks (header injection), no
+  // leading/trailing spaces (fetch would trim them, so the key would not be the user's).
+  if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || idempotencyKey.length > 255 || !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(idempotencyKey))) {
+    throw new ValidationError("idempotencyKey must be 1-255 printable ASCII characters (no line breaks, no leading or trailing spaces)", { field: "idempotencyKey" });
   }
   return options;
 }
@@ -117,7 +119,7 @@ export class CallingBox {
    *           defaultHeaders?: Record<string, string> }} options
    */
   constructor(options) {
-    const platform = ready();
+    const platform = ready("core");
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
@@ -226,7 +228,7 @@ export class CallingBox {
 
 /** Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError. */
 export function parseE164(input) {
-  ready();
+  ready("core");
   try {
     return coreParseE164(toJson(input, "phone number"));
   } catch (e) {

@@ -2,6 +2,6 @@
 import { initSync } from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
-setup(() => initSync({ module: Deno.readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }), "deno");
+setup("core", () => initSync({ module: Deno.readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }), "deno");
 
 export * from "./client.js";

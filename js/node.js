@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { initSync } from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
-setup(
+setup("core", 
   () => initSync({ module: readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }),
   typeof globalThis.Bun === "object" ? "bun" : "node",
 );

@@ -1,21 +1,22 @@
-// How this runtime's entry point loads the wasm. Each entry (node.js, deno.js, workerd.js,
-// browser.js) calls `setup` once; nothing is compiled until the first client is made.
+// How this runtime's entry point loads each wasm module ("core" for the client, "emulator"
+// for callingbox/emulator). Entries call `setup` at import; nothing is compiled until first use.
 
-let init = null;
+const loaders = {};
+const loaded = {};
 let platform = "unknown";
-let loaded = false;
 
-export function setup(initFn, name) {
-  init = initFn;
+export function setup(module, initFn, name) {
+  loaders[module] = initFn;
   platform = name;
 }
 
-/** Loads the wasm on first use (synchronously: every entry has the module bytes at hand). */
-export function ready() {
-  if (!loaded) {
+/** Loads the wasm on first use (synchronously: every entry has the module at hand). */
+export function ready(module) {
+  if (!loaded[module]) {
+    const init = loaders[module];
     if (!init) throw new Error("callingbox: import the package by its name so a runtime entry point loads the wasm");
     init();
-    loaded = true;
+    loaded[module] = true;
   }
   return platform;
 }

@@ -4,6 +4,6 @@ import wasm from "./callingbox_core_bg.wasm";
 import { initSync } from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
-setup(() => initSync({ module: wasm }), "workerd");
+setup("core", () => initSync({ module: wasm }), "workerd");
 
 export * from "./client.js";

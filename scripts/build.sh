@@ -26,11 +26,13 @@ build_wasm() { # $1 = output name, rest = cargo flags
 }
 
 build_wasm callingbox_core
-if grep -q '^emulator *=' Cargo.toml && [ -d src/wasm ] && grep -q 'feature = "emulator"' src/wasm/*.rs 2>/dev/null; then
-  build_wasm callingbox_emulator --features emulator
-fi
+# The emulator is its own wasm (callingbox/emulator), so the client's stays lean.
+build_wasm callingbox_emulator --features emulator
+# Leave the default (client) build in target/ for tools that look at it.
+cargo build --quiet --release --target wasm32-unknown-unknown
 
 cp js/*.js js/*.d.ts "$out/"
+chmod +x "$out/callingbox-emulator.js"
 node scripts/package-json.mjs > "$out/package.json"
 cp README.md "$out/README.md" 2>/dev/null || true
 echo "built pkg/: $(cd "$out" && ls | tr '\n' ' ')"

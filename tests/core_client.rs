@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::type_complexity)]
+
 //! Native tests of the client core: every endpoint's request, decoding of every example
 //! object of contract §10, both list shapes, every error shape, and the mapping to kinds.
 

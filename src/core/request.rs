@@ -36,7 +36,7 @@ impl ClientConfig {
         }
         let base_url = base_url.unwrap_or(DEFAULT_BASE_URL).trim().trim_end_matches('/');
         let host = base_url.strip_prefix("https://").or_else(|| base_url.strip_prefix("http://"));
-        if host.map_or(true, str::is_empty) {
+        if host.is_none_or(str::is_empty) {
             return Err(Error::validation("baseUrl", format!("must be an http(s) URL, got \"{base_url}\"")));
         }
         if base_url.contains(['?', '#', ' ']) {

@@ -67,7 +67,7 @@ pub fn decode(op: &Op, status: u16, body: &str, request_id: Option<&str>, path_a
                 Output::Text(Value::Object(vec![("data".into(), doc.clone()), ("has_more".into(), Value::Bool(false))]).to_json())
             }
             Value::Object(_) => {
-                let items = doc.get("data").and_then(Value::as_array).ok_or_else(|| invalid(format!("expected a list (an array or {{\"data\": [...]}}), got an object without a data array")))?;
+                let items = doc.get("data").and_then(Value::as_array).ok_or_else(|| invalid("expected a list (an array or {\"data\": [...]}), got an object without a data array".into()))?;
                 check_items(r, items, "data").map_err(invalid)?;
                 match doc.get("has_more") {
                     Some(Value::Bool(_)) => Output::Body,
@@ -125,7 +125,7 @@ pub fn check(r: Resource, v: &Value, path: &str) -> Result<(), String> {
         return Err(format!("{at}expected a {} object, got {}", r.name(), v.type_name()));
     }
     for key in r.required() {
-        if v.get(key).map_or(true, Value::is_null) {
+        if v.get(key).is_none_or(Value::is_null) {
             return Err(format!("{}: required field of {} is missing", where_(key), r.name()));
         }
     }

@@ -1008,13 +1008,7 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
             None => return fail(400, format!("agent {agent_id} has no primary number: pass from_number or set one with PUT /v1/agents/{agent_id}/primary-number")),
         },
     };
-    let free = org.balance - org.held();
-    if free < model::HOLD_MILLI_CENTS {
-        return fail(402, format!(
-            "Calls paused. Your balance is {} but each call requires a {} hold (the cost of a {}-minute call at $0.05/min). Add credit to resume calls.",
-            money(free), money(model::HOLD_MILLI_CENTS), model::MAX_CALL_SECONDS / 60
-        ));
-    }
+    hold_available(org)?;
     let Some(outcome) = outcome_for(&to) else {
         env.stats.calls_rejected_by_provider += 1;
         return fail(
@@ -1024,16 +1018,51 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
             ),
         );
     };
+    env.stats.calls_placed += 1;
+    Ok((
+        201,
+        start_call(org, env, &agent_id, to, from, b, outcome, false),
+    ))
+}
+
+/// 402 unless the free credit covers one more call hold (§4.3).
+pub(super) fn hold_available(org: &Org) -> Result<(), (u16, String)> {
+    let free = org.balance - org.held();
+    if free < model::HOLD_MILLI_CENTS {
+        return fail(402, format!(
+            "Calls paused. Your balance is {} but each call requires a {} hold (the cost of a {}-minute call at $0.05/min). Add credit to resume calls.",
+            money(free), money(model::HOLD_MILLI_CENTS), model::MAX_CALL_SECONDS / 60
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a call of agent `agent_id` (already checked), snapshotting its configuration
+/// with the per-call `overrides` (`instructions`, `context`, `webhook_url`, `metadata`),
+/// and emits `call.queued`. Returns the Call.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn start_call(
+    org: &mut Org,
+    env: &mut Env,
+    agent_id: &str,
+    to: String,
+    from: String,
+    overrides: &Value,
+    outcome: Outcome,
+    inbound: bool,
+) -> Value {
+    let Some(a) = org.agent(agent_id) else {
+        return Value::Null;
+    };
+    let over = |k: &str| overrides.get(k).and_then(Value::as_str).map(str::to_string);
     let persona = a.setting_str("persona");
-    let instructions = b
-        .get("instructions")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| a.setting_str("instructions"));
-    let context = b
-        .get("context")
-        .cloned()
-        .unwrap_or(Value::Object(Vec::new()));
+    let instructions = over("instructions").or_else(|| a.setting_str("instructions"));
+    // Inbound calls have no context (§2.2).
+    let context = match overrides.get("context") {
+        Some(c) => c.clone(),
+        None if inbound => Value::Null,
+        None => Value::Object(Vec::new()),
+    };
     let returns = a.setting("returns").clone();
     let transcript = match outcome {
         Outcome::Completed | Outcome::ExtractionFailed => script(
@@ -1046,7 +1075,8 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
     };
     let call = Call {
         id: env.ids.uuid(),
-        agent_id: agent_id.clone(),
+        agent_id: agent_id.to_string(),
+        inbound,
         to,
         from,
         status: "queued",
@@ -1066,11 +1096,7 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
         result_status: "pending",
         result_error: None,
         language: a.setting_str("language"),
-        webhook_url: b
-            .get("webhook_url")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| a.setting_str("webhook_url")),
+        webhook_url: over("webhook_url").or_else(|| a.setting_str("webhook_url")),
         webhook_status: "none",
         webhook_error: None,
         created_at: env.now,
@@ -1084,7 +1110,7 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
         error_code: None,
         error_message: None,
         hangup_cause: None,
-        metadata: b
+        metadata: overrides
             .get("metadata")
             .cloned()
             .unwrap_or(Value::Object(Vec::new())),
@@ -1093,10 +1119,9 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
         transcript,
     };
     org.calls.push(call);
-    env.stats.calls_placed += 1;
     let ci = org.calls.len() - 1;
     org.emit(env, ci, "call.queued");
-    Ok((201, org.calls.last().map_or(Value::Null, Call::to_value)))
+    org.calls.last().map_or(Value::Null, Call::to_value)
 }
 
 fn redeliver(org: &mut Org, env: &mut Env, id: &str) -> Out {

@@ -6,7 +6,7 @@ use super::util::{obj, Rng};
 use super::{Env, TEST_NUMBERS};
 use crate::core::json::Value;
 
-/// How a call ends, chosen by its destination (see [`TEST_NUMBERS`](super::TEST_NUMBERS)).
+/// How a call ends, chosen by its destination (see [`TEST_NUMBERS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Completed,

@@ -74,6 +74,7 @@ mod api;
 pub mod check;
 pub mod lifecycle;
 pub mod model;
+pub mod options;
 mod util;
 
 #[cfg(test)]
@@ -272,6 +273,8 @@ pub struct Stats {
     pub responses_5xx: u64,
     /// Calls really created (replays excluded).
     pub calls_placed: u64,
+    /// Inbound calls started with [`Emulator::simulate_inbound_call`].
+    pub inbound_calls: u64,
     /// Dispatches refused with 502 by the provider test number.
     pub calls_rejected_by_provider: u64,
     pub numbers_purchased: u64,
@@ -291,13 +294,14 @@ pub struct Stats {
 impl Stats {
     /// `{"requests": 3, ...}` with the field names above.
     pub fn to_json(&self) -> String {
-        let fields: [(&str, u64); 19] = [
+        let fields: [(&str, u64); 20] = [
             ("requests", self.requests),
             ("preflights", self.preflights),
             ("responses_2xx", self.responses_2xx),
             ("responses_4xx", self.responses_4xx),
             ("responses_5xx", self.responses_5xx),
             ("calls_placed", self.calls_placed),
+            ("inbound_calls", self.inbound_calls),
             (
                 "calls_rejected_by_provider",
                 self.calls_rejected_by_provider,
@@ -469,12 +473,65 @@ impl Emulator {
         is_valid_api_key(api_key).then(|| lifecycle::default_secret(self.env.seed, api_key))
     }
 
-    /// Free credit of the organisation (balance; holds not subtracted), if it exists yet.
+    /// The organisation's balance (credit held by running calls not subtracted), if it exists yet.
     pub fn balance_milli_cents(&self, api_key: &str) -> Option<i64> {
         self.orgs
             .iter()
             .find(|o| o.key == api_key)
             .map(|o| o.balance)
+    }
+
+    /// Simulates someone calling `to` (a number the organisation owns) from `from` (any
+    /// canonical E.164 number): the §2.2 inbound flow. The number's inbound agent answers
+    /// with its configuration as-is (`context` null, no per-call overrides); the call runs the
+    /// same lifecycle and webhooks as an outbound one, and `from` selects the outcome like a
+    /// destination does (see [`TEST_NUMBERS`]). Returns the new call's id, or why the call
+    /// was rejected (unknown organisation or number, no inbound agent, not enough credit for
+    /// the hold, provider rejection).
+    pub fn simulate_inbound_call(
+        &mut self,
+        api_key: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<String, String> {
+        if !crate::core::e164::is_canonical(from) {
+            return Err(format!("from {from:?} is not a canonical E.164 number"));
+        }
+        let Emulator { orgs, env, .. } = self;
+        let org = orgs
+            .iter_mut()
+            .find(|o| o.key == api_key)
+            .ok_or("no organisation uses this API key yet")?;
+        let number = org
+            .numbers
+            .iter()
+            .find(|n| n.info.e164 == to)
+            .ok_or_else(|| format!("{to} is not a number of this organisation"))?;
+        let agent = org
+            .inbound_owner(&number.id, "")
+            .ok_or_else(|| format!("rejected: {to} has no inbound agent"))?
+            .id
+            .clone();
+        api::hold_available(org).map_err(|(_, msg)| msg)?;
+        let outcome = lifecycle::outcome_for(from).ok_or_else(|| {
+            format!("the telephony provider rejected the call from {from} (emulator test number)")
+        })?;
+        env.stats.inbound_calls += 1;
+        let call = api::start_call(
+            org,
+            env,
+            &agent,
+            to.to_string(),
+            from.to_string(),
+            &Value::Null,
+            outcome,
+            true,
+        );
+        Ok(call
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string())
     }
 
     /// Sets an organisation's balance (creating it). False for a malformed key.

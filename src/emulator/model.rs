@@ -198,6 +198,8 @@ pub struct Segment {
 pub struct Call {
     pub id: String,
     pub agent_id: String,
+    /// `direction`: inbound calls come from [`Emulator::simulate_inbound_call`](super::Emulator::simulate_inbound_call).
+    pub inbound: bool,
     pub to: String,
     pub from: String,
     pub status: &'static str,
@@ -240,7 +242,10 @@ impl Call {
             ("to_number", self.to.as_str().into()),
             ("from_number", self.from.as_str().into()),
             ("status", self.status.into()),
-            ("direction", "outbound".into()),
+            (
+                "direction",
+                if self.inbound { "inbound" } else { "outbound" }.into(),
+            ),
             ("answered_by", self.answered_by.into()),
             ("persona", self.persona.clone().into()),
             ("instructions", self.instructions.clone().into()),

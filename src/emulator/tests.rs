@@ -1506,6 +1506,64 @@ fn per_call_overrides_and_snapshots() {
     );
 }
 
+#[test]
+fn inbound_calls_reach_the_numbers_inbound_agent() {
+    let mut e = emu();
+    let st = setup(&mut e);
+    assert!(e
+        .simulate_inbound_call(KEY, "+15557654321", &st.e164)
+        .unwrap_err()
+        .contains("no inbound agent"));
+    let body = format!(
+        r#"{{"name":"Front desk","type":"inbound","returns":{{"reason":"string"}},"number_ids":["{}"]}}"#,
+        st.number_id
+    );
+    let desk = s(&expect(&mut e, "POST", "/v1/agents", &body, 201), "id").to_string();
+    assert!(e
+        .simulate_inbound_call(KEY, "5557654321", &st.e164)
+        .is_err());
+    assert!(e
+        .simulate_inbound_call(KEY, "+15557654321", "+14155550199")
+        .is_err());
+    assert!(e
+        .simulate_inbound_call(OTHER, "+15557654321", &st.e164)
+        .is_err());
+    let id = e
+        .simulate_inbound_call(KEY, "+15557654321", &st.e164)
+        .unwrap();
+    let c = get_call(&mut e, &id);
+    assert_eq!(s(&c, "direction"), "inbound");
+    assert_eq!(s(&c, "agent_id"), desk);
+    assert_eq!(s(&c, "from_number"), "+15557654321");
+    assert_eq!(s(&c, "to_number"), st.e164);
+    assert_eq!(c.get("context"), Some(&Value::Null));
+    e.advance(200_000);
+    let c = get_call(&mut e, &id);
+    assert_eq!(s(&c, "status"), "completed");
+    assert_eq!(
+        c.get("result").unwrap().to_json(),
+        r#"{"reason":"sample reason"}"#
+    );
+    let listed = data(&expect(&mut e, "GET", "/v1/calls", "", 200));
+    assert_eq!(s(&listed[0], "id"), id);
+    assert_eq!(e.stats().inbound_calls, 1);
+    assert_eq!(e.stats().calls_placed, 0);
+    // The caller's number selects the outcome like a destination does.
+    let busy = e
+        .simulate_inbound_call(KEY, "+15005550001", &st.e164)
+        .unwrap();
+    e.advance(10_000);
+    assert_eq!(s(&get_call(&mut e, &busy), "status"), "busy");
+    assert!(e
+        .simulate_inbound_call(KEY, "+15005550006", &st.e164)
+        .is_err());
+    e.set_balance_milli_cents(KEY, 0);
+    assert!(e
+        .simulate_inbound_call(KEY, "+15557654321", &st.e164)
+        .unwrap_err()
+        .starts_with("Calls paused."));
+}
+
 // ---------------------------------------------------------------------------------------
 // Webhooks
 
@@ -2434,7 +2492,7 @@ fn never_panics_on_odd_input() {
 fn stats_json_and_test_numbers_table() {
     let e = emu();
     let j = Value::parse(&e.stats().to_json()).unwrap();
-    assert_eq!(j.as_object().unwrap().len(), 19);
+    assert_eq!(j.as_object().unwrap().len(), 20);
     assert_eq!(n(&j, "calls_placed"), 0.0);
     for (num, outcome, desc) in TEST_NUMBERS {
         assert!(
@@ -2445,4 +2503,133 @@ fn stats_json_and_test_numbers_table() {
     }
     assert_eq!(model::charge(152), 12_667);
     assert_eq!(HOLD_MILLI_CENTS, 50_000);
+}
+
+/// The emulator's objects have exactly the fields, in the same order and with the same
+/// JSON types, as the contract examples in `tests/fixtures/` that the client decodes
+/// (plus `answered_by` on calls, which §3.4/§4.1 mention in prose only).
+#[test]
+fn objects_match_the_shared_fixtures() {
+    fn same_shape(name: &str, ours: &Value, fixture: &Value) {
+        let (Some(o), Some(f)) = (ours.as_object(), fixture.as_object()) else {
+            panic!("{name}: not objects");
+        };
+        let ok: Vec<&str> = o
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| *k != "answered_by")
+            .collect();
+        let fk: Vec<&str> = f.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(ok, fk, "{name}: field names/order");
+        for (k, fv) in f {
+            let ov = ours.get(k).unwrap();
+            if !fv.is_null() && !ov.is_null() {
+                assert_eq!(ov.type_name(), fv.type_name(), "{name}.{k}");
+            }
+        }
+    }
+    let fixture = |text: &str| Value::parse(text).unwrap();
+    let mut e = emu();
+    let st = setup(&mut e);
+    expect(
+        &mut e,
+        "PATCH",
+        &format!("/v1/agents/{}", st.agent_id),
+        r#"{"persona":"p","voice":"alloy","language":"en-US","tools":[{"type":"builtin","name":"end_call","description":"d","policy":"read","builtin":"end_call","parameters":{}}]}"#,
+        200,
+    );
+    let agent = expect(
+        &mut e,
+        "GET",
+        &format!("/v1/agents/{}", st.agent_id),
+        "",
+        200,
+    );
+    same_shape(
+        "agent",
+        &agent,
+        &fixture(include_str!("../../tests/fixtures/agent.json")),
+    );
+    let num = &data(&expect(&mut e, "GET", "/v1/numbers", "", 200))[0];
+    same_shape(
+        "phone_number",
+        num,
+        &fixture(include_str!("../../tests/fixtures/phone_number.json")),
+    );
+    let avail = &data(&expect(
+        &mut e,
+        "GET",
+        "/v1/numbers/available?limit=1",
+        "",
+        200,
+    ))[0];
+    same_shape(
+        "available_number",
+        avail,
+        &fixture(include_str!("../../tests/fixtures/available_number.json")),
+    );
+    let body = format!(
+        r#"{{"agent_id":"{}","to":"+15551234567","context":{{"a":"b"}},"metadata":{{"m":"1"}}}}"#,
+        st.agent_id
+    );
+    let id = s(&expect(&mut e, "POST", "/v1/calls", &body, 201), "id").to_string();
+    let ep = expect(
+        &mut e,
+        "POST",
+        "/v1/webhook_endpoints",
+        r#"{"url":"https://example.com/x","description":"d","enabled_events":["call.completed"]}"#,
+        201,
+    );
+    same_shape(
+        "webhook_endpoint",
+        &ep,
+        &fixture(include_str!("../../tests/fixtures/webhook_endpoint.json")),
+    );
+    e.advance(200_000);
+    for w in e.take_outbox() {
+        e.report_delivery(&w.delivery_id, Ok(200));
+    }
+    let call = get_call(&mut e, &id);
+    same_shape(
+        "call",
+        &call,
+        &fixture(include_str!("../../tests/fixtures/call.json")),
+    );
+    let t = expect(
+        &mut e,
+        "GET",
+        &format!("/v1/calls/{id}/transcript"),
+        "",
+        200,
+    );
+    let tf = fixture(include_str!("../../tests/fixtures/transcript.json"));
+    same_shape("transcript", &t, &tf);
+    let seg = |v: &Value| v.get("segments").and_then(Value::as_array).unwrap()[0].clone();
+    same_shape("segment", &seg(&t), &seg(&tf));
+    let d = &data(&expect(
+        &mut e,
+        "GET",
+        "/v1/webhook_deliveries?limit=1",
+        "",
+        200,
+    ))[0];
+    same_shape(
+        "webhook_delivery",
+        d,
+        &fixture(include_str!("../../tests/fixtures/webhook_delivery.json")),
+    );
+    let calls = expect(&mut e, "GET", "/v1/calls", "", 200);
+    let keys: Vec<&str> = calls
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, ["data", "has_more"]);
+    let er = expect(&mut e, "GET", "/v1/calls/nope", "", 404);
+    same_shape(
+        "error",
+        &er,
+        &fixture(include_str!("../../tests/fixtures/error.json")),
+    );
 }

@@ -7,6 +7,9 @@
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "emulator")]
+mod emulator;
+
 use crate::core::e164;
 use crate::core::error::{redact, Error};
 use crate::core::json::Value;

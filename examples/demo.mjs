@@ -1,0 +1,85 @@
+// The README's main command (`npm start`): the whole CallingBox story against the built-in
+// emulator served over real HTTP on 127.0.0.1 — no API key, no phone rings.
+// In your own code, import from "callingbox" and "callingbox/emulator"; this file imports the
+// freshly built package in ../pkg so it runs straight from a clone.
+import { CallingBox, APIError } from "../pkg/node.js";
+import { startEmulatorServer } from "../pkg/emulator-node.js";
+
+const SPEED = Number(process.env.DEMO_SPEED || 40); // virtual seconds per real second
+const TERMINAL = new Set(["completed", "no_answer", "busy", "canceled", "failed"]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const server = await startEmulatorServer({ port: 0, speed: SPEED });
+console.log(`emulator: ${server.url} (virtual clock ×${SPEED}), test key ${server.apiKey}\n`);
+
+try {
+  const client = new CallingBox({ apiKey: server.apiKey, baseUrl: server.url });
+
+  const [available] = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", limit: 1 });
+  const number = await client.numbers.purchase({ phone_number: available.phone_number });
+  console.log(`bought ${number.e164} (${available.locality}, ${available.state}) for ${number.monthly_cost_cents}¢/month`);
+
+  let agent = await client.agents.create({
+    name: "Appointment reminders",
+    type: "outbound",
+    instructions: "Confirm the patient's appointment tomorrow at 2pm. Offer to reschedule if needed.",
+    returns: { confirmed: "boolean", reschedule_to: "string" },
+  });
+  agent = await client.agents.attachNumber(agent.id, { number_id: number.id, set_as_primary: true });
+  console.log(`agent "${agent.name}" (${agent.type}) calls from ${agent.numbers.map((n) => n.e164).join(", ")}`);
+
+  async function follow(call) {
+    let last = "";
+    while (!TERMINAL.has(call.status)) {
+      if (call.status !== last) {
+        process.stdout.write(`  … ${call.status}\n`);
+        last = call.status;
+      }
+      await sleep(100);
+      call = await client.calls.retrieve(call.id);
+    }
+    // `completed` may still be extracting the result (contract §4.1): wait for it too.
+    while (call.status === "completed" && call.result_status === "pending") {
+      await sleep(100);
+      call = await client.calls.retrieve(call.id);
+    }
+    return call;
+  }
+
+  const to = "+1 (555) 123-4567";
+  let call = await client.calls.create({
+    agent_id: agent.id,
+    to,
+    context: { patient: "Maria Lopez", doctor: "Dr. Chen" },
+    metadata: { crm_id: "12345" },
+  });
+  console.log(`\ndispatched call ${call.id} to ${call.to_number} (request ${call.lastResponse.requestId})`);
+  call = await follow(call);
+  console.log(`  ✓ ${call.status}: ${call.duration_seconds}s, billed ${call.billed_duration_seconds}s = $${(call.billing_amount_milli_cents / 100000).toFixed(5)}`);
+  console.log(`result (${call.result_status}):`, JSON.stringify(call.result));
+  const transcript = await client.calls.getTranscript(call.id);
+  console.log("transcript:");
+  for (const s of transcript.segments) console.log(`  ${s.role.padEnd(5)} ${s.text}`);
+
+  const busy = server.emulator.testNumbers.find((t) => t.outcome === "busy");
+  console.log(`\ntest number ${busy.number}: ${busy.description}`);
+  let failed = await client.calls.create({ agent_id: agent.id, to: busy.number });
+  failed = await follow(failed);
+  console.log(`  ✗ ${failed.status} (hangup_cause ${failed.hangup_cause}, reservation ${failed.reservation_status}, billed ${failed.billing_amount_milli_cents ?? 0})`);
+
+  try {
+    await client.calls.create({ agent_id: agent.id, to: "415 555 0123" });
+  } catch (e) {
+    console.log(`\nbad input never leaves the process: ${e.name} (${e.reason}): ${e.message}`);
+  }
+  try {
+    await client.calls.retrieve("00000000-0000-4000-8000-000000000000");
+  } catch (e) {
+    if (!(e instanceof APIError)) throw e;
+    console.log(`API errors are typed: ${e.name} ${e.status} ${e.code} (request ${e.requestId})`);
+  }
+  const stats = server.emulator.stats();
+  console.log(`\nemulator: ${stats.requests} requests, ${stats.calls_placed} calls placed`);
+} finally {
+  await server.close();
+}

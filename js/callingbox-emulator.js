@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// npx callingbox-emulator [--port 4010] [--host 127.0.0.1] [--seed 0] [--speed 1]
+//   [--latency-ms N] [--rate-429 R] [--retry-after S] [--rate-503 R] [--rate-drop R]
+//   [--rate-delay R] [--delay-ms N] [--fault-method POST] [--fault-path /v1/calls]
+// Serves the CallingBox emulator on loopback until stopped (Ctrl-C).
+import { startEmulatorServer } from "./emulator-node.js";
+
+const FLAGS = {
+  "--port": ["port", Number], "--host": ["host", String], "--seed": ["seed", Number], "--speed": ["speed", Number],
+  "--latency-ms": ["latencyMs", Number, true], "--rate-429": ["rate429", Number, true], "--retry-after": ["retryAfterSecs", Number, true],
+  "--rate-503": ["rate503", Number, true], "--rate-drop": ["rateDrop", Number, true], "--rate-delay": ["rateDelay", Number, true],
+  "--delay-ms": ["delayMs", Number, true], "--fault-method": ["method", String, true], "--fault-path": ["pathPrefix", String, true],
+};
+
+function usage(msg) {
+  if (msg) console.error(`callingbox-emulator: ${msg}`);
+  console.error(`usage: callingbox-emulator ${Object.keys(FLAGS).map((f) => `[${f} X]`).join(" ")}`);
+  process.exit(2);
+}
+
+const options = { faults: {} };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === "-h" || argv[i] === "--help") usage();
+  const spec = FLAGS[argv[i]];
+  if (!spec) usage(`unknown flag ${argv[i]}`);
+  const raw = argv[++i];
+  if (raw === undefined) usage(`${argv[i - 1]} needs a value`);
+  const [name, type, isFault] = spec;
+  const value = type(raw);
+  if (type === Number && !Number.isFinite(value)) usage(`${argv[i - 1]} needs a number`);
+  (isFault ? options.faults : options)[name] = value;
+}
+
+try {
+  const server = await startEmulatorServer(options);
+  console.log(`CallingBox emulator listening on ${server.url}`);
+  console.log(`test API key: ${server.apiKey}`);
+  console.log(`test numbers: ${server.emulator.testNumbers.map((t) => `${t.number} ${t.outcome}`).join(", ")}`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (e) {
+  console.error(`callingbox-emulator: ${e.message}`);
+  process.exit(1);
+}
