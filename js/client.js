@@ -83,11 +83,17 @@ function checkRequestOptions(options) {
  */
 function toJson(value, field) {
   try {
-    return JSON.stringify(value === undefined ? null : value, (key, v) => {
+    return JSON.stringify(value === undefined ? null : value, function (key, v) {
       const t = typeof v;
       if (t === "function" || t === "symbol" || t === "bigint") {
         const name = key || field;
         throw new ValidationError(`${name} cannot be sent as JSON (it is a ${t})`, { field: name });
+      }
+      // An invalid Date's toJSON() is null: it would be sent as null without a word.
+      const raw = this[key];
+      if (raw instanceof Date && Number.isNaN(raw.getTime())) {
+        const name = key || field;
+        throw new ValidationError(`${name} is an invalid Date`, { field: name });
       }
       return v;
     });

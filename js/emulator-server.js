@@ -71,7 +71,12 @@ export async function startEmulatorServer(options = {}) {
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
       const out = emu.handle(req.method, url.pathname + url.search, headers, body);
       const wait = (out.latencyMs || 0) + (out.fault && out.fault.delayMs ? out.fault.delayMs : 0);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) {
+        await new Promise((r) => {
+          const timer = setTimeout(r, wait);
+          timer.unref?.(); // a late answer must not keep the process alive after close()
+        });
+      }
       if (out.fault === "drop") {
         req.socket.destroy();
         return;

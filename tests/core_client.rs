@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::type_complexity)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::type_complexity
+)]
 
 //! Native tests of the client core: every endpoint's request, decoding of every example
 //! object of contract §10, both list shapes, every error shape, and the mapping to kinds.
@@ -12,21 +18,38 @@ use callingbox::core::response::{check, decode, Output};
 const KEY: &str = "sk_test_abcdefgh1234";
 
 fn cfg() -> ClientConfig {
-    ClientConfig::new(Some(KEY), Some("https://api.example.test/"), Some("node"), vec![]).unwrap()
+    ClientConfig::new(
+        Some(KEY),
+        Some("https://api.example.test/"),
+        Some("node"),
+        vec![],
+    )
+    .unwrap()
 }
 
 fn req(op: &str, args: &[&str], params: &str) -> Result<HttpRequest, Error> {
     let op = ops::find(op).unwrap_or_else(|| panic!("no op {op}"));
-    let params = if params.is_empty() { None } else { Some(Value::parse(params).unwrap()) };
+    let params = if params.is_empty() {
+        None
+    } else {
+        Some(Value::parse(params).unwrap())
+    };
     build(&cfg(), op, args, params.as_ref(), Some("idem-1"))
 }
 
 fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    r.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    r.headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -34,38 +57,196 @@ fn every_endpoint_builds_the_documented_request() {
     // (op, path args, params, method, url after base, body)
     let base = "https://api.example.test";
     let table: &[(&str, &[&str], &str, &str, &str, Option<&str>)] = &[
-        ("numbers.list", &[], r#"{"limit":5,"starting_after":"n_1"}"#, "GET", "/v1/numbers?limit=5&starting_after=n_1", None),
+        (
+            "numbers.list",
+            &[],
+            r#"{"limit":5,"starting_after":"n_1"}"#,
+            "GET",
+            "/v1/numbers?limit=5&starting_after=n_1",
+            None,
+        ),
         ("numbers.list", &[], "", "GET", "/v1/numbers", None),
-        ("numbers.searchAvailable", &[], r#"{"country_code":"US","area_code":"415","number_type":"local","limit":3}"#, "GET", "/v1/numbers/available?country_code=US&area_code=415&number_type=local&limit=3", None),
-        ("numbers.purchase", &[], r#"{"phone_number":"+1 (415) 555-0188"}"#, "POST", "/v1/numbers/purchase", Some(r#"{"phone_number":"+14155550188"}"#)),
-        ("agents.list", &[], r#"{"type":"outbound"}"#, "GET", "/v1/agents?type=outbound", None),
-        ("agents.create", &[], r#"{"name":"Reminders","type":"outbound","returns":{"confirmed":"boolean"},"persona":null}"#, "POST", "/v1/agents", Some(r#"{"name":"Reminders","type":"outbound","persona":null,"returns":{"confirmed":"boolean"}}"#)),
-        ("agents.retrieve", &["ag_1"], "", "GET", "/v1/agents/ag_1", None),
-        ("agents.update", &["ag_1"], r#"{"instructions":"Be brief"}"#, "PATCH", "/v1/agents/ag_1", Some(r#"{"instructions":"Be brief"}"#)),
-        ("agents.archive", &["ag_1"], "", "DELETE", "/v1/agents/ag_1", None),
-        ("agents.attachNumber", &["ag_1"], r#"{"number_id":"n_1","set_as_primary":true}"#, "POST", "/v1/agents/ag_1/numbers", Some(r#"{"number_id":"n_1","set_as_primary":true}"#)),
-        ("agents.detachNumber", &["ag_1", "n_1"], "", "DELETE", "/v1/agents/ag_1/numbers/n_1", None),
-        ("agents.setPrimaryNumber", &["ag_1"], r#"{"number_id":"n_2"}"#, "PUT", "/v1/agents/ag_1/primary-number", Some(r#"{"number_id":"n_2"}"#)),
+        (
+            "numbers.searchAvailable",
+            &[],
+            r#"{"country_code":"US","area_code":"415","number_type":"local","limit":3}"#,
+            "GET",
+            "/v1/numbers/available?country_code=US&area_code=415&number_type=local&limit=3",
+            None,
+        ),
+        (
+            "numbers.purchase",
+            &[],
+            r#"{"phone_number":"+1 (415) 555-0188"}"#,
+            "POST",
+            "/v1/numbers/purchase",
+            Some(r#"{"phone_number":"+14155550188"}"#),
+        ),
+        (
+            "agents.list",
+            &[],
+            r#"{"type":"outbound"}"#,
+            "GET",
+            "/v1/agents?type=outbound",
+            None,
+        ),
+        (
+            "agents.create",
+            &[],
+            r#"{"name":"Reminders","type":"outbound","returns":{"confirmed":"boolean"},"persona":null}"#,
+            "POST",
+            "/v1/agents",
+            Some(
+                r#"{"name":"Reminders","type":"outbound","persona":null,"returns":{"confirmed":"boolean"}}"#,
+            ),
+        ),
+        (
+            "agents.retrieve",
+            &["ag_1"],
+            "",
+            "GET",
+            "/v1/agents/ag_1",
+            None,
+        ),
+        (
+            "agents.update",
+            &["ag_1"],
+            r#"{"instructions":"Be brief"}"#,
+            "PATCH",
+            "/v1/agents/ag_1",
+            Some(r#"{"instructions":"Be brief"}"#),
+        ),
+        (
+            "agents.archive",
+            &["ag_1"],
+            "",
+            "DELETE",
+            "/v1/agents/ag_1",
+            None,
+        ),
+        (
+            "agents.attachNumber",
+            &["ag_1"],
+            r#"{"number_id":"n_1","set_as_primary":true}"#,
+            "POST",
+            "/v1/agents/ag_1/numbers",
+            Some(r#"{"number_id":"n_1","set_as_primary":true}"#),
+        ),
+        (
+            "agents.detachNumber",
+            &["ag_1", "n_1"],
+            "",
+            "DELETE",
+            "/v1/agents/ag_1/numbers/n_1",
+            None,
+        ),
+        (
+            "agents.setPrimaryNumber",
+            &["ag_1"],
+            r#"{"number_id":"n_2"}"#,
+            "PUT",
+            "/v1/agents/ag_1/primary-number",
+            Some(r#"{"number_id":"n_2"}"#),
+        ),
         (
             "calls.create",
             &[],
             r#"{"agent_id":"ag_1","to":"+1 555 123 4567","from_number":"+14155550123","context":{"patient":"Maria"},"metadata":{"crm":"1"}}"#,
             "POST",
             "/v1/calls",
-            Some(r#"{"agent_id":"ag_1","to":"+15551234567","from_number":"+14155550123","context":{"patient":"Maria"},"metadata":{"crm":"1"}}"#),
+            Some(
+                r#"{"agent_id":"ag_1","to":"+15551234567","from_number":"+14155550123","context":{"patient":"Maria"},"metadata":{"crm":"1"}}"#,
+            ),
         ),
-        ("calls.list", &[], r#"{"limit":100,"ending_before":"c_9"}"#, "GET", "/v1/calls?limit=100&ending_before=c_9", None),
+        (
+            "calls.list",
+            &[],
+            r#"{"limit":100,"ending_before":"c_9"}"#,
+            "GET",
+            "/v1/calls?limit=100&ending_before=c_9",
+            None,
+        ),
         ("calls.retrieve", &["c_1"], "", "GET", "/v1/calls/c_1", None),
-        ("calls.getTranscript", &["c_1"], "", "GET", "/v1/calls/c_1/transcript", None),
-        ("webhookEndpoints.create", &[], r#"{"url":"https://x.test/h","enabled_events":["call.completed"]}"#, "POST", "/v1/webhook_endpoints", Some(r#"{"url":"https://x.test/h","enabled_events":["call.completed"]}"#)),
-        ("webhookEndpoints.list", &[], "", "GET", "/v1/webhook_endpoints", None),
-        ("webhookEndpoints.retrieve", &["we_1"], "", "GET", "/v1/webhook_endpoints/we_1", None),
-        ("webhookEndpoints.update", &["we_1"], r#"{"status":"enabled","description":null}"#, "PATCH", "/v1/webhook_endpoints/we_1", Some(r#"{"description":null,"status":"enabled"}"#)),
-        ("webhookEndpoints.delete", &["we_1"], "", "DELETE", "/v1/webhook_endpoints/we_1", None),
-        ("webhookEndpoints.rotateSecret", &["we_1"], "", "POST", "/v1/webhook_endpoints/we_1/rotate_secret", None),
-        ("webhookDeliveries.list", &[], r#"{"call_id":"c_1","status":"exhausted","limit":200}"#, "GET", "/v1/webhook_deliveries?call_id=c_1&status=exhausted&limit=200", None),
-        ("webhookDeliveries.retrieve", &["d_1"], "", "GET", "/v1/webhook_deliveries/d_1", None),
-        ("webhookDeliveries.redeliver", &["d_1"], "", "POST", "/v1/webhook_deliveries/d_1/redeliver", None),
+        (
+            "calls.getTranscript",
+            &["c_1"],
+            "",
+            "GET",
+            "/v1/calls/c_1/transcript",
+            None,
+        ),
+        (
+            "webhookEndpoints.create",
+            &[],
+            r#"{"url":"https://x.test/h","enabled_events":["call.completed"]}"#,
+            "POST",
+            "/v1/webhook_endpoints",
+            Some(r#"{"url":"https://x.test/h","enabled_events":["call.completed"]}"#),
+        ),
+        (
+            "webhookEndpoints.list",
+            &[],
+            "",
+            "GET",
+            "/v1/webhook_endpoints",
+            None,
+        ),
+        (
+            "webhookEndpoints.retrieve",
+            &["we_1"],
+            "",
+            "GET",
+            "/v1/webhook_endpoints/we_1",
+            None,
+        ),
+        (
+            "webhookEndpoints.update",
+            &["we_1"],
+            r#"{"status":"enabled","description":null}"#,
+            "PATCH",
+            "/v1/webhook_endpoints/we_1",
+            Some(r#"{"description":null,"status":"enabled"}"#),
+        ),
+        (
+            "webhookEndpoints.delete",
+            &["we_1"],
+            "",
+            "DELETE",
+            "/v1/webhook_endpoints/we_1",
+            None,
+        ),
+        (
+            "webhookEndpoints.rotateSecret",
+            &["we_1"],
+            "",
+            "POST",
+            "/v1/webhook_endpoints/we_1/rotate_secret",
+            None,
+        ),
+        (
+            "webhookDeliveries.list",
+            &[],
+            r#"{"call_id":"c_1","status":"exhausted","limit":200}"#,
+            "GET",
+            "/v1/webhook_deliveries?call_id=c_1&status=exhausted&limit=200",
+            None,
+        ),
+        (
+            "webhookDeliveries.retrieve",
+            &["d_1"],
+            "",
+            "GET",
+            "/v1/webhook_deliveries/d_1",
+            None,
+        ),
+        (
+            "webhookDeliveries.redeliver",
+            &["d_1"],
+            "",
+            "POST",
+            "/v1/webhook_deliveries/d_1/redeliver",
+            None,
+        ),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (op, args, params, method, path, body) in table {
@@ -74,11 +255,32 @@ fn every_endpoint_builds_the_documented_request() {
         assert_eq!(r.method, *method, "{op}");
         assert_eq!(r.url, format!("{base}{path}"), "{op}");
         assert_eq!(r.body.as_deref(), *body, "{op}");
-        assert_eq!(header(&r, "authorization"), Some(format!("Bearer {KEY}").as_str()), "{op}");
+        assert_eq!(
+            header(&r, "authorization"),
+            Some(format!("Bearer {KEY}").as_str()),
+            "{op}"
+        );
         assert_eq!(header(&r, "accept"), Some("application/json"));
-        assert!(header(&r, "user-agent").unwrap().starts_with("callingbox-js/"), "{op}");
-        assert_eq!(header(&r, "content-type"), body.map(|_| "application/json"), "{op}");
-        assert_eq!(header(&r, "idempotency-key"), if *method == "POST" { Some("idem-1") } else { None }, "{op}");
+        assert!(
+            header(&r, "user-agent")
+                .unwrap()
+                .starts_with("callingbox-js/"),
+            "{op}"
+        );
+        assert_eq!(
+            header(&r, "content-type"),
+            body.map(|_| "application/json"),
+            "{op}"
+        );
+        assert_eq!(
+            header(&r, "idempotency-key"),
+            if *method == "POST" {
+                Some("idem-1")
+            } else {
+                None
+            },
+            "{op}"
+        );
     }
     assert_eq!(seen.len(), OPS.len(), "every operation is covered");
 }
@@ -86,91 +288,289 @@ fn every_endpoint_builds_the_documented_request() {
 #[test]
 fn path_segments_are_encoded_and_never_escape() {
     let r = req("calls.retrieve", &["a/../b?x=1#f"], "").unwrap();
-    assert_eq!(r.url, "https://api.example.test/v1/calls/a%2F..%2Fb%3Fx%3D1%23f");
+    assert_eq!(
+        r.url,
+        "https://api.example.test/v1/calls/a%2F..%2Fb%3Fx%3D1%23f"
+    );
     let r = req("calls.retrieve", &[".."], "").unwrap();
     assert_eq!(r.url, "https://api.example.test/v1/calls/%2E%2E");
     let r = req("agents.detachNumber", &["ag 1", "n/ü"], "").unwrap();
-    assert_eq!(r.url, "https://api.example.test/v1/agents/ag%201/numbers/n%2F%C3%BC");
+    assert_eq!(
+        r.url,
+        "https://api.example.test/v1/agents/ag%201/numbers/n%2F%C3%BC"
+    );
     let r = req("numbers.list", &[], r#"{"starting_after":"a&b=c"}"#).unwrap();
-    assert_eq!(r.url, "https://api.example.test/v1/numbers?starting_after=a%26b%3Dc");
+    assert_eq!(
+        r.url,
+        "https://api.example.test/v1/numbers?starting_after=a%26b%3Dc"
+    );
 }
 
 #[test]
 fn bad_arguments_are_typed_validation_errors() {
     let cases: &[(&str, &[&str], &str, &str, &str)] = &[
-        ("calls.create", &[], r#"{"to":"+14155550123"}"#, "agent_id", "is required"),
-        ("calls.create", &[], r#"{"agent_id":"a"}"#, "to", "is required"),
-        ("calls.create", &[], r#"{"agent_id":7,"to":"+14155550123"}"#, "agent_id", "must be a string, got the number 7"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":"4155550123"}"#, "to", "missing the leading +"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":"+04155550123"}"#, "to", "cannot start with 0"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":"+1415555012345678"}"#, "to", "more than 15 digits"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":"+1 800 FLOWERS"}"#, "to", "contains letters"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":"+14155550123","from_number":"+1"}"#, "from_number", "fewer than 7 digits"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":14155550123}"#, "to", "must be an E.164 phone number string"),
-        ("calls.create", &[], r#"{"agent_id":"a","to":"+14155550123","context":"x"}"#, "context", "must be an object"),
+        (
+            "calls.create",
+            &[],
+            r#"{"to":"+14155550123"}"#,
+            "agent_id",
+            "is required",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a"}"#,
+            "to",
+            "is required",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":7,"to":"+14155550123"}"#,
+            "agent_id",
+            "must be a string, got the number 7",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":"4155550123"}"#,
+            "to",
+            "missing the leading +",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":"+04155550123"}"#,
+            "to",
+            "cannot start with 0",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":"+1415555012345678"}"#,
+            "to",
+            "more than 15 digits",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":"+1 800 FLOWERS"}"#,
+            "to",
+            "contains letters",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":"+14155550123","from_number":"+1"}"#,
+            "from_number",
+            "fewer than 7 digits",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":14155550123}"#,
+            "to",
+            "must be an E.164 phone number string",
+        ),
+        (
+            "calls.create",
+            &[],
+            r#"{"agent_id":"a","to":"+14155550123","context":"x"}"#,
+            "context",
+            "must be an object",
+        ),
         ("calls.create", &[], r#"[1]"#, "params", "must be an object"),
-        ("numbers.purchase", &[], r#"{"phone_number":null}"#, "phone_number", "must be an E.164"),
-        ("numbers.list", &[], r#"{"limit":0}"#, "limit", "whole number of at least 1"),
-        ("numbers.list", &[], r#"{"limit":2.5}"#, "limit", "whole number"),
-        ("numbers.list", &[], r#"{"limit":"10"}"#, "limit", "whole number"),
-        ("agents.create", &[], r#"{"name":"x"}"#, "type", "is required"),
-        ("agents.create", &[], r#"{"name":"x","type":"outbound","number_ids":["a",3]}"#, "number_ids", "item 1 is the number 3"),
-        ("agents.create", &[], r#"{"name":"x","type":"outbound","tools":["end_call"]}"#, "tools", "array of objects"),
-        ("agents.attachNumber", &["ag"], r#"{"number_id":"n","set_as_primary":"yes"}"#, "set_as_primary", "must be a boolean"),
+        (
+            "numbers.purchase",
+            &[],
+            r#"{"phone_number":null}"#,
+            "phone_number",
+            "must be an E.164",
+        ),
+        (
+            "numbers.list",
+            &[],
+            r#"{"limit":0}"#,
+            "limit",
+            "whole number of at least 1",
+        ),
+        (
+            "numbers.list",
+            &[],
+            r#"{"limit":2.5}"#,
+            "limit",
+            "whole number",
+        ),
+        (
+            "numbers.list",
+            &[],
+            r#"{"limit":"10"}"#,
+            "limit",
+            "whole number",
+        ),
+        (
+            "agents.create",
+            &[],
+            r#"{"name":"x"}"#,
+            "type",
+            "is required",
+        ),
+        (
+            "agents.create",
+            &[],
+            r#"{"name":"x","type":"outbound","number_ids":["a",3]}"#,
+            "number_ids",
+            "item 1 is the number 3",
+        ),
+        (
+            "agents.create",
+            &[],
+            r#"{"name":"x","type":"outbound","tools":["end_call"]}"#,
+            "tools",
+            "array of objects",
+        ),
+        (
+            "agents.attachNumber",
+            &["ag"],
+            r#"{"number_id":"n","set_as_primary":"yes"}"#,
+            "set_as_primary",
+            "must be a boolean",
+        ),
         ("agents.retrieve", &[""], "", "id", "non-empty id"),
-        ("agents.detachNumber", &["ag", "  "], "", "numberId", "non-empty id"),
-        ("agents.retrieve", &[], "", "agents.retrieve", "takes 1 id argument"),
-        ("webhookEndpoints.create", &[], r#"{"description":"x"}"#, "url", "is required"),
-        ("webhookEndpoints.update", &["we"], r#"{"description":5}"#, "description", "a string or null"),
-        ("numbers.list", &[], r#"{"extra":{"a":1}}"#, "extra", "query string"),
+        (
+            "agents.detachNumber",
+            &["ag", "  "],
+            "",
+            "numberId",
+            "non-empty id",
+        ),
+        (
+            "agents.retrieve",
+            &[],
+            "",
+            "agents.retrieve",
+            "takes 1 id argument",
+        ),
+        (
+            "webhookEndpoints.create",
+            &[],
+            r#"{"description":"x"}"#,
+            "url",
+            "is required",
+        ),
+        (
+            "webhookEndpoints.update",
+            &["we"],
+            r#"{"description":5}"#,
+            "description",
+            "a string or null",
+        ),
+        (
+            "numbers.list",
+            &[],
+            r#"{"extra":{"a":1}}"#,
+            "extra",
+            "query string",
+        ),
     ];
     for (op, args, params, field, text) in cases {
         match req(op, args, params) {
             Err(e @ Error::Validation { .. }) => {
-                let Error::Validation { field: f, .. } = &e else { unreachable!() };
+                let Error::Validation { field: f, .. } = &e else {
+                    unreachable!()
+                };
                 assert_eq!(f, field, "{op} {params}");
-                assert!(e.message().contains(text), "{op} {params}: {:?} lacks {text:?}", e.message());
+                assert!(
+                    e.message().contains(text),
+                    "{op} {params}: {:?} lacks {text:?}",
+                    e.message()
+                );
                 assert!(!e.message().contains(KEY));
             }
             other => panic!("{op} {params}: expected a validation error, got {other:?}"),
         }
     }
     let e = req("calls.create", &[], r#"{"agent_id":"a","to":"4155550123"}"#).unwrap_err();
-    assert_eq!((e.name(), e.code()), ("InvalidPhoneNumberError", "invalid_phone_number"));
+    assert_eq!(
+        (e.name(), e.code()),
+        ("InvalidPhoneNumberError", "invalid_phone_number")
+    );
 }
 
 #[test]
 fn unknown_params_pass_through() {
-    let r = req("calls.create", &[], r#"{"agent_id":"a","to":"+14155550123","future_field":[1,{"x":null}]}"#).unwrap();
-    assert_eq!(r.body.as_deref(), Some(r#"{"agent_id":"a","to":"+14155550123","future_field":[1,{"x":null}]}"#));
+    let r = req(
+        "calls.create",
+        &[],
+        r#"{"agent_id":"a","to":"+14155550123","future_field":[1,{"x":null}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"agent_id":"a","to":"+14155550123","future_field":[1,{"x":null}]}"#)
+    );
     let r = req("calls.list", &[], r#"{"direction":"inbound","limit":2}"#).unwrap();
-    assert_eq!(r.url, "https://api.example.test/v1/calls?limit=2&direction=inbound");
+    assert_eq!(
+        r.url,
+        "https://api.example.test/v1/calls?limit=2&direction=inbound"
+    );
 }
 
 #[test]
 fn config_is_validated_without_echoing_the_key() {
-    assert!(matches!(ClientConfig::new(None, None, None, vec![]), Err(Error::Validation { ref field, .. }) if field == "apiKey"));
+    assert!(
+        matches!(ClientConfig::new(None, None, None, vec![]), Err(Error::Validation { ref field, .. }) if field == "apiKey")
+    );
     assert!(ClientConfig::new(Some("  "), None, None, vec![]).is_err());
     let e = ClientConfig::new(Some("sk_live_with space"), None, None, vec![]).unwrap_err();
     assert!(!e.message().contains("sk_live"));
     for bad in ["ftp://x", "api.callingbox.io", "https://", "https://x?y=1"] {
-        assert!(ClientConfig::new(Some(KEY), Some(bad), None, vec![]).is_err(), "{bad}");
+        assert!(
+            ClientConfig::new(Some(KEY), Some(bad), None, vec![]).is_err(),
+            "{bad}"
+        );
     }
     let c = ClientConfig::new(Some(KEY), None, Some("browser"), vec![]).unwrap();
     assert_eq!(c.base_url, "https://api.callingbox.io");
-    assert_eq!(c.user_agent, None, "browsers do not get a User-Agent (CORS)");
-    assert!(ClientConfig::new(Some(KEY), None, None, vec![("Bad Name".into(), "x".into())]).is_err());
-    assert!(ClientConfig::new(Some(KEY), None, None, vec![("X-A".into(), "a\r\nb".into())]).is_err());
+    assert_eq!(
+        c.user_agent, None,
+        "browsers do not get a User-Agent (CORS)"
+    );
+    assert!(
+        ClientConfig::new(Some(KEY), None, None, vec![("Bad Name".into(), "x".into())]).is_err()
+    );
+    assert!(
+        ClientConfig::new(Some(KEY), None, None, vec![("X-A".into(), "a\r\nb".into())]).is_err()
+    );
 }
 
 #[test]
 fn default_headers_add_but_cannot_replace_auth() {
-    let c = ClientConfig::new(Some(KEY), None, None, vec![("X-Team".into(), "ops".into()), ("authorization".into(), "Bearer other".into()), ("User-Agent".into(), "mine/1".into())]).unwrap();
+    let c = ClientConfig::new(
+        Some(KEY),
+        None,
+        None,
+        vec![
+            ("X-Team".into(), "ops".into()),
+            ("authorization".into(), "Bearer other".into()),
+            ("User-Agent".into(), "mine/1".into()),
+        ],
+    )
+    .unwrap();
     let r = build(&c, ops::find("calls.list").unwrap(), &[], None, None).unwrap();
     assert_eq!(header(&r, "x-team"), Some("ops"));
-    assert_eq!(header(&r, "authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        header(&r, "authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     assert_eq!(header(&r, "user-agent"), Some("mine/1"));
-    assert_eq!(r.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("user-agent")).count(), 1);
+    assert_eq!(
+        r.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("user-agent"))
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -181,7 +581,13 @@ fn uuid_v4_shape() {
 }
 
 fn dec(op: &str, status: u16, body: &str) -> Result<Output, Error> {
-    decode(ops::find(op).unwrap(), status, body, Some("req_1"), &["id_1"])
+    decode(
+        ops::find(op).unwrap(),
+        status,
+        body,
+        Some("req_1"),
+        &["id_1"],
+    )
 }
 
 #[test]
@@ -198,31 +604,78 @@ fn every_example_object_decodes() {
         let v = Value::parse(&fixture(name)).unwrap();
         check(r, &v, "").unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    assert_eq!(dec("calls.retrieve", 200, &fixture("call")), Ok(Output::Body));
-    assert_eq!(dec("agents.create", 201, &fixture("agent")), Ok(Output::Body));
-    assert_eq!(dec("calls.getTranscript", 200, &fixture("transcript")), Ok(Output::Body));
-    assert_eq!(dec("calls.list", 200, &fixture("list_envelope")), Ok(Output::Body));
+    assert_eq!(
+        dec("calls.retrieve", 200, &fixture("call")),
+        Ok(Output::Body)
+    );
+    assert_eq!(
+        dec("agents.create", 201, &fixture("agent")),
+        Ok(Output::Body)
+    );
+    assert_eq!(
+        dec("calls.getTranscript", 200, &fixture("transcript")),
+        Ok(Output::Body)
+    );
+    assert_eq!(
+        dec("calls.list", 200, &fixture("list_envelope")),
+        Ok(Output::Body)
+    );
 }
 
 #[test]
 fn lists_accept_envelopes_and_bare_arrays() {
     let call = fixture("call");
     let bare = format!("[{call}]");
-    let Ok(Output::Text(t)) = dec("calls.list", 200, &bare) else { panic!() };
+    let Ok(Output::Text(t)) = dec("calls.list", 200, &bare) else {
+        panic!()
+    };
     let v = Value::parse(&t).unwrap();
     assert_eq!(v.get("has_more"), Some(&Value::Bool(false)));
-    assert_eq!(v.get("data").and_then(Value::as_array).map(<[Value]>::len), Some(1));
+    assert_eq!(
+        v.get("data").and_then(Value::as_array).map(<[Value]>::len),
+        Some(1)
+    );
     // {"data": [...]} without has_more (agents, endpoints) gets has_more: false.
-    let Ok(Output::Text(t)) = dec("agents.list", 200, &format!("{{\"data\":[{}]}}", fixture("agent"))) else { panic!() };
-    assert_eq!(Value::parse(&t).unwrap().get("has_more"), Some(&Value::Bool(false)));
+    let Ok(Output::Text(t)) = dec(
+        "agents.list",
+        200,
+        &format!("{{\"data\":[{}]}}", fixture("agent")),
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        Value::parse(&t).unwrap().get("has_more"),
+        Some(&Value::Bool(false))
+    );
     // Search results: bare array passes; an envelope is unwrapped to the array.
     let avail = fixture("available_number");
-    assert_eq!(dec("numbers.searchAvailable", 200, &format!("[{avail}]")), Ok(Output::Body));
-    let Ok(Output::Text(t)) = dec("numbers.searchAvailable", 200, &format!("{{\"data\":[{avail}]}}")) else { panic!() };
+    assert_eq!(
+        dec("numbers.searchAvailable", 200, &format!("[{avail}]")),
+        Ok(Output::Body)
+    );
+    let Ok(Output::Text(t)) = dec(
+        "numbers.searchAvailable",
+        200,
+        &format!("{{\"data\":[{avail}]}}"),
+    ) else {
+        panic!()
+    };
     assert!(matches!(Value::parse(&t).unwrap(), Value::Array(a) if a.len() == 1));
     // A single resource wrapped in {"data": {...}} (SDK 0.1.0 tolerance) is unwrapped.
-    let Ok(Output::Text(t)) = dec("numbers.purchase", 201, &format!("{{\"data\":{}}}", fixture("phone_number"))) else { panic!() };
-    assert_eq!(Value::parse(&t).unwrap().get("e164").and_then(Value::as_str), Some("+14155550123"));
+    let Ok(Output::Text(t)) = dec(
+        "numbers.purchase",
+        201,
+        &format!("{{\"data\":{}}}", fixture("phone_number")),
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        Value::parse(&t)
+            .unwrap()
+            .get("e164")
+            .and_then(Value::as_str),
+        Some("+14155550123")
+    );
 }
 
 #[test]
@@ -233,35 +686,92 @@ fn unknown_fields_and_enum_values_pass() {
 
 #[test]
 fn deletes_accept_objects_or_204() {
-    let Ok(Output::Text(t)) = dec("webhookEndpoints.delete", 204, "") else { panic!() };
+    let Ok(Output::Text(t)) = dec("webhookEndpoints.delete", 204, "") else {
+        panic!()
+    };
     assert_eq!(t, r#"{"id":"id_1","deleted":true}"#);
-    assert_eq!(dec("webhookEndpoints.delete", 200, r#"{"id":"we","deleted":true}"#), Ok(Output::Body));
-    let Ok(Output::Text(t)) = dec("agents.archive", 204, "") else { panic!() };
+    assert_eq!(
+        dec(
+            "webhookEndpoints.delete",
+            200,
+            r#"{"id":"we","deleted":true}"#
+        ),
+        Ok(Output::Body)
+    );
+    let Ok(Output::Text(t)) = dec("agents.archive", 204, "") else {
+        panic!()
+    };
     assert_eq!(t, r#"{"id":"id_1","archived":true}"#);
-    assert_eq!(dec("agents.archive", 200, &fixture("agent")), Ok(Output::Body));
+    assert_eq!(
+        dec("agents.archive", 200, &fixture("agent")),
+        Ok(Output::Body)
+    );
 }
 
 #[test]
 fn unreadable_success_bodies_are_invalid_response_errors() {
     let cases: &[(&str, &str, &str)] = &[
         ("calls.retrieve", "", "empty"),
-        ("calls.retrieve", r#"{"id":"c1","status":"compl"#, "truncated"),
-        ("calls.retrieve", "<html><title>Oops</title></html>", "not valid JSON"),
-        ("calls.retrieve", r#"{"id":"c1","duration_seconds":"158"}"#, "duration_seconds: expected number, got string"),
-        ("calls.retrieve", r#"{"status":"completed"}"#, "id: required field of Call is missing"),
-        ("calls.retrieve", r#"[1,2]"#, "expected a Call object, got array"),
-        ("calls.list", r#"{"data":[{"id":5}]}"#, "data[0].id: expected string, got number"),
-        ("calls.list", r#"{"data":[],"has_more":"no"}"#, "has_more: expected boolean"),
+        (
+            "calls.retrieve",
+            r#"{"id":"c1","status":"compl"#,
+            "truncated",
+        ),
+        (
+            "calls.retrieve",
+            "<html><title>Oops</title></html>",
+            "not valid JSON",
+        ),
+        (
+            "calls.retrieve",
+            r#"{"id":"c1","duration_seconds":"158"}"#,
+            "duration_seconds: expected number, got string",
+        ),
+        (
+            "calls.retrieve",
+            r#"{"status":"completed"}"#,
+            "id: required field of Call is missing",
+        ),
+        (
+            "calls.retrieve",
+            r#"[1,2]"#,
+            "expected a Call object, got array",
+        ),
+        (
+            "calls.list",
+            r#"{"data":[{"id":5}]}"#,
+            "data[0].id: expected string, got number",
+        ),
+        (
+            "calls.list",
+            r#"{"data":[],"has_more":"no"}"#,
+            "has_more: expected boolean",
+        ),
         ("calls.list", r#"{"items":[]}"#, "without a data array"),
         ("calls.list", r#""x""#, "expected a list, got string"),
-        ("agents.retrieve", r#"{"id":"a","numbers":[{"id":"n","e164":1}]}"#, "numbers[0].e164: expected string"),
-        ("calls.getTranscript", r#"{"call_id":"c","segments":[{"text":3}]}"#, "segments[0].text: expected string"),
+        (
+            "agents.retrieve",
+            r#"{"id":"a","numbers":[{"id":"n","e164":1}]}"#,
+            "numbers[0].e164: expected string",
+        ),
+        (
+            "calls.getTranscript",
+            r#"{"call_id":"c","segments":[{"text":3}]}"#,
+            "segments[0].text: expected string",
+        ),
     ];
     for (op, body, text) in cases {
         match dec(op, 200, body) {
             Err(e @ Error::InvalidResponse { .. }) => {
-                assert!(e.message().contains(text), "{op} {body}: {:?} lacks {text:?}", e.message());
-                assert_eq!((e.name(), e.code()), ("InvalidResponseError", "invalid_response"));
+                assert!(
+                    e.message().contains(text),
+                    "{op} {body}: {:?} lacks {text:?}",
+                    e.message()
+                );
+                assert_eq!(
+                    (e.name(), e.code()),
+                    ("InvalidResponseError", "invalid_response")
+                );
             }
             other => panic!("{op} {body}: expected InvalidResponse, got {other:?}"),
         }
@@ -275,19 +785,45 @@ fn error_bodies_of_every_shape() {
         other => panic!("{other:?}"),
     };
     let e = api(404, &fixture("error"));
-    assert_eq!(e.message, "call a1b2c3d4-e5f6-7890-abcd-ef1234567890 not found");
+    assert_eq!(
+        e.message,
+        "call a1b2c3d4-e5f6-7890-abcd-ef1234567890 not found"
+    );
     assert_eq!(e.request_id.as_deref(), Some("req_1"));
-    let e = api(400, r#"{"error":{"message":"to is invalid","code":"invalid_to"}}"#);
-    assert_eq!((e.message.as_str(), e.api_code.as_deref()), ("to is invalid", Some("invalid_to")));
-    let e = api(502, "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    let e = api(
+        400,
+        r#"{"error":{"message":"to is invalid","code":"invalid_to"}}"#,
+    );
+    assert_eq!(
+        (e.message.as_str(), e.api_code.as_deref()),
+        ("to is invalid", Some("invalid_to"))
+    );
+    let e = api(
+        502,
+        "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+    );
     assert_eq!(e.message, "non-JSON error page: 502 Bad Gateway");
     assert!(e.body.contains("nginx"));
     assert_eq!(api(503, "").message, "empty response body");
-    assert_eq!(api(500, "upstream connect error").message, "upstream connect error");
+    assert_eq!(
+        api(500, "upstream connect error").message,
+        "upstream connect error"
+    );
     assert_eq!(api(500, r#"{"error":"#).message, r#"{"error":"#);
     assert_eq!(api(429, r#"{"message":"slow down"}"#).message, "slow down");
-    assert_eq!(api(400, r#"{"error":{"code":"x"}}"#).message, "the error body has no message");
-    let e = Error::Api(api(402, r#"{"error":"Calls paused. Your balance is $0.10 but each call requires a $0.50 hold"}"#));
-    assert_eq!((e.name(), e.code()), ("InsufficientCreditError", "insufficient_credit"));
-    assert!(e.message().starts_with("402 Payment Required: Calls paused."));
+    assert_eq!(
+        api(400, r#"{"error":{"code":"x"}}"#).message,
+        "the error body has no message"
+    );
+    let e = Error::Api(api(
+        402,
+        r#"{"error":"Calls paused. Your balance is $0.10 but each call requires a $0.50 hold"}"#,
+    ));
+    assert_eq!(
+        (e.name(), e.code()),
+        ("InsufficientCreditError", "insufficient_credit")
+    );
+    assert!(e
+        .message()
+        .starts_with("402 Payment Required: Calls paused."));
 }

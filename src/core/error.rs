@@ -9,14 +9,34 @@ pub enum Error {
     /// An argument was rejected before any network I/O (missing `agent_id`, a number that
     /// is not E.164, a wrong type, an empty id). Nothing was sent; fix the argument named by
     /// `field` and call again.
-    Validation { field: String, message: String, phone: Option<E164Reason> },
+    Validation {
+        field: String,
+        message: String,
+        phone: Option<E164Reason>,
+    },
     /// The API answered with a non-2xx status. Branch on `status` (or the JS class); the
     /// server's message and raw body are kept. Retrying helps only for 408/429/5xx.
     Api(ApiError),
     /// A 2xx answer whose body we cannot read as the documented resource (not JSON, wrong
     /// shape, wrong field types, truncated). The request *did* take effect; do not resend a
     /// create blindly — look the object up instead.
-    InvalidResponse { status: u16, message: String, request_id: Option<String> },
+    InvalidResponse {
+        status: u16,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// A POST may or may not have taken effect: an attempt may have reached the server (it
+    /// timed out, or the connection dropped after sending) and no later answer settled it
+    /// before the client stopped retrying (`core::retry`). `cause` describes the last
+    /// failure. Do not send it as a new request: retry with the same `idempotency_key` (the
+    /// server returns the original result if the first attempt was processed) or look the
+    /// object up (e.g. list recent calls).
+    OutcomeUnknown {
+        operation: String,
+        idempotency_key: Option<String>,
+        cause: String,
+        attempts: u32,
+    },
 }
 
 /// A non-2xx answer from the API.
@@ -35,7 +55,11 @@ pub struct ApiError {
 
 impl Error {
     pub fn validation(field: &str, message: impl Into<String>) -> Error {
-        Error::Validation { field: field.to_string(), message: message.into(), phone: None }
+        Error::Validation {
+            field: field.to_string(),
+            message: message.into(),
+            phone: None,
+        }
     }
 
     /// The JS class name.
@@ -45,6 +69,7 @@ impl Error {
             Error::Validation { .. } => "ValidationError",
             Error::Api(e) => api_class(e.status).0,
             Error::InvalidResponse { .. } => "InvalidResponseError",
+            Error::OutcomeUnknown { .. } => "OutcomeUnknownError",
         }
     }
 
@@ -55,6 +80,7 @@ impl Error {
             Error::Validation { .. } => "validation_error",
             Error::Api(e) => api_class(e.status).1,
             Error::InvalidResponse { .. } => "invalid_response",
+            Error::OutcomeUnknown { .. } => "outcome_unknown",
         }
     }
 
@@ -62,8 +88,27 @@ impl Error {
         match self {
             Error::Validation { field, message, .. } => format!("{field} {message}"),
             Error::Api(e) => format!("{} {}: {}", e.status, status_text(e.status), e.message),
-            Error::InvalidResponse { status, message, .. } => {
+            Error::InvalidResponse {
+                status, message, ..
+            } => {
                 format!("the API answered {status} with a body that cannot be read: {message}")
+            }
+            Error::OutcomeUnknown {
+                operation,
+                idempotency_key,
+                cause,
+                attempts,
+            } => {
+                let tries = if *attempts == 1 {
+                    "1 attempt".to_string()
+                } else {
+                    format!("{attempts} attempts")
+                };
+                let next = match idempotency_key {
+                    Some(k) => format!("retry with the same idempotency key ({k}) to get the original result instead of a duplicate, or look it up"),
+                    None => "look it up before sending it again".to_string(),
+                };
+                format!("{operation} may or may not have taken effect ({cause}; gave up after {tries}): {next}")
             }
         }
     }
@@ -98,11 +143,25 @@ impl Error {
                     m.push(("apiCode".into(), s(c)));
                 }
             }
-            Error::InvalidResponse { status, request_id, .. } => {
+            Error::InvalidResponse {
+                status, request_id, ..
+            } => {
                 m.push(("status".into(), Value::Number(f64::from(*status))));
                 if let Some(id) = request_id {
                     m.push(("requestId".into(), s(id)));
                 }
+            }
+            Error::OutcomeUnknown {
+                idempotency_key,
+                cause,
+                attempts,
+                ..
+            } => {
+                if let Some(k) = idempotency_key {
+                    m.push(("idempotencyKey".into(), s(k)));
+                }
+                m.push(("attempts".into(), Value::Number(f64::from(*attempts))));
+                m.push(("cause".into(), s(cause)));
             }
         }
         Value::Object(m).to_json()
@@ -192,14 +251,75 @@ mod tests {
             (418, "APIError", "api_error"),
         ];
         for (status, name, code) in table {
-            let e = Error::Api(ApiError { status, message: "m".into(), api_code: None, request_id: None, body: String::new() });
+            let e = Error::Api(ApiError {
+                status,
+                message: "m".into(),
+                api_code: None,
+                request_id: None,
+                body: String::new(),
+            });
             assert_eq!((e.name(), e.code()), (name, code), "{status}");
         }
     }
 
     #[test]
+    fn outcome_unknown_record() {
+        let e = Error::OutcomeUnknown {
+            operation: "calls.create".into(),
+            idempotency_key: Some("idem-7".into()),
+            cause: "timed out after 30000 ms with sk_live_abcdef123".into(),
+            attempts: 3,
+        };
+        assert_eq!(
+            (e.name(), e.code()),
+            ("OutcomeUnknownError", "outcome_unknown")
+        );
+        assert!(
+            e.message()
+                .starts_with("calls.create may or may not have taken effect"),
+            "{}",
+            e.message()
+        );
+        assert!(
+            e.message().contains("same idempotency key (idem-7)")
+                && e.message().contains("3 attempts"),
+            "{}",
+            e.message()
+        );
+        let rec = super::super::json::Value::parse(&e.to_record("sk_live_abcdef123")).unwrap();
+        assert_eq!(
+            rec.get("idempotencyKey").and_then(|v| v.as_str()),
+            Some("idem-7")
+        );
+        assert_eq!(rec.get("attempts").and_then(|v| v.as_f64()), Some(3.0));
+        assert_eq!(
+            rec.get("cause").and_then(|v| v.as_str()),
+            Some("timed out after 30000 ms with [redacted api key]")
+        );
+        assert!(!rec.to_json().contains("sk_live_abcdef123"));
+        let keyless = Error::OutcomeUnknown {
+            operation: "calls.create".into(),
+            idempotency_key: None,
+            cause: "connection lost".into(),
+            attempts: 1,
+        };
+        assert!(
+            keyless.message().contains("1 attempt)")
+                && keyless
+                    .message()
+                    .ends_with("look it up before sending it again"),
+            "{}",
+            keyless.message()
+        );
+        assert!(keyless.to_record("").find("idempotencyKey").is_none());
+    }
+
+    #[test]
     fn redacts_the_key() {
-        assert_eq!(redact("bad key sk_live_abcdef123 given", "sk_live_abcdef123"), "bad key [redacted api key] given");
+        assert_eq!(
+            redact("bad key sk_live_abcdef123 given", "sk_live_abcdef123"),
+            "bad key [redacted api key] given"
+        );
         assert_eq!(redact("nothing here", "sk_live_abcdef123"), "nothing here");
     }
 }

@@ -218,7 +218,8 @@ pub fn write_number(n: f64, out: &mut String) {
 /// of the wasm (see `host`).
 pub fn parse_number(text: &str) -> Option<f64> {
     const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
     let (negative, rest) = match text.strip_prefix('-') {
         Some(r) => (true, r),
@@ -446,9 +447,10 @@ impl Parser<'_> {
         }
         let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
             .map_err(|_| self.err("invalid number"))?;
-        parse_number(text)
-            .map(Value::Number)
-            .ok_or(ParseError { offset: start, reason: "invalid number" })
+        parse_number(text).map(Value::Number).ok_or(ParseError {
+            offset: start,
+            reason: "invalid number",
+        })
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
@@ -617,9 +619,34 @@ mod number_tests {
     #[test]
     fn fast_path_matches_std_parse() {
         let samples = [
-            "0", "-0", "1", "-1", "0.5", "2.5", "0.1", "0.2", "0.3", "1e3", "1E-3", "12667", "9007199254740991", "123456789012345",
-            "1.5e10", "3.14159", "-2.718281828", "1e22", "1e-22", "5e-324", "1.7976931348623157e308", "123456789012345678", "0.000001",
-            "4.35", "100.01", "1e+2", "0e0", "12345.678901234",
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "0.5",
+            "2.5",
+            "0.1",
+            "0.2",
+            "0.3",
+            "1e3",
+            "1E-3",
+            "12667",
+            "9007199254740991",
+            "123456789012345",
+            "1.5e10",
+            "3.14159",
+            "-2.718281828",
+            "1e22",
+            "1e-22",
+            "5e-324",
+            "1.7976931348623157e308",
+            "123456789012345678",
+            "0.000001",
+            "4.35",
+            "100.01",
+            "1e+2",
+            "0e0",
+            "12345.678901234",
         ];
         for s in samples {
             assert_eq!(parse_number(s), s.parse::<f64>().ok(), "{s}");

@@ -7,5 +7,6 @@ pub mod json;
 pub mod ops;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod sha256;
 pub mod webhook;

@@ -30,10 +30,18 @@ pub struct Field {
 }
 
 const fn req(name: &'static str, ty: Param) -> Field {
-    Field { name, ty, required: true }
+    Field {
+        name,
+        ty,
+        required: true,
+    }
 }
 const fn opt(name: &'static str, ty: Param) -> Field {
-    Field { name, ty, required: false }
+    Field {
+        name,
+        ty,
+        required: false,
+    }
 }
 
 /// What a successful answer holds, and what the client returns for it.
@@ -120,25 +128,83 @@ const AGENT_CREATE: &[Field] = &[
     opt("primary_number_id", Str),
 ];
 
-const PAGE: &[Field] = &[opt("limit", PosInt), opt("starting_after", Str), opt("ending_before", Str)];
+const PAGE: &[Field] = &[
+    opt("limit", PosInt),
+    opt("starting_after", Str),
+    opt("ending_before", Str),
+];
 
 /// All 24 operations of contract §1 (the legacy `PUT /v1/numbers/{id}/inbound` is left out).
 pub const OPS: &[Op] = &[
-    Op { name: "numbers.list", method: Method::Get, path: "/v1/numbers", path_args: &[], params: PAGE, shape: Shape::List(R::PhoneNumber) },
+    Op {
+        name: "numbers.list",
+        method: Method::Get,
+        path: "/v1/numbers",
+        path_args: &[],
+        params: PAGE,
+        shape: Shape::List(R::PhoneNumber),
+    },
     Op {
         name: "numbers.searchAvailable",
         method: Method::Get,
         path: "/v1/numbers/available",
         path_args: &[],
-        params: &[opt("country_code", Str), opt("area_code", Str), opt("number_type", Str), opt("limit", PosInt)],
+        params: &[
+            opt("country_code", Str),
+            opt("area_code", Str),
+            opt("number_type", Str),
+            opt("limit", PosInt),
+        ],
         shape: Shape::Array(R::AvailableNumber),
     },
-    Op { name: "numbers.purchase", method: Method::Post, path: "/v1/numbers/purchase", path_args: &[], params: &[req("phone_number", Phone)], shape: Shape::One(R::PhoneNumber) },
-    Op { name: "agents.list", method: Method::Get, path: "/v1/agents", path_args: &[], params: &[opt("type", Str)], shape: Shape::List(R::Agent) },
-    Op { name: "agents.create", method: Method::Post, path: "/v1/agents", path_args: &[], params: AGENT_CREATE, shape: Shape::One(R::Agent) },
-    Op { name: "agents.retrieve", method: Method::Get, path: "/v1/agents/{}", path_args: &["id"], params: &[], shape: Shape::One(R::Agent) },
-    Op { name: "agents.update", method: Method::Patch, path: "/v1/agents/{}", path_args: &["id"], params: AGENT_FIELDS, shape: Shape::One(R::Agent) },
-    Op { name: "agents.archive", method: Method::Delete, path: "/v1/agents/{}", path_args: &["id"], params: &[], shape: Shape::Archived },
+    Op {
+        name: "numbers.purchase",
+        method: Method::Post,
+        path: "/v1/numbers/purchase",
+        path_args: &[],
+        params: &[req("phone_number", Phone)],
+        shape: Shape::One(R::PhoneNumber),
+    },
+    Op {
+        name: "agents.list",
+        method: Method::Get,
+        path: "/v1/agents",
+        path_args: &[],
+        params: &[opt("type", Str)],
+        shape: Shape::List(R::Agent),
+    },
+    Op {
+        name: "agents.create",
+        method: Method::Post,
+        path: "/v1/agents",
+        path_args: &[],
+        params: AGENT_CREATE,
+        shape: Shape::One(R::Agent),
+    },
+    Op {
+        name: "agents.retrieve",
+        method: Method::Get,
+        path: "/v1/agents/{}",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::Agent),
+    },
+    Op {
+        name: "agents.update",
+        method: Method::Patch,
+        path: "/v1/agents/{}",
+        path_args: &["id"],
+        params: AGENT_FIELDS,
+        shape: Shape::One(R::Agent),
+    },
+    Op {
+        name: "agents.archive",
+        method: Method::Delete,
+        path: "/v1/agents/{}",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::Archived,
+    },
     Op {
         name: "agents.attachNumber",
         method: Method::Post,
@@ -147,8 +213,22 @@ pub const OPS: &[Op] = &[
         params: &[req("number_id", Str), opt("set_as_primary", Bool)],
         shape: Shape::One(R::Agent),
     },
-    Op { name: "agents.detachNumber", method: Method::Delete, path: "/v1/agents/{}/numbers/{}", path_args: &["id", "numberId"], params: &[], shape: Shape::One(R::Agent) },
-    Op { name: "agents.setPrimaryNumber", method: Method::Put, path: "/v1/agents/{}/primary-number", path_args: &["id"], params: &[req("number_id", Str)], shape: Shape::One(R::Agent) },
+    Op {
+        name: "agents.detachNumber",
+        method: Method::Delete,
+        path: "/v1/agents/{}/numbers/{}",
+        path_args: &["id", "numberId"],
+        params: &[],
+        shape: Shape::One(R::Agent),
+    },
+    Op {
+        name: "agents.setPrimaryNumber",
+        method: Method::Put,
+        path: "/v1/agents/{}/primary-number",
+        path_args: &["id"],
+        params: &[req("number_id", Str)],
+        shape: Shape::One(R::Agent),
+    },
     Op {
         name: "calls.create",
         method: Method::Post,
@@ -165,28 +245,79 @@ pub const OPS: &[Op] = &[
         ],
         shape: Shape::One(R::Call),
     },
-    Op { name: "calls.list", method: Method::Get, path: "/v1/calls", path_args: &[], params: PAGE, shape: Shape::List(R::Call) },
-    Op { name: "calls.retrieve", method: Method::Get, path: "/v1/calls/{}", path_args: &["id"], params: &[], shape: Shape::One(R::Call) },
-    Op { name: "calls.getTranscript", method: Method::Get, path: "/v1/calls/{}/transcript", path_args: &["id"], params: &[], shape: Shape::One(R::Transcript) },
+    Op {
+        name: "calls.list",
+        method: Method::Get,
+        path: "/v1/calls",
+        path_args: &[],
+        params: PAGE,
+        shape: Shape::List(R::Call),
+    },
+    Op {
+        name: "calls.retrieve",
+        method: Method::Get,
+        path: "/v1/calls/{}",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::Call),
+    },
+    Op {
+        name: "calls.getTranscript",
+        method: Method::Get,
+        path: "/v1/calls/{}/transcript",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::Transcript),
+    },
     Op {
         name: "webhookEndpoints.create",
         method: Method::Post,
         path: "/v1/webhook_endpoints",
         path_args: &[],
-        params: &[req("url", Str), opt("description", NullableStr), opt("enabled_events", StrArr)],
+        params: &[
+            req("url", Str),
+            opt("description", NullableStr),
+            opt("enabled_events", StrArr),
+        ],
         shape: Shape::One(R::WebhookEndpoint),
     },
-    Op { name: "webhookEndpoints.list", method: Method::Get, path: "/v1/webhook_endpoints", path_args: &[], params: &[], shape: Shape::List(R::WebhookEndpoint) },
-    Op { name: "webhookEndpoints.retrieve", method: Method::Get, path: "/v1/webhook_endpoints/{}", path_args: &["id"], params: &[], shape: Shape::One(R::WebhookEndpoint) },
+    Op {
+        name: "webhookEndpoints.list",
+        method: Method::Get,
+        path: "/v1/webhook_endpoints",
+        path_args: &[],
+        params: &[],
+        shape: Shape::List(R::WebhookEndpoint),
+    },
+    Op {
+        name: "webhookEndpoints.retrieve",
+        method: Method::Get,
+        path: "/v1/webhook_endpoints/{}",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::WebhookEndpoint),
+    },
     Op {
         name: "webhookEndpoints.update",
         method: Method::Patch,
         path: "/v1/webhook_endpoints/{}",
         path_args: &["id"],
-        params: &[opt("url", Str), opt("description", NullableStr), opt("enabled_events", StrArr), opt("status", Str)],
+        params: &[
+            opt("url", Str),
+            opt("description", NullableStr),
+            opt("enabled_events", StrArr),
+            opt("status", Str),
+        ],
         shape: Shape::One(R::WebhookEndpoint),
     },
-    Op { name: "webhookEndpoints.delete", method: Method::Delete, path: "/v1/webhook_endpoints/{}", path_args: &["id"], params: &[], shape: Shape::Deleted },
+    Op {
+        name: "webhookEndpoints.delete",
+        method: Method::Delete,
+        path: "/v1/webhook_endpoints/{}",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::Deleted,
+    },
     Op {
         name: "webhookEndpoints.rotateSecret",
         method: Method::Post,
@@ -200,10 +331,22 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/webhook_deliveries",
         path_args: &[],
-        params: &[opt("endpoint_id", Str), opt("call_id", Str), opt("status", Str), opt("limit", PosInt)],
+        params: &[
+            opt("endpoint_id", Str),
+            opt("call_id", Str),
+            opt("status", Str),
+            opt("limit", PosInt),
+        ],
         shape: Shape::List(R::WebhookDelivery),
     },
-    Op { name: "webhookDeliveries.retrieve", method: Method::Get, path: "/v1/webhook_deliveries/{}", path_args: &["id"], params: &[], shape: Shape::One(R::WebhookDelivery) },
+    Op {
+        name: "webhookDeliveries.retrieve",
+        method: Method::Get,
+        path: "/v1/webhook_deliveries/{}",
+        path_args: &["id"],
+        params: &[],
+        shape: Shape::One(R::WebhookDelivery),
+    },
     Op {
         name: "webhookDeliveries.redeliver",
         method: Method::Post,
@@ -417,7 +560,12 @@ mod tests {
     #[test]
     fn path_args_match_placeholders() {
         for op in OPS {
-            assert_eq!(op.path.matches("{}").count(), op.path_args.len(), "{}", op.name);
+            assert_eq!(
+                op.path.matches("{}").count(),
+                op.path_args.len(),
+                "{}",
+                op.name
+            );
         }
     }
 }

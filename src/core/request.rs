@@ -26,28 +26,60 @@ const RESERVED: &[&str] = &["authorization", "content-type", "idempotency-key"];
 
 impl ClientConfig {
     /// Checks the user's options. The key is validated for shape only and never echoed.
-    pub fn new(api_key: Option<&str>, base_url: Option<&str>, platform: Option<&str>, default_headers: Vec<(String, String)>) -> Result<ClientConfig, Error> {
+    pub fn new(
+        api_key: Option<&str>,
+        base_url: Option<&str>,
+        platform: Option<&str>,
+        default_headers: Vec<(String, String)>,
+    ) -> Result<ClientConfig, Error> {
         let api_key = api_key.map(str::trim).unwrap_or_default();
         if api_key.is_empty() {
-            return Err(Error::validation("apiKey", "is required (a CallingBox secret key, sk_...)"));
+            return Err(Error::validation(
+                "apiKey",
+                "is required (a CallingBox secret key, sk_...)",
+            ));
         }
         if api_key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::validation("apiKey", "must not contain whitespace or control characters"));
+            return Err(Error::validation(
+                "apiKey",
+                "must not contain whitespace or control characters",
+            ));
         }
-        let base_url = base_url.unwrap_or(DEFAULT_BASE_URL).trim().trim_end_matches('/');
-        let host = base_url.strip_prefix("https://").or_else(|| base_url.strip_prefix("http://"));
+        let base_url = base_url
+            .unwrap_or(DEFAULT_BASE_URL)
+            .trim()
+            .trim_end_matches('/');
+        let host = base_url
+            .strip_prefix("https://")
+            .or_else(|| base_url.strip_prefix("http://"));
         if host.is_none_or(str::is_empty) {
-            return Err(Error::validation("baseUrl", format!("must be an http(s) URL, got \"{base_url}\"")));
+            return Err(Error::validation(
+                "baseUrl",
+                format!("must be an http(s) URL, got \"{base_url}\""),
+            ));
         }
         if base_url.contains(['?', '#', ' ']) {
-            return Err(Error::validation("baseUrl", "must not contain a query, fragment or spaces"));
+            return Err(Error::validation(
+                "baseUrl",
+                "must not contain a query, fragment or spaces",
+            ));
         }
         for (name, value) in &default_headers {
-            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
-                return Err(Error::validation("defaultHeaders", format!("has an invalid header name \"{name}\"")));
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            {
+                return Err(Error::validation(
+                    "defaultHeaders",
+                    format!("has an invalid header name \"{name}\""),
+                ));
             }
             if value.contains(['\r', '\n']) {
-                return Err(Error::validation("defaultHeaders", format!("header \"{name}\" has a line break in its value")));
+                return Err(Error::validation(
+                    "defaultHeaders",
+                    format!("header \"{name}\" has a line break in its value"),
+                ));
             }
         }
         let user_agent = match platform {
@@ -55,7 +87,12 @@ impl ClientConfig {
             Some(p) => Some(format!("callingbox-js/{VERSION} ({p}; wasm)")),
             None => Some(format!("callingbox-js/{VERSION} (wasm)")),
         };
-        Ok(ClientConfig { api_key: api_key.to_string(), base_url: base_url.to_string(), user_agent, default_headers })
+        Ok(ClientConfig {
+            api_key: api_key.to_string(),
+            base_url: base_url.to_string(),
+            user_agent,
+            default_headers,
+        })
     }
 }
 
@@ -63,12 +100,18 @@ impl ClientConfig {
 /// the host) and validates every type. Other option keys (fetch, timeout) belong to the host.
 pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<ClientConfig, Error> {
     if !matches!(options, Value::Object(_)) {
-        return Err(Error::validation("options", "must be an object like { apiKey: \"sk_...\" }"));
+        return Err(Error::validation(
+            "options",
+            "must be an object like { apiKey: \"sk_...\" }",
+        ));
     }
     let string = |name: &str| match options.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(other) => Err(Error::validation(name, format!("must be a string, got {}", other.type_name()))),
+        Some(other) => Err(Error::validation(
+            name,
+            format!("must be a string, got {}", other.type_name()),
+        )),
     };
     let mut default_headers = Vec::new();
     match options.get("defaultHeaders") {
@@ -78,13 +121,28 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
                 match v {
                     Value::String(s) => default_headers.push((k.clone(), s.clone())),
                     Value::Null => {}
-                    _ => return Err(Error::validation("defaultHeaders", format!("header \"{k}\" must have a string value"))),
+                    _ => {
+                        return Err(Error::validation(
+                            "defaultHeaders",
+                            format!("header \"{k}\" must have a string value"),
+                        ))
+                    }
                 }
             }
         }
-        Some(_) => return Err(Error::validation("defaultHeaders", "must be an object of header names to strings")),
+        Some(_) => {
+            return Err(Error::validation(
+                "defaultHeaders",
+                "must be an object of header names to strings",
+            ))
+        }
     }
-    ClientConfig::new(string("apiKey")?, string("baseUrl")?, platform, default_headers)
+    ClientConfig::new(
+        string("apiKey")?,
+        string("baseUrl")?,
+        platform,
+        default_headers,
+    )
 }
 
 /// A request ready to hand to `fetch`.
@@ -99,16 +157,33 @@ pub struct HttpRequest {
 /// Builds the request for `op`. `params` is the user's object (or `None`); unknown keys
 /// pass through to the body (or query), so new API fields work before the SDK knows them.
 /// `idempotency_key` is attached to POSTs.
-pub fn build(cfg: &ClientConfig, op: &Op, path_args: &[&str], params: Option<&Value>, idempotency_key: Option<&str>) -> Result<HttpRequest, Error> {
+pub fn build(
+    cfg: &ClientConfig,
+    op: &Op,
+    path_args: &[&str],
+    params: Option<&Value>,
+    idempotency_key: Option<&str>,
+) -> Result<HttpRequest, Error> {
     // Path: every argument a non-empty string, percent-encoded as one segment.
     if path_args.len() != op.path_args.len() {
-        return Err(Error::validation(op.name, format!("takes {} id argument(s), got {}", op.path_args.len(), path_args.len())));
+        return Err(Error::validation(
+            op.name,
+            format!(
+                "takes {} id argument(s), got {}",
+                op.path_args.len(),
+                path_args.len()
+            ),
+        ));
     }
     let mut url = cfg.base_url.clone();
     let mut args = path_args.iter().zip(op.path_args);
     // Templates mark each argument with `{}`; split on the `{` and drop the `}`.
     for (i, piece) in op.path.split('{').enumerate() {
-        let piece = if i > 0 { piece.strip_prefix('}').unwrap_or(piece) } else { piece };
+        let piece = if i > 0 {
+            piece.strip_prefix('}').unwrap_or(piece)
+        } else {
+            piece
+        };
         if i > 0 {
             if let Some((value, name)) = args.next() {
                 if value.trim().is_empty() {
@@ -123,7 +198,12 @@ pub fn build(cfg: &ClientConfig, op: &Op, path_args: &[&str], params: Option<&Va
     let members: &[(String, Value)] = match params {
         None | Some(Value::Null) => &[],
         Some(Value::Object(m)) => m,
-        Some(other) => return Err(Error::validation("params", format!("must be an object, got {}", other.type_name()))),
+        Some(other) => {
+            return Err(Error::validation(
+                "params",
+                format!("must be an object, got {}", other.type_name()),
+            ))
+        }
     };
     let mut checked: Vec<(String, Value)> = Vec::with_capacity(members.len());
     for field in op.params {
@@ -148,7 +228,12 @@ pub fn build(cfg: &ClientConfig, op: &Op, path_args: &[&str], params: Option<&Va
                 Value::String(s) => s.clone(),
                 Value::Number(_) | Value::Bool(_) => v.to_json(),
                 Value::Null => continue,
-                _ => return Err(Error::validation(k, "must be a string, number or boolean (it is sent in the query string)")),
+                _ => {
+                    return Err(Error::validation(
+                        k,
+                        "must be a string, number or boolean (it is sent in the query string)",
+                    ))
+                }
             };
             url.push(sep);
             sep = '&';
@@ -182,37 +267,72 @@ pub fn build(cfg: &ClientConfig, op: &Op, path_args: &[&str], params: Option<&Va
         headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         headers.push((name.clone(), value.clone()));
     }
-    Ok(HttpRequest { method: op.method.as_str(), url, headers, body })
+    Ok(HttpRequest {
+        method: op.method.as_str(),
+        url,
+        headers,
+        body,
+    })
 }
 
 /// Checks one known parameter; returns the value to send (phone numbers canonicalised).
 fn check(field: &Field, v: &Value) -> Result<Value, Error> {
-    let bad = |want: &str| Error::validation(field.name, format!("must be {want}, got {}", describe(v)));
+    let bad =
+        |want: &str| Error::validation(field.name, format!("must be {want}, got {}", describe(v)));
     match (field.ty, v) {
-        (Param::Str, Value::String(_)) | (Param::NullableStr, Value::String(_) | Value::Null) => Ok(v.clone()),
+        (Param::Str, Value::String(_)) | (Param::NullableStr, Value::String(_) | Value::Null) => {
+            Ok(v.clone())
+        }
         (Param::Str, _) => Err(bad("a string")),
         (Param::NullableStr, _) => Err(bad("a string or null")),
-        (Param::Phone, Value::String(s)) => e164::parse(s).map(Value::String).map_err(|reason| Error::Validation {
-            field: field.name.to_string(),
-            message: format!("\"{s}\" is not an E.164 phone number: it {}", reason.message()),
-            phone: Some(reason),
-        }),
+        (Param::Phone, Value::String(s)) => {
+            e164::parse(s)
+                .map(Value::String)
+                .map_err(|reason| Error::Validation {
+                    field: field.name.to_string(),
+                    message: format!(
+                        "\"{s}\" is not an E.164 phone number: it {}",
+                        reason.message()
+                    ),
+                    phone: Some(reason),
+                })
+        }
         (Param::Phone, _) => Err(bad("an E.164 phone number string like \"+14155550123\"")),
-        (Param::PosInt, Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= 9.007_199_254_740_991e15 => Ok(v.clone()),
+        (Param::PosInt, Value::Number(n))
+            if n.fract() == 0.0 && *n >= 1.0 && *n <= 9.007_199_254_740_991e15 =>
+        {
+            Ok(v.clone())
+        }
         (Param::PosInt, _) => Err(bad("a whole number of at least 1")),
         (Param::Bool, Value::Bool(_)) => Ok(v.clone()),
         (Param::Bool, _) => Err(bad("a boolean")),
         (Param::Obj, Value::Object(_)) => Ok(v.clone()),
         (Param::Obj, _) => Err(bad("an object")),
-        (Param::StrArr, Value::Array(items)) => match items.iter().position(|i| !matches!(i, Value::String(_))) {
-            None => Ok(v.clone()),
-            Some(i) => Err(Error::validation(field.name, format!("must be an array of strings, but item {i} is {}", describe(items.get(i).unwrap_or(&Value::Null))))),
-        },
+        (Param::StrArr, Value::Array(items)) => {
+            match items.iter().position(|i| !matches!(i, Value::String(_))) {
+                None => Ok(v.clone()),
+                Some(i) => Err(Error::validation(
+                    field.name,
+                    format!(
+                        "must be an array of strings, but item {i} is {}",
+                        describe(items.get(i).unwrap_or(&Value::Null))
+                    ),
+                )),
+            }
+        }
         (Param::StrArr, _) => Err(bad("an array of strings")),
-        (Param::ObjArr, Value::Array(items)) => match items.iter().position(|i| !matches!(i, Value::Object(_))) {
-            None => Ok(v.clone()),
-            Some(i) => Err(Error::validation(field.name, format!("must be an array of objects, but item {i} is {}", describe(items.get(i).unwrap_or(&Value::Null))))),
-        },
+        (Param::ObjArr, Value::Array(items)) => {
+            match items.iter().position(|i| !matches!(i, Value::Object(_))) {
+                None => Ok(v.clone()),
+                Some(i) => Err(Error::validation(
+                    field.name,
+                    format!(
+                        "must be an array of objects, but item {i} is {}",
+                        describe(items.get(i).unwrap_or(&Value::Null))
+                    ),
+                )),
+            }
+        }
         (Param::ObjArr, _) => Err(bad("an array of objects")),
     }
 }

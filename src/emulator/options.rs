@@ -24,13 +24,19 @@ fn int(v: &Value, name: &str, max: f64) -> Result<f64, String> {
 pub fn config_from_json(v: &Value) -> Result<Config, String> {
     let mut c = Config::default();
     let Some(members) = v.as_object() else {
-        return if v.is_null() { Ok(c) } else { Err("options must be an object".into()) };
+        return if v.is_null() {
+            Ok(c)
+        } else {
+            Err("options must be an object".into())
+        };
     };
     for (k, x) in members {
         match k.as_str() {
             "seed" => c.seed = int(x, "seed", 9_007_199_254_740_991.0)? as u64,
             "startTime" => c.start_unix_ms = int(x, "startTime", 253_402_300_799_000.0)? as i64,
-            "initialCreditMilliCents" => c.initial_credit_milli_cents = int(x, "initialCreditMilliCents", 1e15)? as i64,
+            "initialCreditMilliCents" => {
+                c.initial_credit_milli_cents = int(x, "initialCreditMilliCents", 1e15)? as i64
+            }
             "faults" => c.faults = faults_from_json(x)?,
             other => return Err(format!("unknown emulator option \"{other}\"")),
         }
@@ -42,7 +48,11 @@ pub fn config_from_json(v: &Value) -> Result<Config, String> {
 pub fn faults_from_json(v: &Value) -> Result<Faults, String> {
     let mut f = Faults::default();
     let Some(members) = v.as_object() else {
-        return if v.is_null() { Ok(f) } else { Err("faults must be an object".into()) };
+        return if v.is_null() {
+            Ok(f)
+        } else {
+            Err("faults must be an object".into())
+        };
     };
     let text = |x: &Value, name: &str| match x {
         Value::String(s) => Ok(Some(s.clone())),
@@ -53,7 +63,9 @@ pub fn faults_from_json(v: &Value) -> Result<Faults, String> {
         match k.as_str() {
             "latencyMs" => f.latency_ms = int(x, "faults.latencyMs", 600_000.0)? as u32,
             "rate429" => f.rate_429 = num(x, "faults.rate429", 0.0, 1.0)?,
-            "retryAfterSecs" => f.retry_after_secs = int(x, "faults.retryAfterSecs", 86_400.0)? as u32,
+            "retryAfterSecs" => {
+                f.retry_after_secs = int(x, "faults.retryAfterSecs", 86_400.0)? as u32
+            }
             "rate503" => f.rate_503 = num(x, "faults.rate503", 0.0, 1.0)?,
             "rateDrop" => f.rate_drop_after_processing = num(x, "faults.rateDrop", 0.0, 1.0)?,
             "rateDelay" => f.rate_delay_after_processing = num(x, "faults.rateDelay", 0.0, 1.0)?,
@@ -63,8 +75,12 @@ pub fn faults_from_json(v: &Value) -> Result<Faults, String> {
             other => return Err(format!("unknown fault option \"{other}\"")),
         }
     }
-    if f.rate_429 + f.rate_503 > 1.0 || f.rate_drop_after_processing + f.rate_delay_after_processing > 1.0 {
-        return Err("faults: rate429 + rate503 and rateDrop + rateDelay must each be at most 1".into());
+    if f.rate_429 + f.rate_503 > 1.0
+        || f.rate_drop_after_processing + f.rate_delay_after_processing > 1.0
+    {
+        return Err(
+            "faults: rate429 + rate503 and rateDrop + rateDelay must each be at most 1".into(),
+        );
     }
     Ok(f)
 }
@@ -75,7 +91,9 @@ pub fn fault_kind(name: &str) -> Result<FaultKind, String> {
         "unavailable" | "503" => Ok(FaultKind::Unavailable),
         "drop" => Ok(FaultKind::DropAfterProcessing),
         "delay" => Ok(FaultKind::DelayAfterProcessing),
-        other => Err(format!("unknown fault \"{other}\" (rate_limited, unavailable, drop, delay)")),
+        other => Err(format!(
+            "unknown fault \"{other}\" (rate_limited, unavailable, drop, delay)"
+        )),
     }
 }
 
@@ -91,8 +109,19 @@ mod tests {
         assert_eq!(c.faults.rate_429, 0.2);
         assert_eq!(c.faults.method.as_deref(), Some("POST"));
         assert_eq!(config_from_json(&Value::Null).unwrap(), Config::default());
-        for bad in [r#"{"sead":1}"#, r#"{"seed":-1}"#, r#"{"seed":1.5}"#, r#"{"faults":{"rate429":2}}"#, r#"{"faults":{"rate429":0.7,"rate503":0.7}}"#, r#"{"faults":{"latency":1}}"#, r#"[]"#] {
-            assert!(config_from_json(&Value::parse(bad).unwrap()).is_err(), "{bad}");
+        for bad in [
+            r#"{"sead":1}"#,
+            r#"{"seed":-1}"#,
+            r#"{"seed":1.5}"#,
+            r#"{"faults":{"rate429":2}}"#,
+            r#"{"faults":{"rate429":0.7,"rate503":0.7}}"#,
+            r#"{"faults":{"latency":1}}"#,
+            r#"[]"#,
+        ] {
+            assert!(
+                config_from_json(&Value::parse(bad).unwrap()).is_err(),
+                "{bad}"
+            );
         }
         assert_eq!(fault_kind("drop"), Ok(FaultKind::DropAfterProcessing));
         assert!(fault_kind("explode").is_err());

@@ -12,7 +12,12 @@ fn parse(json: &str) -> Result<Value, String> {
 }
 
 fn pairs(headers: &[(String, String)]) -> Value {
-    Value::Array(headers.iter().map(|(k, v)| Value::Array(vec![Value::from(k.as_str()), Value::from(v.as_str())])).collect())
+    Value::Array(
+        headers
+            .iter()
+            .map(|(k, v)| Value::Array(vec![Value::from(k.as_str()), Value::from(v.as_str())]))
+            .collect(),
+    )
 }
 
 #[wasm_bindgen]
@@ -26,7 +31,9 @@ impl Emulator {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Emulator, String> {
         let config = options::config_from_json(&parse(options)?)?;
-        Ok(Emulator { inner: emu::Emulator::new(config) })
+        Ok(Emulator {
+            inner: emu::Emulator::new(config),
+        })
     }
 
     /// Handles one request; `headers` is JSON `[[name, value], ...]`. Answers JSON
@@ -44,7 +51,9 @@ impl Emulator {
         let fault = match res.fault {
             None => Value::Null,
             Some(Fault::Drop) => Value::from("drop"),
-            Some(Fault::Delay { ms }) => Value::Object(vec![("delayMs".into(), Value::Number(f64::from(ms)))]),
+            Some(Fault::Delay { ms }) => {
+                Value::Object(vec![("delayMs".into(), Value::Number(f64::from(ms)))])
+            }
         };
         Value::Object(vec![
             ("status".into(), Value::Number(f64::from(res.status))),
@@ -98,7 +107,11 @@ impl Emulator {
     /// failed without an answer (`error` says why).
     #[wasm_bindgen(js_name = reportDelivery)]
     pub fn report_delivery(&mut self, delivery_id: &str, status: u16, error: &str) -> bool {
-        let outcome = if status > 0 { Ok(status) } else { Err(error.to_string()) };
+        let outcome = if status > 0 {
+            Ok(status)
+        } else {
+            Err(error.to_string())
+        };
         self.inner.report_delivery(delivery_id, outcome)
     }
 
@@ -110,7 +123,8 @@ impl Emulator {
     /// Replaces the fault settings (JSON, as the `faults` option).
     #[wasm_bindgen(js_name = setFaults)]
     pub fn set_faults(&mut self, faults: &str) -> Result<(), String> {
-        self.inner.set_faults(options::faults_from_json(&parse(faults)?)?);
+        self.inner
+            .set_faults(options::faults_from_json(&parse(faults)?)?);
         Ok(())
     }
 
@@ -135,7 +149,10 @@ impl Emulator {
 
     #[wasm_bindgen(js_name = setBalanceMilliCents)]
     pub fn set_balance_milli_cents(&mut self, api_key: &str, milli_cents: f64) -> bool {
-        milli_cents.is_finite() && self.inner.set_balance_milli_cents(api_key, milli_cents as i64)
+        milli_cents.is_finite()
+            && self
+                .inner
+                .set_balance_milli_cents(api_key, milli_cents as i64)
     }
 }
 
@@ -145,7 +162,13 @@ pub fn test_numbers() -> String {
     Value::Array(
         emu::TEST_NUMBERS
             .iter()
-            .map(|(n, o, d)| Value::Object(vec![("number".into(), Value::from(*n)), ("outcome".into(), Value::from(*o)), ("description".into(), Value::from(*d))]))
+            .map(|(n, o, d)| {
+                Value::Object(vec![
+                    ("number".into(), Value::from(*n)),
+                    ("outcome".into(), Value::from(*o)),
+                    ("description".into(), Value::from(*d)),
+                ])
+            })
             .collect(),
     )
     .to_json()

@@ -16,6 +16,7 @@ use crate::core::json::Value;
 use crate::core::ops;
 use crate::core::request::{build, config_from_options, ClientConfig};
 use crate::core::response::{decode, Output};
+use crate::core::retry;
 
 // A 1 KB free-list allocator instead of dlmalloc (~7 KB): the wasm is single-threaded.
 #[global_allocator]
@@ -55,7 +56,10 @@ fn string_list(json: &str, names: &[&str]) -> Result<Vec<String>, Error> {
             .enumerate()
             .map(|(i, v)| match v {
                 Value::String(s) => Ok(s),
-                other => Err(Error::validation(names.get(i).copied().unwrap_or("id"), format!("must be a string id, got {}", other.type_name()))),
+                other => Err(Error::validation(
+                    names.get(i).copied().unwrap_or("id"),
+                    format!("must be a string id, got {}", other.type_name()),
+                )),
             })
             .collect(),
         _ => Err(Error::validation("ids", "must be an array")),
@@ -81,8 +85,15 @@ impl Core {
 
     /// Builds the request for operation `op` from JSON `ids` and `params`:
     /// JSON `{ method, url, headers, body? }`.
-    pub fn build(&self, op: &str, ids: &str, params: &str, idempotency_key: &str) -> Result<String, String> {
-        self.build_inner(op, ids, params, idempotency_key).map_err(|e| e.to_record(&self.cfg.api_key))
+    pub fn build(
+        &self,
+        op: &str,
+        ids: &str,
+        params: &str,
+        idempotency_key: &str,
+    ) -> Result<String, String> {
+        self.build_inner(op, ids, params, idempotency_key)
+            .map_err(|e| e.to_record(&self.cfg.api_key))
     }
 
     fn build_inner(&self, op: &str, ids: &str, params: &str, idem: &str) -> Result<String, Error> {
@@ -90,8 +101,18 @@ impl Core {
         let ids = string_list(ids, op.path_args)?;
         let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let params = parse(params, "params")?;
-        let req = build(&self.cfg, op, &id_refs, Some(&params), (!idem.is_empty()).then_some(idem))?;
-        let headers = req.headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+        let req = build(
+            &self.cfg,
+            op,
+            &id_refs,
+            Some(&params),
+            (!idem.is_empty()).then_some(idem),
+        )?;
+        let headers = req
+            .headers
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
         let mut out = vec![
             ("method".to_string(), Value::from(req.method)),
             ("url".to_string(), Value::String(req.url)),
@@ -105,12 +126,26 @@ impl Core {
 
     /// Decodes a response. Returns `undefined` when the body should be `JSON.parse`d as is,
     /// a string to parse instead when the core normalised it, or throws an error record.
-    pub fn decode(&self, op: &str, status: u16, body: &str, request_id: &str, ids: &str) -> Result<Option<String>, String> {
+    pub fn decode(
+        &self,
+        op: &str,
+        status: u16,
+        body: &str,
+        request_id: &str,
+        ids: &str,
+    ) -> Result<Option<String>, String> {
         let key = &self.cfg.api_key;
-        let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
+        let op = ops::find(op)
+            .ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
         let ids = string_list(ids, op.path_args).unwrap_or_default();
         let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        match decode(op, status, body, (!request_id.is_empty()).then_some(request_id), &id_refs) {
+        match decode(
+            op,
+            status,
+            body,
+            (!request_id.is_empty()).then_some(request_id),
+            &id_refs,
+        ) {
             Ok(Output::Body) => Ok(None),
             Ok(Output::Text(t)) => Ok(Some(t)),
             Err(e) => Err(e.to_record(key)),
@@ -121,6 +156,40 @@ impl Core {
     pub fn redact(&self, text: &str) -> String {
         redact(text, &self.cfg.api_key)
     }
+
+    /// The `OutcomeUnknownError` record (to `adopt` and throw) for a POST given up on while
+    /// its outcome is unknown (`retryDecision` said `outcomeUnknown`). `cause` describes the
+    /// last failure; it is redacted. An empty `idempotency_key` means none was sent.
+    #[wasm_bindgen(js_name = outcomeUnknown)]
+    pub fn outcome_unknown(
+        &self,
+        op: &str,
+        idempotency_key: &str,
+        cause: &str,
+        attempts: u32,
+    ) -> String {
+        let idempotency_key = (!idempotency_key.is_empty()).then(|| idempotency_key.to_string());
+        Error::OutcomeUnknown {
+            operation: op.to_string(),
+            idempotency_key,
+            cause: cause.to_string(),
+            attempts,
+        }
+        .to_record(&self.cfg.api_key)
+    }
+}
+
+/// One retry decision (`core::retry`, whose docs give the rules). `config`: JSON of
+/// `{ maxRetries?, timeout?, deadline?, maxRetryDelay? }` (ms); `attempt`: JSON of the
+/// attempt just made, or `{"kind":"start"}` before the first one (which validates
+/// `config` and gives the first timeout). Answers JSON `{ retry: true, delayMs, timeoutMs,
+/// reason, ambiguous }` or `{ retry: false, outcomeUnknown, reason }`; throws a
+/// `ValidationError` record for bad options.
+#[wasm_bindgen(js_name = retryDecision)]
+pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
+    parse(config, "retry options")
+        .and_then(|c| parse(attempt, "retry attempt").and_then(|a| retry::decide_json(&c, &a)))
+        .map_err(|e| e.to_record(""))
 }
 
 /// Validates and canonicalises an E.164 number given as JSON (`"\"+1 (415) 555-0123\""`).
@@ -128,10 +197,18 @@ impl Core {
 pub fn parse_e164(input: &str) -> Result<String, String> {
     let field = "phone number";
     match parse(input, field) {
-        Ok(Value::String(s)) => e164::parse(&s).map_err(|reason| {
-            Error::Validation { field: field.into(), message: format!("\"{s}\" is not an E.164 phone number: it {}", reason.message()), phone: Some(reason) }
+        Ok(Value::String(s)) => e164::parse(&s).map_err(|reason| Error::Validation {
+            field: field.into(),
+            message: format!(
+                "\"{s}\" is not an E.164 phone number: it {}",
+                reason.message()
+            ),
+            phone: Some(reason),
         }),
-        Ok(other) => Err(Error::validation(field, format!("must be a string, got {}", other.type_name()))),
+        Ok(other) => Err(Error::validation(
+            field,
+            format!("must be a string, got {}", other.type_name()),
+        )),
         Err(e) => Err(e),
     }
     .map_err(|e| e.to_record(""))

@@ -109,11 +109,13 @@ describe("required fields, ids, types", () => {
     ["calls.create([...])", (c) => c.calls.create([OK_CALL]), ValidationError, { field: "params" }],
     ["numbers.list(5)", (c) => c.numbers.list(5), ValidationError, { field: "params" }],
     ["agents.update('a1', true)", (c) => c.agents.update("a1", true), ValidationError, { field: "params" }],
-    // values JSON cannot carry
-    ["a BigInt in the body", (c) => c.calls.create({ ...OK_CALL, metadata: { n: 10n } }), ValidationError, { field: "metadata.n" }],
-    ["a function in the body", (c) => c.calls.create({ ...OK_CALL, context: { f() {} } }), ValidationError, { field: "context.f" }],
-    ["a Symbol in the body", (c) => c.calls.create({ ...OK_CALL, metadata: { s: Symbol("x") } }), ValidationError, { field: "metadata.s" }],
-    ["an invalid Date", (c) => c.calls.create({ ...OK_CALL, metadata: { at: new Date(NaN) } }), ValidationError, { field: "metadata.at" }],
+    // values JSON cannot carry (rejected, not silently dropped or nulled); `field` is the
+    // member's own key (JSON.stringify's replacer does not know the full path)
+    ["a BigInt in the body", (c) => c.calls.create({ ...OK_CALL, metadata: { n: 10n } }), ValidationError, { field: "n" }],
+    ["a function in the body", (c) => c.calls.create({ ...OK_CALL, context: { f() {} } }), ValidationError, { field: "f" }],
+    ["a Symbol in the body", (c) => c.calls.create({ ...OK_CALL, metadata: { s: Symbol("x") } }), ValidationError, { field: "s" }],
+    ["a BigInt as the whole params", (c) => c.numbers.list(5n), ValidationError, {}],
+    ["an invalid Date", (c) => c.calls.create({ ...OK_CALL, metadata: { at: new Date(NaN) } }), ValidationError, { field: "at" }],
   ];
   for (const [label, invoke, Cls, props] of cases) {
     test(label, () => rejectsBeforeFetch(invoke, Cls, props));

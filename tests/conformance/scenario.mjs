@@ -1,0 +1,171 @@
+// The conformance scenario: one walk through every resource and the error paths, written
+// once and run unchanged in every runtime (Node, Deno, workerd, Chromium, Bun) against the
+// emulator server on 127.0.0.1. It uses only web-standard globals (fetch, AbortController,
+// URL) and the package's public API, which the caller passes in as `sdk`.
+//
+//   const results = await runScenario({ sdk, baseUrl, apiKey });
+//   // [{ name, ok, error? }, ...] — one entry per step; every step runs even if one fails.
+
+class CheckFailed extends Error {}
+
+function check(cond, message) {
+  if (!cond) throw new CheckFailed(message);
+}
+
+async function rejects(promise, Cls, code, message) {
+  try {
+    await promise;
+  } catch (e) {
+    check(e instanceof Cls, `${message}: expected ${Cls.name}, got ${e && e.name}: ${e && e.message}`);
+    check(e.code === code, `${message}: expected code ${code}, got ${e.code}`);
+    check(e instanceof Error && typeof e.message === "string", `${message}: not an Error`);
+    return e;
+  }
+  throw new CheckFailed(`${message}: expected a ${Cls.name}, but the call succeeded`);
+}
+
+export async function runScenario({ sdk, baseUrl, apiKey }) {
+  const { CallingBox } = sdk;
+  const admin = async (path, body) => {
+    const res = await fetch(`${baseUrl}/__emulator/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+    return res.json();
+  };
+  const client = new CallingBox({ apiKey, baseUrl, timeout: 5_000 });
+  const s = {}; // state shared between steps
+  const steps = [
+    ["E.164 check is exported", async () => {
+      check(sdk.parseE164("+1 (415) 555-0123") === "+14155550123", "parseE164 canonicalises");
+      const e = await rejects((async () => sdk.parseE164("4155550123"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "parseE164 without +");
+      check(e.reason === "missing_plus", `reason ${e.reason}`);
+    }],
+    ["numbers.searchAvailable", async () => {
+      const found = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", number_type: "local", limit: 2 });
+      check(Array.isArray(found) && found.length === 2, "two available numbers");
+      check(/^\+1415\d{7}$/.test(found[0].phone_number), `E.164 415 number, got ${found[0].phone_number}`);
+      s.available = found;
+    }],
+    ["numbers.purchase + list (pagination)", async () => {
+      s.number = await client.numbers.purchase({ phone_number: s.available[0].phone_number });
+      check(s.number.e164 === s.available[0].phone_number && typeof s.number.id === "string", "purchased number");
+      check(s.number.lastResponse.status === 201 && typeof s.number.lastResponse.requestId === "string", "lastResponse");
+      s.number2 = await client.numbers.purchase({ phone_number: s.available[1].phone_number });
+      const page = await client.numbers.list({ limit: 1 });
+      check(page.data.length === 1 && page.has_more === true, "limit 1 → has_more");
+      check(page.data[0].id === s.number2.id, "newest first");
+      const next = await client.numbers.list({ limit: 1, starting_after: page.data[0].id });
+      check(next.data[0].id === s.number.id, "starting_after pages");
+    }],
+    ["agents.create / list / retrieve / update", async () => {
+      s.agent = await client.agents.create({
+        name: "Reminders", type: "outbound", instructions: "Confirm the appointment.", returns: { confirmed: "boolean" },
+      });
+      check(s.agent.type === "outbound" && s.agent.archived_at === null, "outbound agent");
+      s.inbound = await client.agents.create({ name: "Front desk", type: "inbound" });
+      const list = await client.agents.list({ type: "outbound" });
+      check(list.data.some((a) => a.id === s.agent.id) && !list.data.some((a) => a.id === s.inbound.id), "type filter");
+      check(list.has_more === false, "agents list normalised with has_more");
+      const got = await client.agents.retrieve(s.agent.id);
+      check(got.name === "Reminders", "retrieve");
+      const upd = await client.agents.update(s.agent.id, { instructions: "Be brief." });
+      check(upd.instructions === "Be brief.", "update");
+    }],
+    ["agents.attachNumber / setPrimaryNumber / inbound conflict", async () => {
+      let a = await client.agents.attachNumber(s.agent.id, { number_id: s.number.id, set_as_primary: true });
+      check(a.primary_number_id === s.number.id && a.numbers.length === 1, "attached as primary");
+      a = await client.agents.attachNumber(s.agent.id, { number_id: s.number2.id });
+      a = await client.agents.setPrimaryNumber(s.agent.id, { number_id: s.number2.id });
+      check(a.primary_number_id === s.number2.id, "primary changed");
+      await client.agents.attachNumber(s.inbound.id, { number_id: s.number.id });
+      const other = await client.agents.create({ name: "Second desk", type: "inbound" });
+      await rejects(client.agents.attachNumber(other.id, { number_id: s.number.id }), sdk.ConflictError, "conflict", "second inbound agent on a number");
+    }],
+    ["webhookEndpoints create / list / retrieve / update / rotateSecret", async () => {
+      s.endpoint = await client.webhookEndpoints.create({ url: "http://127.0.0.1:9/hooks", enabled_events: ["call.completed"] });
+      check(/^whsec_/.test(s.endpoint.signing_secret), "secret returned once");
+      const list = await client.webhookEndpoints.list();
+      check(list.data.some((e) => e.id === s.endpoint.id), "listed");
+      const got = await client.webhookEndpoints.retrieve(s.endpoint.id);
+      check(got.signing_secret === undefined, "secret not shown again");
+      const upd = await client.webhookEndpoints.update(s.endpoint.id, { description: "CRM sync" });
+      check(upd.description === "CRM sync", "updated");
+      const rotated = await client.webhookEndpoints.rotateSecret(s.endpoint.id);
+      check(rotated.signing_secret !== s.endpoint.signing_secret, "new secret");
+    }],
+    ["calls.create → lifecycle → transcript", async () => {
+      const call = await client.calls.create({ agent_id: s.agent.id, to: "+1 (555) 123-4567", context: { patient: "Maria" }, metadata: { crm: "1" } });
+      check(call.status === "queued" && call.to_number === "+15551234567", "queued with canonical number");
+      check(call.from_number === s.number2.e164, "from the primary number");
+      check(/^[0-9a-f-]{36}$/.test(call.lastResponse.idempotencyKey), "POST carried an Idempotency-Key");
+      s.call = call;
+      await admin("advance", { ms: 200_000 });
+      const done = await client.calls.retrieve(call.id);
+      check(done.status === "completed" && done.result_status === "completed", `completed, got ${done.status}/${done.result_status}`);
+      check(done.result && done.result.confirmed !== undefined, "result from the returns schema");
+      const t = await client.calls.getTranscript(call.id);
+      check(t.call_id === call.id && t.segments.length > 0, "transcript segments");
+      const list = await client.calls.list({ limit: 5 });
+      check(list.data[0].id === call.id, "calls.list newest first");
+    }],
+    ["webhookDeliveries list / retrieve / redeliver; endpoint delete", async () => {
+      const list = await client.webhookDeliveries.list({ call_id: s.call.id });
+      check(list.data.length >= 1, "a delivery for the completed call");
+      const d = await client.webhookDeliveries.retrieve(list.data[0].id);
+      check(d.event_type === "call.completed", `event ${d.event_type}`);
+      s.delivery = d;
+      const del = await client.webhookEndpoints.delete(s.endpoint.id);
+      check(del.deleted === true && del.id === s.endpoint.id, "deleted");
+      await rejects(client.webhookEndpoints.retrieve(s.endpoint.id), sdk.NotFoundError, "not_found", "deleted endpoint");
+    }],
+    ["agents.detachNumber / archive; archived agent cannot dispatch", async () => {
+      const a = await client.agents.detachNumber(s.agent.id, s.number.id);
+      check(a.numbers.every((n) => n.id !== s.number.id), "detached");
+      const archived = await client.agents.archive(s.agent.id);
+      check(typeof archived.archived_at === "string", "archived_at set");
+      await rejects(client.calls.create({ agent_id: s.agent.id, to: "+15551234567" }), sdk.ConflictError, "conflict", "dispatch from archived agent");
+    }],
+    ["validation happens before any I/O", async () => {
+      const before = (await admin("stats")).requests;
+      await rejects(client.calls.create({ to: "+15551234567" }), sdk.ValidationError, "validation_error", "missing agent_id");
+      const e = await rejects(client.calls.create({ agent_id: "a", to: "+0 555 123" }), sdk.InvalidPhoneNumberError, "invalid_phone_number", "bad to");
+      check(e.field === "to" && e.reason === "country_code_leading_zero", `field/reason ${e.field}/${e.reason}`);
+      await rejects(client.calls.retrieve(""), sdk.ValidationError, "validation_error", "empty id");
+      await rejects(client.numbers.list({ limit: "ten" }), sdk.ValidationError, "validation_error", "wrong type");
+      const after = (await admin("stats")).requests;
+      check(after === before, `no request reached the emulator (requests ${before} → ${after})`);
+    }],
+    ["API errors: 400 / 401 / 404", async () => {
+      const fresh = await client.agents.create({ name: "No numbers", type: "outbound" });
+      const bad = await rejects(client.calls.create({ agent_id: fresh.id, to: "+15551234567" }), sdk.BadRequestError, "bad_request", "no from number");
+      check(bad.status === 400 && typeof bad.requestId === "string" && typeof bad.body.error === "string", "400 details");
+      const stranger = new CallingBox({ apiKey: "sk_bad", baseUrl });
+      const auth = await rejects(stranger.calls.list(), sdk.AuthenticationError, "authentication_error", "bad key");
+      check(auth.status === 401, "401");
+      const nf = await rejects(client.calls.retrieve("00000000-0000-4000-8000-000000000000"), sdk.NotFoundError, "not_found", "unknown id");
+      check(nf.status === 404, "404");
+      const other = new CallingBox({ apiKey: "sk_test_other_org_1", baseUrl });
+      await rejects(other.calls.retrieve(s.call.id), sdk.NotFoundError, "not_found", "another org's id");
+    }],
+    ["timeout and abort are distinct", async () => {
+      await admin("fault", { kind: "delay" });
+      const t = await rejects(client.calls.list({}, { timeout: 300 }), sdk.TimeoutError, "timeout", "delayed answer");
+      check(t.timeout === 300, "timeout ms on the error");
+      await admin("fault", { kind: "delay" });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      await rejects(client.calls.list({}, { signal: controller.signal }), sdk.AbortError, "aborted", "user abort");
+      const pre = new AbortController();
+      pre.abort();
+      await rejects(client.calls.list({}, { signal: pre.signal }), sdk.AbortError, "aborted", "already aborted");
+    }],
+  ];
+  const results = [];
+  for (const [name, fn] of steps) {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+    } catch (e) {
+      results.push({ name, ok: false, error: `${e && e.name}: ${e && e.message}` });
+    }
+  }
+  return results;
+}

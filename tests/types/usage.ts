@@ -1,0 +1,199 @@
+// Type tests: correct usage compiles; every `@ts-expect-error` line must be an error (tsc
+// fails if one is not). Imports the package as a user does, by name, through the consumer
+// install (target/consumer/callingbox.d.mts is `export * from "callingbox"`).
+import {
+  CallingBox, parseE164,
+  CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, NotFoundError,
+  TelephonyProviderError, InternalServerError, TimeoutError, AbortError, InvalidResponseError,
+  APIConnectionError, RateLimitError,
+} from "../../target/consumer/callingbox.mjs";
+import type {
+  Agent, Call, ClientOptions, Page, PhoneNumber, AvailableNumber, RequestOptions, Transcript,
+  WebhookEndpoint, WebhookDelivery, DeletedWebhookEndpoint, WithResponse, ResponseInfo, E164,
+} from "../../target/consumer/callingbox.mjs";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+function expectType<T>(_value: T): void {}
+function assertTrue<T extends true>(): void {}
+
+async function correctUsage(): Promise<void> {
+  const fakeFetch = async (_input: string, _init: RequestInit): Promise<Response> => new Response("{}");
+  const options: ClientOptions = {
+    apiKey: "sk_test_12345678",
+    baseUrl: "http://localhost:8787",
+    fetch: fakeFetch,
+    timeout: 10_000,
+    defaultHeaders: { "X-Trace": "1" },
+  };
+  const client = new CallingBox(options);
+  new CallingBox({ apiKey: "sk_test_12345678" });
+  new CallingBox({ apiKey: "sk_test_12345678", fetch: globalThis.fetch });
+
+  // numbers
+  const numbers = await client.numbers.list({ limit: 10, starting_after: "n1" });
+  expectType<Page<PhoneNumber>>(numbers);
+  assertTrue<Equal<typeof numbers.has_more, boolean>>();
+  expectType<string>(numbers.data[0].e164);
+  expectType<ResponseInfo>(numbers.lastResponse);
+  expectType<number>(numbers.lastResponse.status);
+  expectType<string | undefined>(numbers.lastResponse.requestId);
+  await client.numbers.list();
+  const available = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", number_type: "toll_free", limit: 5 });
+  expectType<AvailableNumber[]>(available);
+  expectType<string>(available[0].phone_number);
+  const bought: PhoneNumber = await client.numbers.purchase({ phone_number: "+14155550123" });
+  expectType<string | null>(bought.inbound_agent_id);
+
+  // agents
+  const agents = await client.agents.list({ type: "inbound" });
+  expectType<Agent[]>(agents.data);
+  const agent = await client.agents.create({
+    name: "Reminders", type: "outbound", instructions: "Confirm.", returns: { confirmed: "boolean" },
+    tools: [{ type: "builtin", name: "end_call", description: "Hang up", builtin: "end_call" }],
+    voicemail_action: "leave_message", persona: null,
+  });
+  expectType<WithResponse<Agent>>(agent);
+  await client.agents.retrieve(agent.id);
+  await client.agents.update(agent.id, { name: "New" });
+  const archived = await client.agents.archive(agent.id);
+  if ("archived" in archived) expectType<true>(archived.archived);
+  await client.agents.attachNumber(agent.id, { number_id: bought.id, set_as_primary: true });
+  await client.agents.detachNumber(agent.id, bought.id);
+  await client.agents.setPrimaryNumber(agent.id, { number_id: bought.id });
+
+  // calls
+  const controller = new AbortController();
+  const req: RequestOptions = { timeout: 5_000, signal: controller.signal, idempotencyKey: "order-42" };
+  const call = await client.calls.create(
+    { agent_id: agent.id, to: "+1 (415) 555-0123", from_number: "+14155550188", instructions: "Hi", context: { a: 1 }, webhook_url: "https://x", metadata: { crm: "1" } },
+    req,
+  );
+  expectType<Call>(call);
+  expectType<string | undefined>(call.lastResponse.idempotencyKey);
+  const status: string = call.status; // open enums are still strings
+  if (call.status === "completed") expectType<Record<string, unknown> | null>(call.result);
+  void status;
+  await client.calls.list({ limit: 1 }, { signal: AbortSignal.timeout(100) });
+  await client.calls.retrieve(call.id, { timeout: 1 });
+  const transcript = await client.calls.getTranscript(call.id);
+  expectType<Transcript>(transcript);
+  expectType<number>(transcript.segments[0].sequence_no);
+
+  // webhooks
+  const endpoint = await client.webhookEndpoints.create({ url: "https://x", enabled_events: ["call.completed", "*"], description: null });
+  expectType<WebhookEndpoint>(endpoint);
+  expectType<string | undefined>(endpoint.signing_secret);
+  await client.webhookEndpoints.list();
+  await client.webhookEndpoints.list({ timeout: 1 });
+  await client.webhookEndpoints.retrieve(endpoint.id);
+  await client.webhookEndpoints.update(endpoint.id, { status: "enabled", description: null });
+  const deleted = await client.webhookEndpoints.delete(endpoint.id);
+  expectType<DeletedWebhookEndpoint>(deleted);
+  await client.webhookEndpoints.rotateSecret(endpoint.id);
+  const deliveries = await client.webhookDeliveries.list({ endpoint_id: endpoint.id, status: "exhausted", limit: 200 });
+  expectType<WebhookDelivery[]>(deliveries.data);
+  await client.webhookDeliveries.retrieve(deliveries.data[0].id);
+  await client.webhookDeliveries.redeliver(deliveries.data[0].id);
+
+  // parseE164 and errors
+  const e164: E164 = parseE164("+1 (415) 555-0123");
+  expectType<string>(e164);
+  try {
+    await client.calls.retrieve("c1");
+  } catch (err) {
+    if (err instanceof InvalidPhoneNumberError) {
+      expectType<string>(err.field);
+      const reason: "missing_plus" | "too_long" | string = err.reason;
+      void reason;
+    } else if (err instanceof ValidationError) {
+      expectType<string>(err.field);
+    } else if (err instanceof TelephonyProviderError) {
+      const base: InternalServerError = err;
+      const api: APIError = base;
+      expectType<number>(api.status);
+    } else if (err instanceof NotFoundError || err instanceof RateLimitError) {
+      expectType<number>(err.status);
+      expectType<string | undefined>(err.requestId);
+      expectType<string | undefined>(err.apiCode);
+      expectType<unknown>(err.body);
+    } else if (err instanceof TimeoutError) {
+      expectType<number>(err.timeout);
+    } else if (err instanceof InvalidResponseError) {
+      expectType<number | undefined>(err.status);
+    } else if (err instanceof AbortError || err instanceof APIConnectionError) {
+      expectType<string>(err.code);
+    } else if (err instanceof CallingBoxError) {
+      const e: Error = err;
+      expectType<string>(e.message);
+      expectType<string>(err.code);
+    }
+  }
+}
+
+async function negatives(client: CallingBox): Promise<void> {
+  // @ts-expect-error agent_id is required
+  await client.calls.create({ to: "+14155550123" });
+  // @ts-expect-error to is required
+  await client.calls.create({ agent_id: "a1" });
+  // @ts-expect-error agent_id must be a string
+  await client.calls.create({ agent_id: 42, to: "+14155550123" });
+  // @ts-expect-error to must be a string
+  await client.calls.create({ agent_id: "a1", to: 14155550123 });
+  // @ts-expect-error context must be an object
+  await client.calls.create({ agent_id: "a1", to: "+14155550123", context: "hi" });
+  // @ts-expect-error limit must be a number
+  await client.numbers.list({ limit: "10" });
+  // @ts-expect-error phone_number is required
+  await client.numbers.purchase({});
+  // @ts-expect-error number_type is "local" | "toll_free"
+  await client.numbers.searchAvailable({ number_type: "mobile" });
+  // @ts-expect-error agents.create needs a type
+  await client.agents.create({ name: "x" });
+  // @ts-expect-error type is "inbound" | "outbound"
+  await client.agents.create({ name: "x", type: "sideways" });
+  // @ts-expect-error ids are strings
+  await client.agents.retrieve(42);
+  // @ts-expect-error set_as_primary is a boolean
+  await client.agents.attachNumber("a1", { number_id: "n1", set_as_primary: "yes" });
+  // @ts-expect-error detachNumber takes two ids
+  await client.agents.detachNumber("a1");
+  // @ts-expect-error enabled_events is an array
+  await client.webhookEndpoints.create({ url: "https://x", enabled_events: "call.completed" });
+  // @ts-expect-error webhookEndpoints.list takes no params, only request options
+  await client.webhookEndpoints.list({ limit: 5 });
+  // @ts-expect-error unknown method
+  await client.calls.dial({ agent_id: "a1", to: "+14155550123" });
+  // @ts-expect-error unknown resource
+  await client.phoneNumbers.list();
+  // @ts-expect-error request timeout must be a number
+  await client.calls.retrieve("c1", { timeout: "5s" });
+  // @ts-expect-error signal must be an AbortSignal
+  await client.calls.retrieve("c1", { signal: "abort" });
+  // @ts-expect-error parseE164 takes a string
+  parseE164(14155550123);
+  const call = await client.calls.retrieve("c1");
+  // @ts-expect-error lastResponse is read-only
+  call.lastResponse = { status: 200 };
+  // @ts-expect-error id is a string
+  const n: number = call.id;
+  void n;
+}
+
+// @ts-expect-error apiKey is required
+new CallingBox({});
+// @ts-expect-error options are required
+new CallingBox();
+// @ts-expect-error apiKey must be a string
+new CallingBox({ apiKey: 42 });
+// @ts-expect-error timeout must be a number
+new CallingBox({ apiKey: "sk_x", timeout: "60s" });
+// @ts-expect-error fetch must be a function
+new CallingBox({ apiKey: "sk_x", fetch: "fetch" });
+// @ts-expect-error baseUrl must be a string
+new CallingBox({ apiKey: "sk_x", baseUrl: new URL("https://x") });
+// @ts-expect-error defaultHeaders values must be strings
+new CallingBox({ apiKey: "sk_x", defaultHeaders: { "X-A": 1 } });
+// @ts-expect-error unknown client option (camelCase API)
+new CallingBox({ apiKey: "sk_x", base_url: "https://x" });
+
+export { correctUsage, negatives };
