@@ -2,13 +2,20 @@
 // (validation, URL, headers, body, decoding, error kinds); this file only calls `fetch`,
 // runs timers and AbortSignals, and turns core records into Error instances.
 
-import { Core, parseE164 as coreParseE164, uuidV4 } from "./callingbox_core.js";
+import { Core, parseE164 as coreParseE164, retryDecision, uuidV4 } from "./callingbox_core.js";
 import { ready } from "./runtime.js";
 import {
   adopt, AbortError, APIConnectionError, InvalidResponseError, TimeoutError, ValidationError,
 } from "./errors.js";
 
-export * from "./errors.js";
+export {
+  CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, BadRequestError,
+  AuthenticationError, InsufficientCreditError, PermissionDeniedError, NotFoundError,
+  ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError,
+  TelephonyProviderError, APIConnectionError, TimeoutError, AbortError, InvalidResponseError,
+  OutcomeUnknownError, WebhookSignatureError,
+} from "./errors.js";
+export { Webhooks } from "./webhooks.js";
 
 const DEFAULT_TIMEOUT = 60_000;
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
@@ -38,7 +45,7 @@ const OPERATIONS = {
   },
   webhookEndpoints: {
     create: ["webhookEndpoints.create", 0, true],
-    list: ["webhookEndpoints.list", 0, false],
+    list: ["webhookEndpoints.list", 0, true],
     retrieve: ["webhookEndpoints.retrieve", 1, false],
     update: ["webhookEndpoints.update", 1, true],
     delete: ["webhookEndpoints.delete", 1, false],
@@ -59,10 +66,17 @@ function checkTimeout(value, field) {
   return value;
 }
 
+const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay"]);
+
 function checkRequestOptions(options) {
   if (options === undefined || options === null) return {};
   if (typeof options !== "object") {
     throw new ValidationError("request options must be an object like { timeout, signal, idempotencyKey }", { field: "options" });
+  }
+  for (const key of Object.keys(options)) {
+    if (!REQUEST_OPTIONS.has(key)) {
+      throw new ValidationError(`unknown request option "${key}" (request options are ${[...REQUEST_OPTIONS].join(", ")}; API parameters go in the argument before)`, { field: key });
+    }
   }
   const { timeout, signal, idempotencyKey } = options;
   checkTimeout(timeout, "timeout");
@@ -115,31 +129,64 @@ function describe(e) {
   return msg + cause;
 }
 
+// Errors a runtime gives when the request provably never left the machine (nothing can
+// have reached the server): Node/undici `cause.code`, Bun `code`, Deno's message.
+const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ConnectionRefused|FailedToOpenSocket)$/;
+function neverSent(e) {
+  const code = (e && e.cause && e.cause.code) || (e && e.code);
+  return (typeof code === "string" && NEVER_SENT.test(code)) || /tcp connect error|dns error/i.test(describe(e));
+}
+
+/** Sleeps `ms`, or rejects with the signal's AbortError at once. */
+function sleep(ms, signal, makeAbort) {
+  return new Promise((resolve, reject) => {
+    if (signal && signal.aborted) return reject(makeAbort());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(makeAbort());
+    };
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (signal) signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 export class CallingBox {
   #core;
   #fetch;
-  #timeout;
+  #retry; // client-level retry/timeout options, as given
+  #onRetry;
 
   /**
    * @param {{ apiKey: string, baseUrl?: string, fetch?: typeof fetch, timeout?: number,
-   *           defaultHeaders?: Record<string, string> }} options
+   *           maxRetries?: number, maxRetryDelay?: number, deadline?: number,
+   *           onRetry?: (info: object) => void, defaultHeaders?: Record<string, string> }} options
    */
   constructor(options) {
     const platform = ready("core");
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
-    const { apiKey, baseUrl, defaultHeaders } = options;
+    const { apiKey, baseUrl, defaultHeaders, fetch, onRetry } = options;
     try {
       this.#core = new Core(toJson({ apiKey, baseUrl, defaultHeaders }, "options"), platform);
     } catch (e) {
       throw adopt(e);
     }
-    if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    if (fetch !== undefined && typeof fetch !== "function") {
       throw new ValidationError("fetch must be a function compatible with the global fetch", { field: "fetch" });
     }
-    this.#fetch = options.fetch;
-    this.#timeout = checkTimeout(options.timeout, "timeout") ?? DEFAULT_TIMEOUT;
+    if (onRetry !== undefined && typeof onRetry !== "function") {
+      throw new ValidationError("onRetry must be a function", { field: "onRetry" });
+    }
+    this.#fetch = fetch;
+    this.#onRetry = onRetry;
+    const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = options;
+    checkTimeout(timeout, "timeout");
+    this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
+    this.#decide(this.#retry, { kind: "start" }); // validates the options now, not at the first call
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
       const ns = {};
       for (const [method, [op, ids, takesParams]] of Object.entries(methods)) {
@@ -154,6 +201,15 @@ export class CallingBox {
     }
   }
 
+  /** Asks the core what to do next (all retry/timeout rules live there). */
+  #decide(config, attempt) {
+    try {
+      return JSON.parse(retryDecision(toJson(config, "options"), JSON.stringify(attempt)));
+    } catch (e) {
+      throw adopt(e);
+    }
+  }
+
   async #request(op, ids, params, options) {
     const core = this.#core;
     let built;
@@ -164,13 +220,74 @@ export class CallingBox {
     } catch (e) {
       throw adopt(e);
     }
+    const key = built.headers["Idempotency-Key"]; // only POSTs carry one
+    const config = { ...this.#retry };
+    for (const k of ["timeout", "maxRetries", "deadline", "maxRetryDelay"]) if (opts[k] !== undefined) config[k] = opts[k];
+    let decision = this.#decide(config, { kind: "start" });
     const signal = opts.signal ?? undefined;
-    if (signal && signal.aborted) throw new AbortError("the request was aborted before it was sent", { cause: signal.reason });
-    const timeout = opts.timeout ?? this.#timeout;
+    const aborted = (when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
+    if (signal && signal.aborted) throw aborted("before it was sent");
     const fetchFn = this.#fetch ?? globalThis.fetch;
     if (typeof fetchFn !== "function") {
       throw new APIConnectionError("no fetch function: this runtime has no global fetch; pass { fetch } to the client");
     }
+    const started = Date.now();
+    let ambiguous = false;
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.#attempt(fetchFn, built, decision.timeoutMs, signal, aborted);
+      decision = this.#decide(config, {
+        kind: r.kind, post: built.method === "POST", idempotencyKey: key !== undefined, attempt,
+        status: r.status ?? 0, retryAfter: r.retryAfter ?? null, retryAfterMs: r.retryAfterMs ?? null,
+        ambiguous, jitter: Math.random(), elapsedMs: Date.now() - started, nowMs: Date.now(),
+      });
+      if (decision.retry) {
+        ambiguous = decision.ambiguous;
+        if (this.#onRetry) {
+          try {
+            this.#onRetry({ operation: op, attempt, reason: decision.reason, delayMs: decision.delayMs, status: r.status, idempotencyKey: key });
+          } catch {
+            // an observer must not break the request
+          }
+        }
+        await sleep(decision.delayMs, signal, () => aborted("while waiting to retry"));
+        continue;
+      }
+      if (decision.outcomeUnknown) {
+        throw adopt(core.outcomeUnknown(op, key ?? "", r.kind === "response" ? `the API answered ${r.status}` : describe(r.error), attempt));
+      }
+      if (r.kind !== "response") {
+        const why = decision.reason === "deadline" ? " (deadline reached)" : "";
+        if (r.kind === "timeout") throw new TimeoutError(`${op} timed out after ${r.timeout} ms${why}`, { timeout: r.timeout, attempts: attempt });
+        throw new APIConnectionError(`${op} failed to reach the API${why}: ${core.redact(describe(r.error))}`, { attempts: attempt });
+      }
+      let normalised;
+      try {
+        normalised = core.decode(op, r.status, r.text, r.requestId ?? "", toJson(ids, "ids"));
+      } catch (e) {
+        throw adopt(e);
+      }
+      let result;
+      try {
+        result = JSON.parse(normalised ?? r.text);
+      } catch (e) {
+        throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
+      }
+      if (result && typeof result === "object") {
+        Object.defineProperty(result, "lastResponse", {
+          value: { status: r.status, requestId: r.requestId, idempotencyKey: key, attempts: attempt },
+          enumerable: false,
+        });
+      }
+      return result;
+    }
+  }
+
+  /**
+   * One HTTP attempt. Resolves { kind: "response", status, text, requestId, retryAfter,
+   * retryAfterMs } or { kind: "timeout" | "lost" | "before_send", error }; rejects only with
+   * AbortError (the user's signal) or InvalidResponseError (fetch returned a non-Response).
+   */
+  async #attempt(fetchFn, built, timeout, signal, aborted) {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -179,56 +296,41 @@ export class CallingBox {
     }, timeout);
     const onAbort = () => controller.abort();
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
-    const fail = (e) => {
-      if (signal && signal.aborted) return new AbortError(`${op} was aborted`, { cause: signal.reason });
-      if (timedOut) return new TimeoutError(`${op} timed out after ${timeout} ms`, { timeout });
-      return new APIConnectionError(`${op} failed to reach the API: ${core.redact(describe(e))}`);
+    // A fetch that ignores its signal must not hang us: race it against our own abort.
+    const gate = new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
+    gate.catch(() => {});
+    const failed = (error) => {
+      if (signal && signal.aborted) throw aborted("during the request");
+      if (timedOut) return { kind: "timeout", error, timeout };
+      return { kind: neverSent(error) ? "before_send" : "lost", error };
     };
-    let status;
-    let text;
-    let requestId;
     try {
       let res;
       try {
         // Called as a plain function (this = undefined): a fetch bound to another object
         // throws "Illegal invocation" in browsers and Workers.
-        res = await fetchFn(built.url, { method: built.method, headers: built.headers, body: built.body, signal: controller.signal });
+        res = await Promise.race([fetchFn(built.url, { method: built.method, headers: built.headers, body: built.body, signal: controller.signal }), gate]);
       } catch (e) {
-        throw fail(e);
+        return failed(e);
       }
       if (!res || typeof res.status !== "number" || typeof res.text !== "function") {
-        throw new InvalidResponseError(`${op}: fetch did not return a Response`);
+        throw new InvalidResponseError("fetch did not return a Response");
       }
-      status = res.status;
-      requestId = (res.headers && typeof res.headers.get === "function" && res.headers.get("x-request-id")) || undefined;
+      const header = (name) => (res.headers && typeof res.headers.get === "function" && res.headers.get(name)) || undefined;
+      let text;
       try {
-        text = await res.text();
+        text = await Promise.race([res.text(), gate]);
       } catch (e) {
-        throw fail(e);
+        return failed(e);
       }
+      return {
+        kind: "response", status: res.status, text, requestId: header("x-request-id"),
+        retryAfter: header("retry-after"), retryAfterMs: header("retry-after-ms"),
+      };
     } finally {
       clearTimeout(timer);
       if (signal) signal.removeEventListener("abort", onAbort);
     }
-    let normalised;
-    try {
-      normalised = core.decode(op, status, text, requestId ?? "", toJson(ids, "ids"));
-    } catch (e) {
-      throw adopt(e);
-    }
-    let result;
-    try {
-      result = JSON.parse(normalised ?? text);
-    } catch (e) {
-      throw new InvalidResponseError(`${op}: ${describe(e)}`, { status, requestId });
-    }
-    if (result && typeof result === "object") {
-      Object.defineProperty(result, "lastResponse", {
-        value: { status, requestId, idempotencyKey: built.headers["Idempotency-Key"] },
-        enumerable: false,
-      });
-    }
-    return result;
   }
 }
 

@@ -17,15 +17,40 @@ export interface ClientOptions {
   baseUrl?: string;
   /** Any fetch-compatible function (tests, proxies, the emulator). Defaults to the global fetch. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Per-request timeout in ms (default 60000). */
+  /** Timeout of each attempt in ms (default 60000). */
   timeout?: number;
+  /** Retries of connection errors, timeouts, 408, 429 and 5xx (default 2). POSTs are retried with the same Idempotency-Key. */
+  maxRetries?: number;
+  /** Cap on any wait between attempts, including a server's Retry-After (ms, default 60000). */
+  maxRetryDelay?: number;
+  /** Overall budget across all attempts and waits (ms); no retry starts past it. */
+  deadline?: number;
+  /** First backoff delay (ms, default 500; doubles each retry, with jitter). */
+  initialRetryDelay?: number;
+  /** Cap on the exponential backoff (ms, default 8000). */
+  maxBackoff?: number;
+  /** Observes each retry before its wait. */
+  onRetry?: (info: RetryInfo) => void;
   /** Extra headers on every request (cannot replace Authorization, Content-Type, Idempotency-Key). */
   defaultHeaders?: Record<string, string>;
 }
 
+export interface RetryInfo {
+  operation: string;
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  reason: "connection_failed" | "connection_lost" | "timeout" | "request_timeout" | "rate_limited" | "server_error";
+  delayMs: number;
+  status?: number;
+  idempotencyKey?: string;
+}
+
 export interface RequestOptions {
-  /** Overrides the client's timeout for this request (ms). */
+  /** Overrides the client's per-attempt timeout for this request (ms). */
   timeout?: number;
+  maxRetries?: number;
+  deadline?: number;
+  maxRetryDelay?: number;
   /** Aborts the request; the promise rejects with AbortError. */
   signal?: AbortSignal;
   /** For POSTs: your own Idempotency-Key (one is generated otherwise). */
@@ -37,6 +62,8 @@ export interface ResponseInfo {
   status: number;
   requestId?: string;
   idempotencyKey?: string;
+  /** How many attempts it took (1 = no retry). */
+  attempts: number;
 }
 export type WithResponse<T> = T & { readonly lastResponse: ResponseInfo };
 
@@ -266,7 +293,7 @@ export interface WebhookEndpointsResource {
     params: { url: string; description?: string | null; enabled_events?: Array<WebhookEventType | "*"> },
     options?: RequestOptions,
   ): Promise<WithResponse<WebhookEndpoint>>;
-  list(options?: RequestOptions): Promise<WithResponse<Page<WebhookEndpoint>>>;
+  list(params?: Record<string, never>, options?: RequestOptions): Promise<WithResponse<Page<WebhookEndpoint>>>;
   retrieve(id: string, options?: RequestOptions): Promise<WithResponse<WebhookEndpoint>>;
   update(
     id: string,
@@ -297,6 +324,32 @@ export declare class CallingBox {
 
 /** Validates and canonicalises an E.164 number ("+1 (415) 555-0123" → "+14155550123"). */
 export declare function parseE164(input: string): E164;
+
+// ---- webhooks ----
+
+export interface WebhookEvent {
+  id: string;
+  type: WebhookEventType;
+  /** Unix seconds. */
+  created: number;
+  api_version: string;
+  data: { call: Call };
+}
+
+export declare const Webhooks: {
+  /**
+   * Verifies the `CallingBox-Signature` header over the raw body (synchronously, on every
+   * runtime) and returns the parsed event. Throws WebhookSignatureError.
+   */
+  constructEvent(
+    rawBody: string | Uint8Array | ArrayBuffer,
+    signatureHeader: string | null | undefined,
+    secret: string,
+    options?: { tolerance?: number; now?: number },
+  ): WebhookEvent;
+  /** A valid header for `payload` (an object is JSON.stringify'd), for tests. */
+  generateTestHeader(args: { payload: unknown; secret: string; timestamp?: number }): string;
+};
 
 // ---- errors ----
 
@@ -335,14 +388,24 @@ export declare class APIConnectionError extends CallingBoxError {}
 export declare class TimeoutError extends CallingBoxError {
   readonly timeout: number;
 }
-export declare class AbortError extends CallingBoxError {}
+export declare class AbortError extends CallingBoxError {
+  /** For POSTs: the key to resend with, since an aborted request may have reached the server. */
+  readonly idempotencyKey?: string;
+}
 export declare class InvalidResponseError extends CallingBoxError {
   readonly status?: number;
   readonly requestId?: string;
 }
+/** A POST may or may not have taken effect (a timeout or lost connection, retries used up). */
 export declare class OutcomeUnknownError extends CallingBoxError {
-  readonly idempotencyKey: string;
+  /** Send the request again with this `idempotencyKey` to get the original result, never a second call. */
+  readonly idempotencyKey?: string;
+  readonly attempts: number;
+  /** What the last attempt ran into. */
+  readonly cause: string;
 }
 export declare class WebhookSignatureError extends CallingBoxError {
-  readonly reason: string;
+  readonly reason:
+    | "malformed_header" | "missing_timestamp" | "missing_signature" | "timestamp_outside_tolerance"
+    | "no_matching_signature" | "invalid_payload";
 }

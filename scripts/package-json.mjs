@@ -8,9 +8,9 @@ const entry = (types) => ({
   workerd: "./workerd.js",
   worker: "./workerd.js",
   deno: "./deno.js",
+  bun: "./node.js", // before "node": Bun matches both, the first listed wins
   browser: "./browser.js",
   node: "./node.js",
-  bun: "./node.js",
   default: "./browser.js",
 });
 const manifest = {
@@ -29,13 +29,25 @@ const manifest = {
       workerd: "./emulator-workerd.js",
       worker: "./emulator-workerd.js",
       deno: "./emulator-deno.js",
+      bun: "./emulator-node.js",
       browser: "./emulator-browser.js",
       node: "./emulator-node.js",
-      bun: "./emulator-node.js",
       default: "./emulator-browser.js",
     },
+    // For bundler users who place or import the .wasm themselves (esbuild leaves
+    // `new URL("./callingbox_core_bg.wasm", import.meta.url)` alone: copy it next to the bundle).
+    "./callingbox_core_bg.wasm": "./callingbox_core_bg.wasm",
+    "./callingbox_emulator_bg.wasm": "./callingbox_emulator_bg.wasm",
     "./package.json": "./package.json",
   },
+  // Only the runtime entries do something at import (register or load the wasm); everything
+  // else may be dropped by a bundler when unused (publint's suggestion; the esbuild bundles of
+  // scripts/test-runtimes.sh run with it).
+  sideEffects: [
+    "./browser.js", "./node.js", "./deno.js", "./workerd.js",
+    "./emulator-browser.js", "./emulator-node.js", "./emulator-deno.js", "./emulator-workerd.js",
+    "./callingbox-emulator.js",
+  ],
   bin: { "callingbox-emulator": "./callingbox-emulator.js" },
   files: ["*.js", "*.d.ts", "*.wasm", "README.md"],
   engines: { node: ">=18" },

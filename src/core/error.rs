@@ -99,16 +99,16 @@ impl Error {
                 cause,
                 attempts,
             } => {
-                let tries = if *attempts == 1 {
-                    "1 attempt".to_string()
-                } else {
-                    format!("{attempts} attempts")
+                // One format! call (each costs wasm bytes).
+                let (next, key, end) = match idempotency_key {
+                    Some(k) => (
+                        "send it again with the same idempotencyKey (",
+                        k.as_str(),
+                        ") to get the original result instead of a duplicate, or look it up",
+                    ),
+                    None => ("look it up before sending it again", "", ""),
                 };
-                let next = match idempotency_key {
-                    Some(k) => format!("retry with the same idempotency key ({k}) to get the original result instead of a duplicate, or look it up"),
-                    None => "look it up before sending it again".to_string(),
-                };
-                format!("{operation} may or may not have taken effect ({cause}; gave up after {tries}): {next}")
+                format!("{operation} may or may not have taken effect ({cause}; attempts: {attempts}): {next}{key}{end}")
             }
         }
     }
@@ -281,8 +281,9 @@ mod tests {
             e.message()
         );
         assert!(
-            e.message().contains("same idempotency key (idem-7)")
-                && e.message().contains("3 attempts"),
+            e.message()
+                .contains("same idempotencyKey (idem-7) to get the original result")
+                && e.message().contains("attempts: 3"),
             "{}",
             e.message()
         );
@@ -304,7 +305,7 @@ mod tests {
             attempts: 1,
         };
         assert!(
-            keyless.message().contains("1 attempt)")
+            keyless.message().contains("attempts: 1)")
                 && keyless
                     .message()
                     .ends_with("look it up before sending it again"),

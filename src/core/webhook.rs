@@ -109,6 +109,27 @@ impl SignatureError {
     }
 }
 
+impl SignatureError {
+    /// The error as the JSON record the JS layer turns into a `WebhookSignatureError`
+    /// (`reason` = [`SignatureError::code`]).
+    pub fn to_record(&self) -> String {
+        Value::Object(vec![
+            ("__callingbox".into(), Value::Bool(true)),
+            ("name".into(), Value::from("WebhookSignatureError")),
+            ("code".into(), Value::from("webhook_signature_invalid")),
+            (
+                "message".into(),
+                Value::String(format!(
+                    "webhook signature verification failed: {}",
+                    self.message()
+                )),
+            ),
+            ("reason".into(), Value::from(self.code())),
+        ])
+        .to_json()
+    }
+}
+
 impl std::fmt::Display for SignatureError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message())

@@ -223,3 +223,24 @@ pub fn uuid_v4(bytes: &[u8]) -> String {
     }
     crate::core::request::uuid_v4(b)
 }
+
+/// Verifies a webhook (contract §6.4) over the raw body bytes. Throws a
+/// `WebhookSignatureError` record; the host parses the (verified) body itself.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance_secs: f64,
+    now_secs: f64,
+) -> Result<(), String> {
+    crate::core::webhook::verify(body, header, secret, tolerance_secs as i64, now_secs as i64)
+        .map(|_| ())
+        .map_err(|e| e.to_record())
+}
+
+/// `t=<timestamp>,v1=<hex>` for a body: what CallingBox would send (for users' tests).
+#[wasm_bindgen(js_name = signWebhook)]
+pub fn sign_webhook(body: &[u8], secret: &str, timestamp: f64) -> String {
+    crate::core::webhook::signature_header(secret, timestamp as i64, body)
+}

@@ -147,12 +147,12 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
     }],
     ["timeout and abort are distinct", async () => {
       await admin("fault", { kind: "delay" });
-      const t = await rejects(client.calls.list({}, { timeout: 300 }), sdk.TimeoutError, "timeout", "delayed answer");
+      const t = await rejects(client.calls.list({}, { timeout: 300, maxRetries: 0 }), sdk.TimeoutError, "timeout", "delayed answer");
       check(t.timeout === 300, "timeout ms on the error");
       await admin("fault", { kind: "delay" });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
-      await rejects(client.calls.list({}, { signal: controller.signal }), sdk.AbortError, "aborted", "user abort");
+      await rejects(client.calls.list({}, { signal: controller.signal, maxRetries: 0 }), sdk.AbortError, "aborted", "user abort");
       const pre = new AbortController();
       pre.abort();
       await rejects(client.calls.list({}, { signal: pre.signal }), sdk.AbortError, "aborted", "already aborted");

@@ -64,12 +64,33 @@ test("in-process emulator: test numbers force outcomes", async () => {
   }
 });
 
-test("in-process emulator: a dropped connection after processing is a connection error, and the call exists", async () => {
+test("in-process emulator: a purchase whose connection drops after processing is retried with its key: one purchase", async () => {
   const e = emu.createEmulator();
-  const client = new pkg.CallingBox({ apiKey: e.apiKey, fetch: e.fetch });
+  const retries = [];
+  const client = new pkg.CallingBox({ apiKey: e.apiKey, fetch: e.fetch, initialRetryDelay: 1, onRetry: (r) => retries.push(r) });
   const [n] = await client.numbers.searchAvailable({ limit: 1 });
   e.queueFault("drop");
-  await assert.rejects(client.numbers.purchase({ phone_number: n.phone_number }), (err) => err instanceof pkg.CallingBoxError);
+  const number = await client.numbers.purchase({ phone_number: n.phone_number });
+  assert.equal(number.e164, n.phone_number);
+  assert.equal(number.lastResponse.attempts, 2);
+  assert.deepEqual(retries.map((r) => r.reason), ["connection_lost"]);
+  assert.equal(retries[0].idempotencyKey, number.lastResponse.idempotencyKey);
+  const stats = e.stats();
+  assert.equal(stats.numbers_purchased, 1);
+  assert.equal(stats.faults_dropped, 1);
+  assert.equal(stats.idempotent_replays, 1);
+});
+
+test("in-process emulator: without retries, a dropped POST is OutcomeUnknownError carrying the key that recovers it", async () => {
+  const e = emu.createEmulator();
+  const client = new pkg.CallingBox({ apiKey: e.apiKey, fetch: e.fetch, maxRetries: 0 });
+  const [n] = await client.numbers.searchAvailable({ limit: 1 });
+  e.queueFault("drop");
+  const err = await client.numbers.purchase({ phone_number: n.phone_number }).then(() => null, (x) => x);
+  assert.ok(err instanceof pkg.OutcomeUnknownError, String(err));
+  assert.equal(err.code, "outcome_unknown");
+  assert.match(err.idempotencyKey, /^[0-9a-f-]{36}$/);
+  const again = await client.numbers.purchase({ phone_number: n.phone_number }, { idempotencyKey: err.idempotencyKey });
+  assert.equal(again.e164, n.phone_number);
   assert.equal(e.stats().numbers_purchased, 1);
-  assert.equal(e.stats().faults_dropped, 1);
 });

@@ -1,0 +1,25 @@
+// Deno cell of the runtime matrix, run in the consumer project (package.json + node_modules,
+// as after `deno add npm:callingbox` / `npm install callingbox`), "deno" condition:
+//   deno test --allow-read --allow-net=127.0.0.1 --allow-env=CALLINGBOX_API_KEY,CALLINGBOX_BASE_URL deno.test.mjs
+// quickstart:start deno
+import { CallingBox } from "callingbox";
+
+const client = new CallingBox({
+  apiKey: Deno.env.get("CALLINGBOX_API_KEY"),
+  baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), // unset: https://api.callingbox.io
+});
+const { data: agents } = await client.agents.list();
+console.log(`${agents.length} agents`);
+// quickstart:end
+import * as sdk from "callingbox";
+import { runConformance, report } from "./conformance.mjs";
+
+Deno.test("conformance scenario (deno entry)", async (t) => {
+  const out = await runConformance(sdk, { baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), apiKey: Deno.env.get("CALLINGBOX_API_KEY") });
+  console.log(report(out, { resolved: import.meta.resolve("callingbox"), version: Deno.version.deno }));
+  for (const r of out.results) {
+    await t.step(r.name, () => {
+      if (!r.ok) throw new Error(r.error);
+    });
+  }
+});

@@ -1,0 +1,16 @@
+// The Worker the matrix runs: the quickstart Worker (worker.mjs) plus GET /conformance, which
+// runs the conformance scenario inside workerd and answers its results as JSON.
+import * as sdk from "callingbox";
+import app from "./worker.mjs";
+import { runConformance } from "./conformance.mjs";
+
+export default {
+  async fetch(request, env, ctx) {
+    if (new URL(request.url).pathname !== "/conformance") return app.fetch(request, env, ctx);
+    try {
+      return Response.json(await runConformance(sdk, { baseUrl: env.CALLINGBOX_BASE_URL, apiKey: env.CALLINGBOX_API_KEY }));
+    } catch (e) {
+      return Response.json({ error: String((e && e.stack) || e) }, { status: 500 });
+    }
+  },
+};

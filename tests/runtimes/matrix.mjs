@@ -1,0 +1,294 @@
+// The runtime matrix (run by scripts/test-runtimes.sh): the conformance scenario, unchanged,
+// in Node, Deno, Bun, workerd (Miniflare) and headless Chromium, each loading `callingbox`
+// by name from a scratch consumer project that installed the `npm pack` tarball
+// (target/runtimes/app). Every cell gets its own emulator server on 127.0.0.1 (port 0, manual
+// clock) and its own API key (= organisation), started here and closed after the cell.
+//
+//   node tests/runtimes/matrix.mjs <consumer app dir> [cell ...]
+//
+// Prints one line per cell and a matrix; exits 1 if any cell (or the README check) fails.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, extname, join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const app = resolve(process.argv[2] ?? join(root, "target/runtimes/app"));
+const only = process.argv.slice(3);
+const bin = (name) => join(root, "node_modules/.bin", name);
+const CELL_TIMEOUT_MS = 120_000;
+const CHROMIUM = "/usr/bin/chromium";
+// TOOLCHAIN.md / the env docs: without the background-networking flags Chromium keeps
+// dialling Google on this closed network.
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const { startEmulatorServer } = await import(pathToFileURL(join(app, "emulator.mjs")).href);
+
+// ---------------------------------------------------------------- helpers
+
+/** Runs a command in the app dir; resolves { code, stdout, stderr } (code null on timeout). */
+function run(cmd, args, env = {}) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, { cwd: app, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), CELL_TIMEOUT_MS);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      resolvePromise({ code: -1, stdout, stderr: stderr + String(e) });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The `CONFORMANCE {...}` line a process cell prints. */
+function parseReport(text) {
+  const line = text.split("\n").find((l) => l.trimStart().startsWith("CONFORMANCE "));
+  return line ? JSON.parse(line.trimStart().slice("CONFORMANCE ".length)) : null;
+}
+
+function tail(text, n = 15) {
+  return text.trim().split("\n").slice(-n).join("\n");
+}
+
+/** Which of the package's files an esbuild bundle took as the "." entry. */
+function entryInBundle(metafile) {
+  const inputs = Object.keys(metafile.inputs).filter((p) => p.includes("node_modules/callingbox/"));
+  const entries = ["workerd.js", "browser.js", "node.js", "deno.js"];
+  return inputs.map((p) => p.split("/").pop()).filter((f) => entries.includes(f)).join(",") || "?";
+}
+
+const fileName = (url) => (url ? String(url).split("/").pop() : "?");
+
+function processCell(cmd, args, extraEnv = {}) {
+  return async ({ baseUrl, apiKey }) => {
+    const r = await run(cmd, args, { CALLINGBOX_BASE_URL: baseUrl, CALLINGBOX_API_KEY: apiKey, ...extraEnv });
+    const out = parseReport(r.stdout);
+    return {
+      exitCode: r.code,
+      ...out,
+      entry: out ? fileName(out.resolved) : "?",
+      log: r.code === 0 && out ? "" : tail(r.stdout + "\n" + r.stderr),
+    };
+  };
+}
+
+// ---------------------------------------------------------------- workerd
+
+async function workerdCell({ baseUrl, apiKey }) {
+  const esbuild = await import("esbuild");
+  const { Miniflare } = await import("miniflare");
+  const outdir = join(app, "dist/workerd");
+  rmSync(outdir, { recursive: true, force: true });
+  // What wrangler does: bundle with the Workers conditions; the .wasm stays an import of
+  // a module (copied next to the bundle) that workerd receives compiled (CompiledWasm).
+  const built = await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: ["worker-test.mjs"],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    loader: { ".wasm": "copy" },
+    assetNames: "[name]",
+    outdir,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, "worker-test.js"),
+    modulesRoot: outdir,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    bindings: { CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: baseUrl },
+  });
+  try {
+    const quick = await mf.dispatchFetch("http://worker.test/");
+    const quickBody = await quick.text();
+    if (!quick.ok) return { log: `quickstart Worker answered ${quick.status}: ${quickBody}` };
+    const res = await mf.dispatchFetch("http://worker.test/conformance");
+    const body = await res.json();
+    let version = "workerd";
+    try {
+      version += " " + JSON.parse(readFileSync(createRequire(import.meta.url).resolve("workerd/package.json"), "utf8")).version;
+    } catch {}
+    return { ...body, version, entry: entryInBundle(built.metafile), log: body.error ?? "" };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+// ---------------------------------------------------------------- Chromium
+
+const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
+
+/** A static server for the consumer app on 127.0.0.1 (another port than the emulator). */
+async function startStaticServer() {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const file = resolve(app, "." + path);
+    if (!(file + sep).startsWith(app + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+async function bundleBrowser() {
+  const esbuild = await import("esbuild");
+  const outdir = join(app, "dist/browser");
+  rmSync(outdir, { recursive: true, force: true });
+  const built = await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: ["browser.mjs"],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outdir,
+    metafile: true,
+    logLevel: "silent",
+  });
+  // esbuild leaves `new URL("./callingbox_core_bg.wasm", import.meta.url)` alone: the .wasm
+  // goes next to the bundle (the README says so), found through the package's exports map.
+  const wasm = createRequire(join(app, "package.json")).resolve("callingbox/callingbox_core_bg.wasm");
+  mkdirSync(outdir, { recursive: true });
+  copyFileSync(wasm, join(outdir, "callingbox_core_bg.wasm"));
+  return entryInBundle(built.metafile);
+}
+
+let browser = null;
+async function chromium() {
+  if (!browser) {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/setup-extra.sh`);
+    const { chromium: pw } = await import("playwright-core");
+    browser = await pw.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  }
+  return browser;
+}
+
+function chromiumCell(page, prepare) {
+  return async ({ baseUrl, apiKey }) => {
+    const entry = prepare ? await prepare() : "browser.js (import map)";
+    const site = await startStaticServer();
+    const b = await chromium();
+    const context = await b.newContext();
+    const tab = await context.newPage();
+    const problems = [];
+    tab.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    tab.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    tab.on("requestfailed", (r) => problems.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+    try {
+      await tab.goto(`${site.url}/${page}?${new URLSearchParams({ apiKey, baseUrl })}`);
+      await tab.waitForFunction(() => globalThis.__conformance, null, { timeout: 60_000 }).catch(() => {});
+      const out = await tab.evaluate(() => globalThis.__conformance ?? null);
+      const version = b.version();
+      if (!out) return { entry, version, log: problems.join("\n") || "the page never reported" };
+      // Failed requests are expected in the scenario (timeout, abort); only show them on failure.
+      return { ...out, entry, version, log: out.error ?? problems.filter((p) => !p.startsWith("requestfailed")).join("\n") };
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  };
+}
+
+// ---------------------------------------------------------------- the matrix
+
+// `entry`: the package file the runtime's export condition must pick; `ua`: the runtime name
+// that entry puts in the User-Agent (browsers send none). A mismatch fails the cell: this is
+// what catches a broken exports map.
+const cells = [
+  { id: "node", label: "Node", entry: "node.js", ua: "node", run: processCell(process.execPath, ["node.mjs"]) },
+  {
+    id: "deno",
+    label: "Deno (deno test)",
+    entry: "deno.js",
+    ua: "deno",
+    // TOOLCHAIN trap 10: deno test's summary is not "N passed, N failed": the exit code decides.
+    run: processCell(bin("deno"), ["test", "--allow-read", "--allow-net=127.0.0.1", "--allow-env=CALLINGBOX_API_KEY,CALLINGBOX_BASE_URL", "deno.test.mjs"], {
+      DENO_DIR: join(app, ".deno"),
+      DENO_NO_UPDATE_CHECK: "1",
+    }),
+  },
+  { id: "bun", label: "Bun", entry: "node.js", ua: "bun", run: processCell(bin("bun"), ["bun.mjs"]) },
+  { id: "workerd", label: "workerd (Miniflare, esbuild bundle)", entry: "workerd.js", ua: "workerd", run: workerdCell },
+  { id: "chromium", label: "Chromium (import map)", entry: "browser.js (import map)", ua: null, run: chromiumCell("browser.html") },
+  { id: "chromium-bundle", label: "Chromium (esbuild bundle)", entry: "browser.js", ua: null, run: chromiumCell("bundle.html", bundleBrowser) },
+];
+
+// The scenario must be the very file tests/conformance/scenario.mjs.
+const scenarioSame = readFileSync(join(root, "tests/conformance/scenario.mjs")).equals(readFileSync(join(app, "scenario.mjs")));
+if (!scenarioSame) {
+  console.error("FAIL: the consumer app's scenario.mjs differs from tests/conformance/scenario.mjs");
+  process.exit(1);
+}
+
+// Every README quickstart is the exact code a cell runs.
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const readmeProblems = [];
+for (const f of ["node.mjs", "deno.test.mjs", "bun.mjs", "worker.mjs", "browser.mjs", "browser.html"]) {
+  const text = readFileSync(join(app, f), "utf8");
+  const m = /quickstart:start[^\n]*\n([\s\S]*?)\n[^\n]*quickstart:end/.exec(text);
+  if (!m) readmeProblems.push(`${f}: no quickstart markers`);
+  else if (!readme.includes(m[1])) readmeProblems.push(`${f}: its quickstart is not in README.md verbatim`);
+}
+
+const rows = [];
+let failed = readmeProblems.length > 0;
+for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))) {
+  const started = Date.now();
+  const apiKey = `sk_test_matrix_${cell.id.replace(/-/g, "_")}`;
+  const server = await startEmulatorServer({ port: 0, manualClock: true });
+  let r;
+  try {
+    r = await cell.run({ baseUrl: server.url, apiKey });
+  } catch (e) {
+    r = { log: String((e && e.stack) || e) };
+  } finally {
+    await server.close();
+  }
+  const results = Array.isArray(r.results) ? r.results : [];
+  const passed = results.filter((x) => x.ok).length;
+  const ua = r.userAgent ? r.userAgent.replace(/^callingbox-js\/\S+ /, "") : "none";
+  const uaOk = cell.ua ? ua === `(${cell.ua}; wasm)` : r.userAgent === null;
+  const entryOk = r.entry === cell.entry;
+  const ok = results.length >= 10 && passed === results.length && (r.exitCode === undefined || r.exitCode === 0) && !r.error && uaOk && entryOk;
+  if (!ok) failed = true;
+  const row = { cell: cell.label, version: r.version ?? "", entry: r.entry ?? "?", ua, steps: `${passed}/${results.length}`, result: ok ? "PASS" : "FAIL", secs: ((Date.now() - started) / 1000).toFixed(1) };
+  rows.push(row);
+  console.log(`${row.result}  ${row.cell}: ${row.steps} steps, entry ${row.entry}, User-Agent ${ua} (${row.secs} s)`);
+  if (!ok) {
+    for (const x of results.filter((x) => !x.ok)) console.log(`      ✗ ${x.name}: ${x.error}`);
+    if (r.exitCode !== undefined && r.exitCode !== 0) console.log(`      exit code ${r.exitCode}`);
+    if (!entryOk) console.log(`      expected the ${cell.entry} entry, got ${r.entry}`);
+    if (!uaOk) console.log(`      expected User-Agent runtime ${cell.ua ?? "none"}, got ${ua}`);
+    if (r.log) console.log(r.log.replace(/^/gm, "      | "));
+  }
+}
+if (browser) await browser.close();
+
+const head = { cell: "runtime", version: "version", entry: "entry file", ua: "User-Agent", steps: "steps", result: "result" };
+const cols = Object.keys(head);
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => String(r[c]).length))]));
+const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join("  ").trimEnd();
+console.log("\nruntime matrix (conformance scenario, emulator on 127.0.0.1):");
+console.log(line(head));
+console.log(cols.map((c) => "-".repeat(width[c])).join("  "));
+for (const r of rows) console.log(line(r));
+console.log(readmeProblems.length ? `README quickstarts: FAIL\n  ${readmeProblems.join("\n  ")}` : "README quickstarts: each is the code a cell runs");
+process.exit(failed ? 1 : 0);
