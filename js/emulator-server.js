@@ -36,7 +36,9 @@ const CORS = {
 export async function startEmulatorServer(options = {}) {
   const { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, ...emuOptions } = options;
   if (!ALLOWED_HOSTS.has(host)) throw new Error(`callingbox emulator: refusing to listen on ${host}; use a loopback address`);
-  const emu = createEmulator({ webhooks: "fetch", ...emuOptions });
+  // Over HTTP the virtual clock starts at real time, so webhook signatures (t=...) verify
+  // with real receivers' tolerance checks; pass startTime for a fixed start.
+  const emu = createEmulator({ webhooks: "fetch", startTime: Date.now(), ...emuOptions });
   const sockets = new Set();
 
   async function admin(req, res, path, query, body) {

@@ -41,7 +41,7 @@ cp js/*.js js/*.d.ts "$out/"
 # Ship minified JS (comments and whitespace are most of the glue's bytes); the readable
 # source is js/ in the repository. Each file stays its own ES module, exports unchanged.
 for f in "$out"/*.js; do
-  esbuild "$f" --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$f" --allow-overwrite
+  esbuild "$f" --minify --keep-names --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$f" --allow-overwrite
 done
 chmod +x "$out/callingbox-emulator.js"
 node scripts/package-json.mjs > "$out/package.json"

@@ -2,7 +2,7 @@
 // status, error-body shapes, unreadable 2xx answers, connection failures, non-Responses.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { client, fakeFetch, failure, fixture, json, pkg } from "./helpers.mjs";
+import { client as retryingClient, fakeFetch, failure, fixture, json, pkg } from "./helpers.mjs";
 
 const {
   CallingBoxError, APIError, BadRequestError, AuthenticationError, InsufficientCreditError,
@@ -12,6 +12,12 @@ const {
 } = pkg;
 
 const call = fixture("call");
+
+// These tests are about how ONE answer (or fetch failure) maps to an error, so the client
+// is built with retries off: with the default maxRetries (2) a 429/5xx/connection failure
+// would be retried after a real backoff, and the fetch call counts below would be 3. The
+// retry behaviour itself is tested in retry.test.mjs.
+const client = (fetch, options = {}) => retryingClient(fetch, { maxRetries: 0, ...options });
 
 // status → [class, name, code]
 const BY_STATUS = [
@@ -39,7 +45,7 @@ describe("one error kind per status", () => {
       const body = { error: `thing went wrong (${status})` };
       const fetch = fakeFetch(() => json(status, body, { "x-request-id": `req_${status}` }));
       const err = await failure(client(fetch).calls.create({ agent_id: "agent_1", to: "+15551234567" }));
-      assert.equal(fetch.calls.length, 1, "no retry of a POST");
+      assert.equal(fetch.calls.length, 1, "one attempt (maxRetries: 0)");
       assert.ok(err instanceof Cls, `instanceof ${name}`);
       assert.ok(err instanceof APIError);
       assert.ok(err instanceof CallingBoxError);

@@ -3,10 +3,15 @@
 // the real one does.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { client, failure, fakeFetch, fixture, hangingFetch, json, pkg } from "./helpers.mjs";
+import { client as retryingClient, failure, fakeFetch, fixture, hangingFetch, json, pkg } from "./helpers.mjs";
 
 const { TimeoutError, AbortError, APIConnectionError, CallingBoxError, APIError } = pkg;
 const call = fixture("call");
+
+// These tests are about one attempt's timeout and the caller's signal, so retries are off
+// (a timeout is retried by default: the fetch counts below would be 3, and each test would
+// wait out real backoffs). Timeouts across retries are tested in retry.test.mjs.
+const client = (fetch, options = {}) => retryingClient(fetch, { maxRetries: 0, ...options });
 
 /** A 200 whose body sends `prefix` and then stalls until init.signal aborts. */
 function stallingBodyFetch(prefix = '{"id": "c1", ') {

@@ -256,7 +256,11 @@ for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))
   const server = await startEmulatorServer({ port: 0, manualClock: true });
   let r;
   try {
-    r = await cell.run({ baseUrl: server.url, apiKey });
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cell timed out after ${CELL_TIMEOUT_MS + 30_000} ms`)), CELL_TIMEOUT_MS + 30_000);
+    });
+    r = await Promise.race([cell.run({ baseUrl: server.url, apiKey }), timeout]).finally(() => clearTimeout(timer));
   } catch (e) {
     r = { log: String((e && e.stack) || e) };
   } finally {
@@ -275,7 +279,7 @@ for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))
   if (!ok) {
     for (const x of results.filter((x) => !x.ok)) console.log(`      ✗ ${x.name}: ${x.error}`);
     if (r.exitCode !== undefined && r.exitCode !== 0) console.log(`      exit code ${r.exitCode}`);
-    if (!entryOk) console.log(`      expected the ${cell.entry} entry, got ${r.entry}`);
+    if (!entryOk) console.log(`      expected the ${cell.entry} entry, got ${r.entry ?? "none"}`);
     if (!uaOk) console.log(`      expected User-Agent runtime ${cell.ua ?? "none"}, got ${ua}`);
     if (r.log) console.log(r.log.replace(/^/gm, "      | "));
   }

@@ -5,11 +5,12 @@ import {
   CallingBox, parseE164,
   CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, NotFoundError,
   TelephonyProviderError, InternalServerError, TimeoutError, AbortError, InvalidResponseError,
-  APIConnectionError, RateLimitError,
+  APIConnectionError, RateLimitError, OutcomeUnknownError,
 } from "../../target/consumer/callingbox.mjs";
 import type {
   Agent, Call, ClientOptions, Page, PhoneNumber, AvailableNumber, RequestOptions, Transcript,
   WebhookEndpoint, WebhookDelivery, DeletedWebhookEndpoint, WithResponse, ResponseInfo, E164,
+  RetryInfo,
 } from "../../target/consumer/callingbox.mjs";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -28,6 +29,23 @@ async function correctUsage(): Promise<void> {
   const client = new CallingBox(options);
   new CallingBox({ apiKey: "sk_test_12345678" });
   new CallingBox({ apiKey: "sk_test_12345678", fetch: globalThis.fetch });
+
+  // retries (issue 5)
+  const seen: RetryInfo[] = [];
+  new CallingBox({
+    apiKey: "sk_test_12345678", maxRetries: 0, maxRetryDelay: 5_000, deadline: 30_000,
+    initialRetryDelay: 100, maxBackoff: 2_000,
+    onRetry: (info) => {
+      expectType<string>(info.operation);
+      expectType<number>(info.attempt);
+      expectType<number>(info.delayMs);
+      expectType<number | undefined>(info.status);
+      expectType<string | undefined>(info.idempotencyKey);
+      const reason: "connection_failed" | "connection_lost" | "timeout" | "request_timeout" | "rate_limited" | "server_error" = info.reason;
+      void reason;
+      seen.push(info);
+    },
+  });
 
   // numbers
   const numbers = await client.numbers.list({ limit: 10, starting_after: "n1" });
@@ -70,6 +88,8 @@ async function correctUsage(): Promise<void> {
   );
   expectType<Call>(call);
   expectType<string | undefined>(call.lastResponse.idempotencyKey);
+  expectType<number>(call.lastResponse.attempts);
+  await client.calls.create({ agent_id: agent.id, to: "+14155550123" }, { maxRetries: 5, deadline: 10_000, maxRetryDelay: 1_000, idempotencyKey: "k" });
   const status: string = call.status; // open enums are still strings
   if (call.status === "completed") expectType<Record<string, unknown> | null>(call.result);
   void status;
@@ -84,7 +104,8 @@ async function correctUsage(): Promise<void> {
   expectType<WebhookEndpoint>(endpoint);
   expectType<string | undefined>(endpoint.signing_secret);
   await client.webhookEndpoints.list();
-  await client.webhookEndpoints.list({ timeout: 1 });
+  await client.webhookEndpoints.list(undefined, { timeout: 1 });
+  await client.webhookEndpoints.list({}, { timeout: 1, maxRetries: 0 });
   await client.webhookEndpoints.retrieve(endpoint.id);
   await client.webhookEndpoints.update(endpoint.id, { status: "enabled", description: null });
   const deleted = await client.webhookEndpoints.delete(endpoint.id);
@@ -116,6 +137,10 @@ async function correctUsage(): Promise<void> {
       expectType<string | undefined>(err.requestId);
       expectType<string | undefined>(err.apiCode);
       expectType<unknown>(err.body);
+    } else if (err instanceof OutcomeUnknownError) {
+      expectType<string | undefined>(err.idempotencyKey);
+      expectType<number>(err.attempts);
+      expectType<string>(err.cause);
     } else if (err instanceof TimeoutError) {
       expectType<number>(err.timeout);
     } else if (err instanceof InvalidResponseError) {
@@ -161,6 +186,12 @@ async function negatives(client: CallingBox): Promise<void> {
   await client.webhookEndpoints.create({ url: "https://x", enabled_events: "call.completed" });
   // @ts-expect-error webhookEndpoints.list takes no params, only request options
   await client.webhookEndpoints.list({ limit: 5 });
+  // @ts-expect-error request options go after the (empty) params: list(params?, options?)
+  await client.webhookEndpoints.list({ timeout: 1 });
+  // @ts-expect-error maxRetries is a number
+  await client.calls.retrieve("c1", { maxRetries: "2" });
+  // @ts-expect-error unknown request option (the client rejects it at runtime too)
+  await client.calls.retrieve("c1", { retries: 2 });
   // @ts-expect-error unknown method
   await client.calls.dial({ agent_id: "a1", to: "+14155550123" });
   // @ts-expect-error unknown resource
@@ -193,6 +224,10 @@ new CallingBox({ apiKey: "sk_x", fetch: "fetch" });
 new CallingBox({ apiKey: "sk_x", baseUrl: new URL("https://x") });
 // @ts-expect-error defaultHeaders values must be strings
 new CallingBox({ apiKey: "sk_x", defaultHeaders: { "X-A": 1 } });
+// @ts-expect-error maxRetries must be a number
+new CallingBox({ apiKey: "sk_x", maxRetries: "2" });
+// @ts-expect-error onRetry must be a function
+new CallingBox({ apiKey: "sk_x", onRetry: true });
 // @ts-expect-error unknown client option (camelCase API)
 new CallingBox({ apiKey: "sk_x", base_url: "https://x" });
 
