@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npx callingbox-emulator [--port 4010] [--host 127.0.0.1] [--seed 0] [--speed 1]
+//   [--manual-clock] (virtual time moves only via POST /__emulator/advance) [--start-time MS]
 //   [--latency-ms N] [--rate-429 R] [--retry-after S] [--rate-503 R] [--rate-drop R]
 //   [--rate-delay R] [--delay-ms N] [--fault-method POST] [--fault-path /v1/calls]
 // Serves the CallingBox emulator on loopback until stopped (Ctrl-C).
 import { startEmulatorServer } from "./emulator-node.js";
 
 const FLAGS = {
-  "--port": ["port", Number], "--host": ["host", String], "--seed": ["seed", Number], "--speed": ["speed", Number],
+  "--port": ["port", Number], "--start-time": ["startTime", Number], "--host": ["host", String], "--seed": ["seed", Number], "--speed": ["speed", Number],
   "--latency-ms": ["latencyMs", Number, true], "--rate-429": ["rate429", Number, true], "--retry-after": ["retryAfterSecs", Number, true],
   "--rate-503": ["rate503", Number, true], "--rate-drop": ["rateDrop", Number, true], "--rate-delay": ["rateDelay", Number, true],
   "--delay-ms": ["delayMs", Number, true], "--fault-method": ["method", String, true], "--fault-path": ["pathPrefix", String, true],
@@ -22,6 +23,10 @@ const options = { faults: {} };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === "-h" || argv[i] === "--help") usage();
+  if (argv[i] === "--manual-clock") {
+    options.manualClock = true;
+    continue;
+  }
   const spec = FLAGS[argv[i]];
   if (!spec) usage(`unknown flag ${argv[i]}`);
   const raw = argv[++i];

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Issue 7 benchmarks, one command: `bash bench/run.sh` (or `npm run bench` at the root).
+# Installs the bench's own dev dependencies (openai, retell-sdk, libphonenumber-js, esbuild;
+# exact versions in bench/package-lock.json), packs ../pkg with `npm pack` and installs that
+# tarball into bench/node_modules without saving it, as a user would get `callingbox`, then
+# runs every benchmark and prints one table (also written to bench/results.md).
+# Numbers only: nothing here fails on a slow result, and CI does not run it.
+# Network: the registry for `npm ci`; every benchmark request goes to 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")"
+bench=$PWD
+root=$(cd .. && pwd)
+
+[ -f "$root/pkg/package.json" ] || bash "$root/scripts/build.sh"
+# Miniflare (workerd) is the root's dev dependency (same pinned version as the runtime matrix).
+[ -d "$root/node_modules/miniflare" ] || (cd "$root" && npm ci --no-audit --no-fund)
+
+npm ci --no-audit --no-fund --loglevel=error
+rm -rf .out && mkdir -p .out
+# `npm pack` of pkg/ (the build is atomic, so a concurrent rebuild never shows half a pkg/).
+npm pack "$root/pkg" --json --pack-destination .out > .out/pack.json
+tarball=$(node -e 'const p=require("./.out/pack.json")[0]; process.stdout.write(p.filename)')
+npm install --no-save --no-audit --no-fund --loglevel=error "./.out/$tarball"
+
+node bench.mjs "$@"
