@@ -99,6 +99,11 @@ function toJson(value, field) {
   try {
     return JSON.stringify(value === undefined ? null : value, function (key, v) {
       const t = typeof v;
+      if (t === "number" && !Number.isFinite(v)) {
+        // JSON.stringify would send NaN/Infinity as null (and null means "default").
+        const name = key || field;
+        throw new ValidationError(`${name} must be a finite number, got ${v}`, { field: name });
+      }
       if (t === "function" || t === "symbol" || t === "bigint") {
         const name = key || field;
         throw new ValidationError(`${name} cannot be sent as JSON (it is a ${t})`, { field: name });
@@ -222,7 +227,8 @@ export class CallingBox {
     }
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
     const config = { ...this.#retry };
-    for (const k of ["timeout", "maxRetries", "deadline", "maxRetryDelay"]) if (opts[k] !== undefined) config[k] = opts[k];
+    // null/undefined per-request options leave the client's settings in force.
+    for (const k of ["timeout", "maxRetries", "deadline", "maxRetryDelay"]) if (opts[k] != null) config[k] = opts[k];
     let decision = this.#decide(config, { kind: "start" });
     const signal = opts.signal ?? undefined;
     const aborted = (when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });

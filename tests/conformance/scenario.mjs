@@ -4,7 +4,8 @@
 // URL) and the package's public API, which the caller passes in as `sdk`.
 //
 //   const results = await runScenario({ sdk, baseUrl, apiKey });
-//   // [{ name, ok, error? }, ...] — one entry per step; every step runs even if one fails.
+//   // [{ name, ok, error?, note? }, ...] — one entry per step; every step runs even if one
+//   // fails; `note` is what a step observed that differs between runtimes.
 
 class CheckFailed extends Error {}
 
@@ -37,6 +38,19 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
       check(sdk.parseE164("+1 (415) 555-0123") === "+14155550123", "parseE164 canonicalises");
       const e = await rejects((async () => sdk.parseE164("4155550123"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "parseE164 without +");
       check(e.reason === "missing_plus", `reason ${e.reason}`);
+    }],
+    ["webhook signature: the §6.4 test vector, tampering, tolerance", async () => {
+      const secret = "whsec_test_0123456789abcdef0123456789abcdef";
+      const body = '{"id":"9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f","type":"call.completed","created":1713268800,"api_version":"2026-04","data":{"call":{"id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","status":"completed"}}}';
+      const header = "t=1713268860,v1=499924f261fc2dc3e6d4d16382f32505cb22de494f046fbba6734b93adb5c910";
+      const event = sdk.Webhooks.constructEvent(body, header, secret, { tolerance: 0 });
+      check(event.type === "call.completed" && event.data.call.id === "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "vector verifies");
+      check(sdk.Webhooks.constructEvent(new TextEncoder().encode(body), header, secret, { now: 1713268860 }).id === event.id, "bytes verify too");
+      check(sdk.Webhooks.generateTestHeader({ payload: body, secret, timestamp: 1713268860 }) === header, "generateTestHeader matches the vector");
+      const e = await rejects((async () => sdk.Webhooks.constructEvent(body.replace("completed", "failed"), header, secret, { tolerance: 0 }))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "tampered body");
+      check(e.reason === "no_matching_signature", `reason ${e.reason}`);
+      const stale = await rejects((async () => sdk.Webhooks.constructEvent(body, header, secret))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "stale timestamp");
+      check(stale.reason === "timestamp_outside_tolerance", `reason ${stale.reason}`);
     }],
     ["numbers.searchAvailable", async () => {
       const found = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", number_type: "local", limit: 2 });
@@ -157,12 +171,52 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
       pre.abort();
       await rejects(client.calls.list({}, { signal: pre.signal }), sdk.AbortError, "aborted", "already aborted");
     }],
+    ["retries under injected faults: dropped create → one call; 503 → GET retried", async () => {
+      // Its own number and agent, so this step does not depend on the ones before.
+      const [n] = await client.numbers.searchAvailable({ limit: 1 });
+      const number = await client.numbers.purchase({ phone_number: n.phone_number });
+      const agent = await client.agents.create({ name: "Retries", type: "outbound", number_ids: [number.id], primary_number_id: number.id });
+      const retries = [];
+      const retrying = new CallingBox({ apiKey, baseUrl, timeout: 5_000, initialRetryDelay: 5, maxRetryDelay: 50, onRetry: (r) => retries.push(r) });
+
+      // The emulator places the call, then destroys the connection before answering.
+      const before = await admin("stats");
+      await admin("fault", { kind: "drop" });
+      const call = await retrying.calls.create({ agent_id: agent.id, to: "+15551234567" });
+      const after = await admin("stats");
+      check(call.status === "queued" && typeof call.id === "string", "the create succeeded");
+      check(after.faults_dropped === before.faults_dropped + 1, "the connection was dropped once");
+      check(after.calls_placed === before.calls_placed + 1, `exactly one more call placed (${before.calls_placed} → ${after.calls_placed})`);
+      check(after.requests === before.requests + 2, `two requests reached the emulator (${after.requests - before.requests})`);
+      check(after.idempotent_replays === before.idempotent_replays + 1, "the second was a replay of the first (same Idempotency-Key)");
+      // The client's retry (attempts 2, onRetry "connection_lost"), unless the runtime itself
+      // resent the POST on a fresh connection (Chromium does, for a reused keep-alive socket
+      // closed without an answer: then the client saw one attempt). Either way: one call.
+      const attempts = call.lastResponse.attempts;
+      check(attempts === 2 || (attempts === 1 && retries.length === 0), `attempts ${attempts}, retries ${retries.length}`);
+      if (attempts === 2) {
+        check(retries.length === 1 && retries[0].reason === "connection_lost", `onRetry reason ${retries[0] && retries[0].reason}`);
+        check(retries[0].idempotencyKey === call.lastResponse.idempotencyKey, "the retry reused the key");
+      }
+      const note = attempts === 2 ? "drop: retried by the client (attempts 2)" : "drop: resent by the runtime itself (attempts 1)";
+
+      // A 503 on a GET is retried and the retrieve succeeds.
+      const before503 = await admin("stats");
+      await admin("fault", { kind: "unavailable" });
+      const got = await retrying.calls.retrieve(call.id);
+      const after503 = await admin("stats");
+      check(got.id === call.id, "retrieved the call");
+      check(got.lastResponse.attempts === 2, `GET attempts ${got.lastResponse.attempts}`);
+      check(after503.faults_503 === before503.faults_503 + 1, "one 503 served");
+      check(after503.calls_placed === before503.calls_placed, "a GET places nothing");
+      return note;
+    }],
   ];
   const results = [];
   for (const [name, fn] of steps) {
     try {
-      await fn();
-      results.push({ name, ok: true });
+      const note = await fn();
+      results.push(typeof note === "string" ? { name, ok: true, note } : { name, ok: true });
     } catch (e) {
       results.push({ name, ok: false, error: `${e && e.name}: ${e && e.message}` });
     }

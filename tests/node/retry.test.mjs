@@ -489,11 +489,10 @@ describe("retry options are validated", () => {
     });
   }
 
-  // BUG (reported): non-finite numbers reach the core as JSON null (JSON.stringify), which
-  // means "use the default": maxRetries: NaN silently becomes 2 and deadline: Infinity "no
-  // deadline". Kept as todo tests so the run stays green while the bug is visible.
+  // Non-finite numbers would reach the core as JSON null (= "use the default") through
+  // JSON.stringify; the client rejects them instead.
   for (const [field, value] of [["maxRetries", NaN], ["maxRetries", Infinity], ["deadline", NaN], ["maxRetryDelay", Infinity], ["initialRetryDelay", NaN]]) {
-    test(`new CallingBox({ ${field}: ${value} }) → ValidationError (field ${field})`, { todo: "client.js sends NaN/Infinity to the core as null (= default)" }, () => {
+    test(`new CallingBox({ ${field}: ${value} }) → ValidationError (field ${field})`, () => {
       let err;
       assert.throws(() => client(fakeFetch(), { [field]: value }), (e) => { err = e; return true; });
       assert.ok(err instanceof ValidationError);

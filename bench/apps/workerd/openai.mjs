@@ -1,0 +1,2 @@
+import OpenAI from "openai";
+export const make = () => new OpenAI({ apiKey: "sk_test_cold" });

@@ -1,0 +1,2 @@
+import Retell from "retell-sdk";
+export const make = () => new Retell({ apiKey: "key_cold" });

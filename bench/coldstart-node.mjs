@@ -1,0 +1,46 @@
+// 2a. Cold start in Node: N fresh `node` processes per SDK, interleaved (sdk A, B, C, A, B, ...
+// so drift hits all alike). Each process measures itself with performance.now() from just
+// before the dynamic import() of the package to just after the constructor returned (ours
+// compiles + instantiates the wasm inside the first `new CallingBox()`). "empty" is the same
+// script importing nothing: the floor of the method. Every script first imports node:fs
+// (before t0), so the ESM loader's own start-up, paid by any app, is in no row.
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { benchDir, median, quantile, result, run } from "./common.mjs";
+
+const wasmPath = createRequire(join(benchDir, "package.json")).resolve("callingbox/callingbox_core_bg.wasm");
+const N = Number(process.env.BENCH_COLD_N || 30);
+const KEY = "sk_test_cold";
+const scripts = {
+  empty: `const t0 = performance.now(); const t1 = performance.now(); const t2 = performance.now();`,
+  callingbox: `const t0 = performance.now(); const { CallingBox } = await import("callingbox"); const t1 = performance.now(); new CallingBox({ apiKey: "${KEY}" }); const t2 = performance.now();`,
+  openai: `const t0 = performance.now(); const { default: OpenAI } = await import("openai"); const t1 = performance.now(); new OpenAI({ apiKey: "${KEY}" }); const t2 = performance.now();`,
+  // Not an SDK: what part of our constructor is V8 compiling + instantiating the .wasm alone
+  // (import = readFileSync of the file; construct = new WebAssembly.Module).
+  "callingbox .wasm compile only": `const t0 = performance.now(); const bytes = fs.readFileSync(${JSON.stringify(wasmPath)}); const t1 = performance.now(); new WebAssembly.Module(bytes); const t2 = performance.now();`,
+  "retell-sdk": `const t0 = performance.now(); const { default: Retell } = await import("retell-sdk"); const t1 = performance.now(); new Retell({ apiKey: "${KEY}" }); const t2 = performance.now();`,
+};
+const samples = Object.fromEntries(Object.keys(scripts).map((k) => [k, []]));
+for (let i = 0; i < N; i++) {
+  for (const [name, body] of Object.entries(scripts)) {
+    // The first import() of a process also starts the ESM loader (~15 ms here, whatever is
+    // imported): done before t0 with a builtin, for every row alike.
+    const code = `const fs = await import("node:fs"); ${body} console.log(JSON.stringify({ importMs: t1 - t0, constructMs: t2 - t1, totalMs: t2 - t0 }));`;
+    const r = await run(process.execPath, ["--input-type=module", "-e", code]);
+    if (r.code !== 0) throw new Error(`${name}: ${r.stderr}`);
+    samples[name].push(JSON.parse(r.stdout.trim().split("\n").pop()));
+  }
+}
+const out = { runtime: `node ${process.version}`, n: N, sdks: {} };
+for (const [name, xs] of Object.entries(samples)) {
+  const pick = (k) => xs.map((x) => x[k]);
+  out.sdks[name] = {
+    importMs: median(pick("importMs")),
+    constructMs: median(pick("constructMs")),
+    totalMs: median(pick("totalMs")),
+    p90TotalMs: quantile(pick("totalMs"), 0.9),
+  };
+  const s = out.sdks[name];
+  console.log(`${name.padEnd(30)} import ${s.importMs.toFixed(2)} ms + construct ${s.constructMs.toFixed(2)} ms = ${s.totalMs.toFixed(2)} ms (median of ${N}; p90 ${s.p90TotalMs.toFixed(2)})`);
+}
+result(out);

@@ -1,0 +1,96 @@
+// 3. (client side) Per-request overhead: run by requests.mjs in its own process against the
+// emulator server it started on 127.0.0.1 (so the server's CPU is not in our process).
+//   node --expose-gc requests-client.mjs <baseUrl> <apiKey> <callId> [only-client]
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CallingBox } from "callingbox";
+import OpenAI from "openai";
+import { benchDir, median, result } from "./common.mjs";
+
+const [baseUrl, apiKey, callId, only] = process.argv.slice(2);
+const N = Number(process.env.BENCH_REQ_N || 2000);
+const ROUNDS = Number(process.env.BENCH_REQ_ROUNDS || 3);
+const CONCURRENCY = 16;
+
+const path = `/v1/calls/${callId}`;
+const ours = new CallingBox({ apiKey, baseUrl });
+const openai = new OpenAI({ apiKey, baseURL: baseUrl }); // baseURL + "/v1/calls/<id>": see README Performance
+const clients = {
+  fetch: async () => {
+    const res = await fetch(baseUrl + path, { headers: { authorization: `Bearer ${apiKey}` } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`fetch: ${res.status} ${text}`);
+    return JSON.parse(text);
+  },
+  callingbox: () => ours.calls.retrieve(callId),
+  openai: () => openai.get(path),
+};
+
+// The wasm instance's memory. The package does not export it; the wasm-bindgen glue's
+// initSync() returns the already-initialised instance's exports, and importing the glue by
+// its file URL (not through the exports map) gives the very module instance client.js uses.
+const require = createRequire(join(benchDir, "package.json"));
+const glue = await import(pathToFileURL(join(require.resolve("callingbox/package.json"), "../callingbox_core.js")).href);
+const wasmExports = glue.initSync({ module: new Uint8Array(0) }); // returns early: already initialised
+const wasmMemory = () => wasmExports.memory.buffer.byteLength;
+
+async function sequential(fn, n) {
+  for (let i = 0; i < n; i++) {
+    const r = await fn();
+    if (!r || r.id !== callId) throw new Error(`unexpected answer ${JSON.stringify(r)}`);
+  }
+}
+async function concurrent(fn, n) {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      const r = await fn();
+      if (!r || r.id !== callId) throw new Error(`unexpected answer ${JSON.stringify(r)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+async function timed(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+const snapshot = () => {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  return { wasm: wasmMemory(), heapUsed: m.heapUsed, rss: m.rss };
+};
+
+const names = only ? [only] : Object.keys(clients);
+// Warm up: JIT, keep-alive sockets (16 of them), the wasm instance.
+for (const name of names) {
+  await sequential(clients[name], 300);
+  await concurrent(clients[name], 300);
+}
+
+// Memory: 2,000 sequential, then 2,000 more; gc() before each snapshot.
+let memory = null;
+if (names.includes("callingbox")) {
+  const m0 = snapshot();
+  await sequential(clients.callingbox, N);
+  const m1 = snapshot();
+  await sequential(clients.callingbox, N);
+  const m2 = snapshot();
+  memory = { afterWarmup: m0, after2000: m1, after4000: m2 };
+}
+
+const times = Object.fromEntries(names.map((n) => [n, { seq: [], conc: [] }]));
+for (let round = 0; round < ROUNDS; round++) {
+  const order = names.map((_, i) => names[(i + round) % names.length]); // rotate who goes first
+  for (const name of order) {
+    times[name].seq.push(await timed(() => sequential(clients[name], N)));
+    times[name].conc.push(await timed(() => concurrent(clients[name], N)));
+  }
+}
+const out = { n: N, rounds: ROUNDS, concurrency: CONCURRENCY, clients: {}, memory };
+for (const name of names) {
+  out.clients[name] = { seqMs: median(times[name].seq), concMs: median(times[name].conc), seqAll: times[name].seq, concAll: times[name].conc };
+}
+result(out);
