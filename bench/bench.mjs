@@ -14,6 +14,7 @@ const steps = [
   ["coldNode", "coldstart-node.mjs"],
   ["coldWorkerd", "coldstart-workerd.mjs"],
   ["requests", "requests.mjs"],
+  ["driver", "driver-cost.mjs"],
   ["e164", "e164.mjs"],
 ];
 
@@ -80,6 +81,11 @@ if (R.requests) {
     const ok = mode === "seqMs" ? met(ours <= 1.1 * c.fetch[mode] && ours < c.openai[mode]) : "";
     row("3 per request", `calls.retrieve vs emulator on 127.0.0.1, ${label}: µs/request (× raw fetch)`, `${us(per(ours))} (${ratio(ours, c.fetch[mode])}; +${us(per(ours - c.fetch[mode]))} over fetch)`, `raw fetch + JSON.parse: ${us(per(c.fetch[mode]))} · openai client.get: ${us(per(c.openai[mode]))} (${ratio(c.openai[mode], c.fetch[mode])})`, mode === "seqMs" ? "≤ 1.10× fetch and < openai" : "", ok);
   }
+  row("3 per request", "  client process CPU time (user + sys) per request, sequential: the work each SDK adds, without waiting", `${us(per(c.callingbox.seqCpuMs))} (${ratio(c.callingbox.seqCpuMs, c.fetch.seqCpuMs)})`, `raw fetch: ${us(per(c.fetch.seqCpuMs))} · openai: ${us(per(c.openai.seqCpuMs))} (${ratio(c.openai.seqCpuMs, c.fetch.seqCpuMs)})`, "", "");
+  const plumb = c["fetch + timeout/abort plumbing"];
+  if (plumb) {
+    row("3 per request", "  diagnostic: raw fetch + the driver's AbortController / 60 s timer / Promise.race gate, sequential / 16 in flight", `${us(per(plumb.seqMs))} (${ratio(plumb.seqMs, c.fetch.seqMs)}) / ${us(per(plumb.concMs))} (${ratio(plumb.concMs, c.fetch.concMs)})`, "", "", "");
+  }
   if (q.memory) {
     const m = q.memory;
     const grow = m.after4000.wasm - m.after2000.wasm;
@@ -111,12 +117,23 @@ if (R.e164?.diffs?.length) {
   for (const d of R.e164.diffs) details.push(`| ${d.count} | ${esc(d.kind)} | ${esc(d.callingbox)} | ${d.libphonenumber} | ${d.examples.map((x) => "`" + esc(x) + "`").join(", ")} |`);
   details.push("", "Inputs per kind: " + R.e164.perKind.map((k) => `${k.kind} ${k.count}`).join(", ") + ".");
 }
-if (R.requests?.profile) {
-  const p = R.requests.profile;
-  details.push("", `### Where a callingbox request's time goes (node --cpu-prof, sequential + in-flight run of calls.retrieve alone, ${p.totalMs.toFixed(0)} ms sampled)`, "", "| self time | function (file:line; pkg files are minified) |", "|---:|---|");
-  for (const f of p.functions) details.push(`| ${f.pct.toFixed(1)}% | ${esc(f.name)} |`);
-  details.push("", "| self time | by file |", "|---:|---|");
-  for (const f of p.files) details.push(`| ${f.pct.toFixed(1)}% | ${esc(f.name)} |`);
+if (R.requests?.profile?.callingbox && R.requests.profile.fetch) {
+  const { fetch: f, callingbox: c } = R.requests.profile;
+  details.push("", `### Where a callingbox request's time goes`, "", `\`node --cpu-prof\` (100 µs sampling) of the same run (warm-up + one round of sequential and 16-in-flight requests = ${c.requests} requests) for raw fetch alone and for callingbox alone; self time per request. Profiling slows everything, so compare the two columns, not with the table above.`, "", "| by file | raw fetch µs/req | callingbox µs/req | difference |", "|---|---:|---:|---:|");
+  for (const x of c.files) if (x.name.startsWith("wasm") && f.files.some((y) => y.name === x.name)) x.name = "undici's llhttp parser (wasm)";
+  for (const x of f.files) if (x.name.startsWith("wasm")) x.name = "undici's llhttp parser (wasm)";
+  const names = [...new Set([...c.files.map((x) => x.name), ...f.files.map((x) => x.name)])];
+  const get = (p, n) => p.files.find((x) => x.name === n)?.usPerRequest ?? 0;
+  const diffRows = names.map((n) => [n, get(f, n), get(c, n)]).sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
+  for (const [n, a, b] of diffRows.slice(0, 14)) details.push(`| ${esc(n)} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b - a >= 0 ? "+" : "") + (b - a).toFixed(1)} |`);
+  details.push(`| **total sampled** | ${(f.totalMs * 1000 / f.requests).toFixed(1)} | ${(c.totalMs * 1000 / c.requests).toFixed(1)} | ${(((c.totalMs - f.totalMs) * 1000) / c.requests).toFixed(1)} |`);
+  details.push("", "Sampled time is wall time: on a shared 2-core machine a process waiting for the CPU shows up in whatever it was doing (often the socket write, `writeLatin1String`), so only the JS and wasm rows are solid evidence.");
+  details.push("", "Top self-time functions in the callingbox run (pkg files are minified: names are esbuild's):", "", "| µs/req | % | function (file:line) |", "|---:|---:|---|");
+  for (const x of c.functions) details.push(`| ${x.usPerRequest.toFixed(1)} | ${x.pct.toFixed(1)}% | ${esc(x.name)} |`);
+}
+if (R.driver) {
+  details.push("", "### One calls.retrieve without I/O (bench/driver-cost.mjs: `fetch` answers at once; each core call timed alone, 20,000×)", "", "| µs | what |", "|---:|---|");
+  for (const [k, v] of Object.entries(R.driver)) details.push(`| ${v.toFixed(2)} | ${esc(k)} |`);
 }
 const text = `## Benchmarks (bash bench/run.sh)\n\n${table}\n\n${details.join("\n")}\n`;
 console.log("\n" + text);

@@ -69,7 +69,7 @@ await sample("empty"); // warm the disk cache / workerd binary once
 const samples = Object.fromEntries(kinds.map((k) => [k, []]));
 for (let i = 0; i < N; i++) for (const k of kinds) samples[k].push(await sample(k));
 
-const out = { runtime: `workerd (miniflare ${workerdVersion})`, n: N, sdks: {} };
+const out = { runtime: `miniflare ${workerdVersion}`, n: N, sdks: {} };
 const base = median(samples.empty.map((s) => s.firstResponseMs));
 for (const k of kinds) {
   const xs = samples[k];

@@ -24,6 +24,23 @@ const clients = {
     return JSON.parse(text);
   },
   callingbox: () => ours.calls.retrieve(callId),
+  // Diagnostic, not a baseline: raw fetch plus what js/client.js #attempt wraps around every
+  // fetch (an AbortController, a 60 s setTimeout/clearTimeout, an abort "gate" promise raced
+  // against fetch and res.text()). The gap to "fetch" is the cost of that plumbing alone.
+  "fetch + timeout/abort plumbing": async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    const gate = new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
+    gate.catch(() => {});
+    try {
+      const res = await Promise.race([fetch(baseUrl + path, { method: "GET", headers: { authorization: `Bearer ${apiKey}` }, signal: controller.signal }), gate]);
+      const text = await Promise.race([res.text(), gate]);
+      if (!res.ok) throw new Error(`fetch: ${res.status} ${text}`);
+      return JSON.parse(text);
+    } finally {
+      clearTimeout(timer);
+    }
+  },
   openai: () => openai.get(path),
 };
 
@@ -52,10 +69,15 @@ async function concurrent(fn, n) {
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
+let cpuMs = 0; // CPU time (user + system) of this process during the last timed() run
 async function timed(fn) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
-  return performance.now() - t0;
+  const t = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  cpuMs = (c.user + c.system) / 1000;
+  return t;
 }
 const snapshot = () => {
   globalThis.gc?.();
@@ -72,7 +94,7 @@ for (const name of names) {
 
 // Memory: 2,000 sequential, then 2,000 more; gc() before each snapshot.
 let memory = null;
-if (names.includes("callingbox")) {
+if (names.includes("callingbox") && !process.env.BENCH_NO_MEMORY) {
   const m0 = snapshot();
   await sequential(clients.callingbox, N);
   const m1 = snapshot();
@@ -81,16 +103,18 @@ if (names.includes("callingbox")) {
   memory = { afterWarmup: m0, after2000: m1, after4000: m2 };
 }
 
-const times = Object.fromEntries(names.map((n) => [n, { seq: [], conc: [] }]));
+const times = Object.fromEntries(names.map((n) => [n, { seq: [], conc: [], seqCpu: [], concCpu: [] }]));
 for (let round = 0; round < ROUNDS; round++) {
   const order = names.map((_, i) => names[(i + round) % names.length]); // rotate who goes first
   for (const name of order) {
     times[name].seq.push(await timed(() => sequential(clients[name], N)));
+    times[name].seqCpu.push(cpuMs);
     times[name].conc.push(await timed(() => concurrent(clients[name], N)));
+    times[name].concCpu.push(cpuMs);
   }
 }
 const out = { n: N, rounds: ROUNDS, concurrency: CONCURRENCY, clients: {}, memory };
 for (const name of names) {
-  out.clients[name] = { seqMs: median(times[name].seq), concMs: median(times[name].conc), seqAll: times[name].seq, concAll: times[name].conc };
+  out.clients[name] = { seqMs: median(times[name].seq), concMs: median(times[name].conc), seqCpuMs: median(times[name].seqCpu), concCpuMs: median(times[name].concCpu), seqAll: times[name].seq, concAll: times[name].conc };
 }
 result(out);

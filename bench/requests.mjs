@@ -22,19 +22,23 @@ try {
   out = parseResult(r.stdout);
   if (r.code !== 0 || !out) throw new Error(`requests-client failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
 
-  // Where callingbox's time goes: a CPU profile of its sequential run alone.
-  const profDir = join(outDir, "prof");
-  rmSync(profDir, { recursive: true, force: true });
-  const p = await run(process.execPath, ["--expose-gc", "--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", profDir, "requests-client.mjs", server.url, server.apiKey, call.id, "callingbox"], {
-    env: { ...process.env, BENCH_REQ_ROUNDS: "1" },
-  });
-  if (p.code === 0) out.profile = summarise(JSON.parse(readFileSync(join(profDir, readdirSync(profDir)[0]), "utf8")));
+  // Where callingbox's time goes: CPU profiles of the same run (warm-up + 1 round) of raw
+  // fetch alone and of callingbox alone; self time per file, per request, side by side.
+  out.profile = {};
+  for (const name of ["fetch", "callingbox"]) {
+    const profDir = join(outDir, "prof", name);
+    rmSync(profDir, { recursive: true, force: true });
+    const p = await run(process.execPath, ["--expose-gc", "--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", profDir, "requests-client.mjs", server.url, server.apiKey, call.id, name], {
+      env: { ...process.env, BENCH_REQ_ROUNDS: "1", BENCH_NO_MEMORY: "1" },
+    });
+    if (p.code === 0) out.profile[name] = summarise(JSON.parse(readFileSync(join(profDir, readdirSync(profDir)[0]), "utf8")), 600 + 2 * out.n);
+  }
 } finally {
   await server.close();
 }
 
 /** Self time per function (top 15) and per source file, from a .cpuprofile. */
-function summarise(profile) {
+function summarise(profile, requests) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const dt = profile.timeDeltas;
@@ -50,20 +54,19 @@ function summarise(profile) {
     const where = url ? url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/bench\//, "bench/") : "";
     const key = `${functionName || "(anonymous)"} ${where ? `${where}:${lineNumber + 1}` : ""}`.trim();
     fn.set(key, (fn.get(key) || 0) + us);
-    const f = where.startsWith("wasm://") ? "wasm (callingbox_core_bg.wasm)" : where.startsWith("node:") ? where.split(":").slice(0, 2).join(":").replace(/:\d+$/, "") : where.split(":")[0] || `(${functionName})`;
+    const f = where.startsWith("wasm://") ? `wasm module ${where.slice(12, 20)} (callingbox_core_bg.wasm)` : where.startsWith("node:") ? where.split(":").slice(0, 2).join(":").replace(/:\d+$/, "") : where.split(":")[0] || `(${functionName})`;
     file.set(f, (file.get(f) || 0) + us);
   }
-  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ name: k, ms: us / 1000, pct: (100 * us) / total }));
-  return { totalMs: total / 1000, functions: top(fn, 15), files: top(file, 12) };
+  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ name: k, ms: us / 1000, pct: (100 * us) / total, usPerRequest: us / requests }));
+  return { totalMs: total / 1000, requests, functions: top(fn, 20), files: top(file, 40) };
 }
 
 for (const [name, c] of Object.entries(out.clients)) {
   console.log(`${name.padEnd(11)} sequential ${(c.seqMs * 1000 / out.n).toFixed(1)} µs/req, ${out.concurrency} in flight ${(c.concMs * 1000 / out.n).toFixed(1)} µs/req`);
 }
 if (out.memory) console.log("memory", JSON.stringify(out.memory));
-if (out.profile) {
-  console.log(`profile (callingbox sequential, ${out.profile.totalMs.toFixed(0)} ms sampled): top self time`);
-  for (const f of out.profile.functions) console.log(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.name}`);
-  for (const f of out.profile.files) console.log(`  file ${f.pct.toFixed(1).padStart(5)}%  ${f.name}`);
+for (const [name, prof] of Object.entries(out.profile)) {
+  console.log(`profile of ${name} alone (${prof.requests} requests, ${prof.totalMs.toFixed(0)} ms sampled): top self time, µs/request`);
+  for (const f of prof.functions.slice(0, 12)) console.log(`  ${f.usPerRequest.toFixed(1).padStart(7)}  ${f.name}`);
 }
 result(out);

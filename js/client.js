@@ -20,41 +20,41 @@ export { Webhooks } from "./webhooks.js";
 const DEFAULT_TIMEOUT = 60_000;
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
 
-// resource → method → [operation, number of id arguments, takes params]
+// resource → method → [operation, number of id arguments, takes params, is a POST]
 const OPERATIONS = {
   numbers: {
     list: ["numbers.list", 0, true],
     searchAvailable: ["numbers.searchAvailable", 0, true],
-    purchase: ["numbers.purchase", 0, true],
+    purchase: ["numbers.purchase", 0, true, true],
   },
   agents: {
     list: ["agents.list", 0, true],
-    create: ["agents.create", 0, true],
+    create: ["agents.create", 0, true, true],
     retrieve: ["agents.retrieve", 1, false],
     update: ["agents.update", 1, true],
     archive: ["agents.archive", 1, false],
-    attachNumber: ["agents.attachNumber", 1, true],
+    attachNumber: ["agents.attachNumber", 1, true, true],
     detachNumber: ["agents.detachNumber", 2, false],
     setPrimaryNumber: ["agents.setPrimaryNumber", 1, true],
   },
   calls: {
-    create: ["calls.create", 0, true],
+    create: ["calls.create", 0, true, true],
     list: ["calls.list", 0, true],
     retrieve: ["calls.retrieve", 1, false],
     getTranscript: ["calls.getTranscript", 1, false],
   },
   webhookEndpoints: {
-    create: ["webhookEndpoints.create", 0, true],
+    create: ["webhookEndpoints.create", 0, true, true],
     list: ["webhookEndpoints.list", 0, true],
     retrieve: ["webhookEndpoints.retrieve", 1, false],
     update: ["webhookEndpoints.update", 1, true],
     delete: ["webhookEndpoints.delete", 1, false],
-    rotateSecret: ["webhookEndpoints.rotateSecret", 1, false],
+    rotateSecret: ["webhookEndpoints.rotateSecret", 1, false, true],
   },
   webhookDeliveries: {
     list: ["webhookDeliveries.list", 0, true],
     retrieve: ["webhookDeliveries.retrieve", 1, false],
-    redeliver: ["webhookDeliveries.redeliver", 1, false],
+    redeliver: ["webhookDeliveries.redeliver", 1, false, true],
   },
 };
 
@@ -66,6 +66,7 @@ function checkTimeout(value, field) {
   return value;
 }
 
+const PER_REQUEST = ["timeout", "maxRetries", "deadline", "maxRetryDelay"];
 const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay"]);
 
 function checkRequestOptions(options) {
@@ -122,10 +123,17 @@ function toJson(value, field) {
   }
 }
 
+// Random bytes for Idempotency-Keys, drawn from the CSPRNG 4 KB at a time (one
+// getRandomValues call per 256 keys instead of one per key).
+let pool = new Uint8Array(0);
+let poolAt = 0;
 function newIdempotencyKey() {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return uuidV4(bytes);
+  if (poolAt + 16 > pool.length) {
+    pool = globalThis.crypto.getRandomValues(new Uint8Array(4096));
+    poolAt = 0;
+  }
+  poolAt += 16;
+  return uuidV4(pool.subarray(poolAt - 16, poolAt));
 }
 
 function describe(e) {
@@ -162,6 +170,8 @@ export class CallingBox {
   #core;
   #fetch;
   #retry; // client-level retry/timeout options, as given
+  #retryJson; // ... as the JSON the core reads
+  #start; // the core's decision before a first attempt with the client's options
   #onRetry;
 
   /**
@@ -191,15 +201,16 @@ export class CallingBox {
     const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = options;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
-    this.#decide(this.#retry, { kind: "start" }); // validates the options now, not at the first call
+    this.#retryJson = toJson(this.#retry, "options");
+    this.#start = this.#decide(this.#retryJson, { kind: "start" }); // validates the options now, not at the first call
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
       const ns = {};
-      for (const [method, [op, ids, takesParams]] of Object.entries(methods)) {
+      for (const [method, [op, ids, takesParams, post]] of Object.entries(methods)) {
         ns[method] = (...args) => {
           const idArgs = args.slice(0, ids);
           const params = takesParams ? args[ids] : undefined;
           const options = args[takesParams ? ids + 1 : ids];
-          return this.#request(op, idArgs, params, options);
+          return this.#request(op, post, idArgs, params, options);
         };
       }
       Object.defineProperty(this, resource, { value: Object.freeze(ns), enumerable: true });
@@ -207,29 +218,37 @@ export class CallingBox {
   }
 
   /** Asks the core what to do next (all retry/timeout rules live there). */
-  #decide(config, attempt) {
+  #decide(configJson, attempt) {
     try {
-      return JSON.parse(retryDecision(toJson(config, "options"), JSON.stringify(attempt)));
+      return JSON.parse(retryDecision(configJson, JSON.stringify(attempt)));
     } catch (e) {
       throw adopt(e);
     }
   }
 
-  async #request(op, ids, params, options) {
+  async #request(op, post, ids, params, options) {
     const core = this.#core;
     let built;
     let opts;
+    let idsJson;
     try {
       opts = checkRequestOptions(options);
-      built = JSON.parse(core.build(op, toJson(ids, "ids"), toJson(params, "params"), opts.idempotencyKey ?? newIdempotencyKey()));
+      // Ids are checked (strings) by the core; plain JSON is enough for them.
+      idsJson = JSON.stringify(ids);
+      built = JSON.parse(core.build(op, idsJson, toJson(params, "params"), post ? opts.idempotencyKey ?? newIdempotencyKey() : ""));
     } catch (e) {
       throw adopt(e);
     }
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
-    const config = { ...this.#retry };
     // null/undefined per-request options leave the client's settings in force.
-    for (const k of ["timeout", "maxRetries", "deadline", "maxRetryDelay"]) if (opts[k] != null) config[k] = opts[k];
-    let decision = this.#decide(config, { kind: "start" });
+    let configJson = this.#retryJson;
+    let decision = this.#start;
+    if (PER_REQUEST.some((k) => opts[k] != null)) {
+      const config = { ...this.#retry };
+      for (const k of PER_REQUEST) if (opts[k] != null) config[k] = opts[k];
+      configJson = toJson(config, "options");
+      decision = this.#decide(configJson, { kind: "start" });
+    }
     const signal = opts.signal ?? undefined;
     const aborted = (when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
     if (signal && signal.aborted) throw aborted("before it was sent");
@@ -241,7 +260,9 @@ export class CallingBox {
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
       const r = await this.#attempt(fetchFn, built, decision.timeoutMs, signal, aborted);
-      decision = this.#decide(config, {
+      // A first attempt answered 2xx needs no decision (the core's would be "success").
+      const settled = attempt === 1 && r.kind === "response" && r.status >= 200 && r.status < 300;
+      decision = settled ? { retry: false } : this.#decide(configJson, {
         kind: r.kind, post: built.method === "POST", idempotencyKey: key !== undefined, attempt,
         status: r.status ?? 0, retryAfter: r.retryAfter ?? null, retryAfterMs: r.retryAfterMs ?? null,
         ambiguous, jitter: Math.random(), elapsedMs: Date.now() - started, nowMs: Date.now(),
@@ -268,7 +289,7 @@ export class CallingBox {
       }
       let normalised;
       try {
-        normalised = core.decode(op, r.status, r.text, r.requestId ?? "", toJson(ids, "ids"));
+        normalised = core.decode(op, r.status, r.text, r.requestId ?? "", idsJson);
       } catch (e) {
         throw adopt(e);
       }
