@@ -2,7 +2,11 @@
 //! with a stable `name` and `code` (see `js/errors.js`); messages are for people and never
 //! contain the API key (the wasm layer redacts it as a last line of defence, too).
 
+use crate::prelude::*;
+
 use super::e164::E164Reason;
+use super::json::ObjectWriter;
+use super::text::{cat, dec};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -62,6 +66,20 @@ impl Error {
         }
     }
 
+    /// An [`Error::Validation`] for a phone number `input` that is not E.164.
+    pub fn phone(field: &str, input: &str, reason: E164Reason) -> Error {
+        Error::Validation {
+            field: field.into(),
+            message: cat(&[
+                "\"",
+                input,
+                "\" is not an E.164 phone number: it ",
+                &reason.message(),
+            ]),
+            phone: Some(reason),
+        }
+    }
+
     /// The JS class name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -86,20 +104,28 @@ impl Error {
 
     pub fn message(&self) -> String {
         match self {
-            Error::Validation { field, message, .. } => format!("{field} {message}"),
-            Error::Api(e) => format!("{} {}: {}", e.status, status_text(e.status), e.message),
+            Error::Validation { field, message, .. } => cat(&[field, " ", message]),
+            Error::Api(e) => cat(&[
+                &dec(u64::from(e.status)),
+                " ",
+                status_text(e.status),
+                ": ",
+                &e.message,
+            ]),
             Error::InvalidResponse {
                 status, message, ..
-            } => {
-                format!("the API answered {status} with a body that cannot be read: {message}")
-            }
+            } => cat(&[
+                "the API answered ",
+                &dec(u64::from(*status)),
+                " with a body that cannot be read: ",
+                message,
+            ]),
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,
                 cause,
                 attempts,
             } => {
-                // One format! call (each costs wasm bytes).
                 let (next, key, end) = match idempotency_key {
                     Some(k) => (
                         "send it again with the same idempotencyKey (",
@@ -108,7 +134,17 @@ impl Error {
                     ),
                     None => ("look it up before sending it again", "", ""),
                 };
-                format!("{operation} may or may not have taken effect ({cause}; attempts: {attempts}): {next}{key}{end}")
+                cat(&[
+                    operation,
+                    " may or may not have taken effect (",
+                    cause,
+                    "; attempts: ",
+                    &dec(u64::from(*attempts)),
+                    "): ",
+                    next,
+                    key,
+                    end,
+                ])
             }
         }
     }
@@ -117,38 +153,37 @@ impl Error {
 impl Error {
     /// The error as the JSON record the host turns into an `Error` instance
     /// (`{"__callingbox":true,"name","code","message",...}`), with `key` redacted everywhere.
+    /// Written member by member (smaller wasm than building a `Value`).
     pub fn to_record(&self, key: &str) -> String {
-        use super::json::Value;
-        let s = |t: &str| Value::String(redact(t, key));
-        let mut m = vec![
-            ("__callingbox".to_string(), Value::Bool(true)),
-            ("name".to_string(), Value::from(self.name())),
-            ("code".to_string(), Value::from(self.code())),
-            ("message".to_string(), s(&self.message())),
-        ];
+        let mut w = ObjectWriter::default();
+        let s = |w: &mut ObjectWriter, k: &str, v: &str| w.string(k, &redact(v, key));
+        w.raw("__callingbox", "true");
+        w.string("name", self.name());
+        w.string("code", self.code());
+        s(&mut w, "message", &self.message());
         match self {
             Error::Validation { field, phone, .. } => {
-                m.push(("field".into(), s(field)));
+                s(&mut w, "field", field);
                 if let Some(reason) = phone {
-                    m.push(("reason".into(), Value::from(reason.code())));
+                    w.string("reason", reason.code());
                 }
             }
             Error::Api(a) => {
-                m.push(("status".into(), Value::Number(f64::from(a.status))));
-                m.push(("body".into(), s(&a.body)));
+                w.raw("status", &dec(u64::from(a.status)));
+                s(&mut w, "body", &a.body);
                 if let Some(id) = &a.request_id {
-                    m.push(("requestId".into(), s(id)));
+                    s(&mut w, "requestId", id);
                 }
                 if let Some(c) = &a.api_code {
-                    m.push(("apiCode".into(), s(c)));
+                    s(&mut w, "apiCode", c);
                 }
             }
             Error::InvalidResponse {
                 status, request_id, ..
             } => {
-                m.push(("status".into(), Value::Number(f64::from(*status))));
+                w.raw("status", &dec(u64::from(*status)));
                 if let Some(id) = request_id {
-                    m.push(("requestId".into(), s(id)));
+                    s(&mut w, "requestId", id);
                 }
             }
             Error::OutcomeUnknown {
@@ -158,58 +193,87 @@ impl Error {
                 ..
             } => {
                 if let Some(k) = idempotency_key {
-                    m.push(("idempotencyKey".into(), s(k)));
+                    s(&mut w, "idempotencyKey", k);
                 }
-                m.push(("attempts".into(), Value::Number(f64::from(*attempts))));
-                m.push(("cause".into(), s(cause)));
+                w.raw("attempts", &dec(u64::from(*attempts)));
+                s(&mut w, "cause", cause);
             }
         }
-        Value::Object(m).to_json()
+        w.finish()
     }
+}
+
+/// (status, class name, code, status text) for the statuses the contract names. A table
+/// rather than `match`es: much smaller in wasm.
+const STATUSES: &[(u16, &str, &str, &str)] = &[
+    (400, "BadRequestError", "bad_request", "Bad Request"),
+    (
+        401,
+        "AuthenticationError",
+        "authentication_error",
+        "Unauthorized",
+    ),
+    (
+        402,
+        "InsufficientCreditError",
+        "insufficient_credit",
+        "Payment Required",
+    ),
+    (
+        403,
+        "PermissionDeniedError",
+        "permission_denied",
+        "Forbidden",
+    ),
+    (404, "NotFoundError", "not_found", "Not Found"),
+    (405, "", "", "Method Not Allowed"),
+    (408, "", "", "Request Timeout"),
+    (409, "ConflictError", "conflict", "Conflict"),
+    (
+        422,
+        "UnprocessableEntityError",
+        "unprocessable_entity",
+        "Unprocessable Entity",
+    ),
+    (429, "RateLimitError", "rate_limited", "Too Many Requests"),
+    (500, "", "", "Internal Server Error"),
+    (
+        502,
+        "TelephonyProviderError",
+        "telephony_provider_error",
+        "Bad Gateway (telephony provider)",
+    ),
+    (503, "", "", "Service Unavailable"),
+    (504, "", "", "Gateway Timeout"),
+];
+
+fn status_row(status: u16) -> (&'static str, &'static str, &'static str) {
+    for &(s, name, code, text) in STATUSES {
+        if s == status {
+            return (name, code, text);
+        }
+    }
+    ("", "", "")
 }
 
 /// (class name, code) for an HTTP status, one kind per status the contract names.
 pub fn api_class(status: u16) -> (&'static str, &'static str) {
-    match status {
-        400 => ("BadRequestError", "bad_request"),
-        401 => ("AuthenticationError", "authentication_error"),
-        402 => ("InsufficientCreditError", "insufficient_credit"),
-        403 => ("PermissionDeniedError", "permission_denied"),
-        404 => ("NotFoundError", "not_found"),
-        409 => ("ConflictError", "conflict"),
-        422 => ("UnprocessableEntityError", "unprocessable_entity"),
-        429 => ("RateLimitError", "rate_limited"),
-        502 => ("TelephonyProviderError", "telephony_provider_error"),
-        500..=599 => ("InternalServerError", "server_error"),
-        _ => ("APIError", "api_error"),
+    match status_row(status) {
+        ("", ..) if (500..=599).contains(&status) => ("InternalServerError", "server_error"),
+        ("", ..) => ("APIError", "api_error"),
+        (name, code, _) => (name, code),
     }
 }
 
 fn status_text(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway (telephony provider)",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
-    }
+    status_row(status).2
 }
 
 /// Replaces every occurrence of `secret` in `text` (a server that echoes the key back, a
 /// runtime error quoting a header value) so the key never reaches an error or a log.
 pub fn redact(text: &str, secret: &str) -> String {
     if secret.len() < 4 {
-        return text.to_string();
+        return text.into();
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -222,15 +286,7 @@ pub fn redact(text: &str, secret: &str) -> String {
     out
 }
 
-/// Byte offset of `needle` in `haystack`. (A plain loop: `str::find(&str)` would link
-/// core's substring searcher and its panic-message tables, ~4 KB of wasm.)
-pub fn find(haystack: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return Some(0);
-    }
-    h.windows(n.len()).position(|w| w == n)
-}
+pub use super::text::find;
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,10 @@
 //! The parser is strict RFC 8259 (no trailing commas, no comments, no NaN), bounded in
 //! nesting depth, and never panics: every failure is a [`ParseError`] with a byte offset.
 
-use std::fmt::Write as _;
+use crate::prelude::*;
 
 use super::host;
+use super::text::{cat, dec, push_hex, push_int};
 
 /// A parsed JSON value. Numbers are `f64`, as in JavaScript.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,9 +35,16 @@ pub struct ParseError {
     pub reason: &'static str,
 }
 
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at byte {}", self.reason, self.offset)
+impl ParseError {
+    /// `"<reason> at byte <offset>"` (what `Display` writes, without core::fmt).
+    pub fn text(&self) -> String {
+        cat(&[self.reason, " at byte ", &dec(self.offset as u64)])
+    }
+}
+
+impl ::core::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(&self.text())
     }
 }
 
@@ -197,13 +205,53 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// Writes a JSON object member by member: smaller in wasm than building a [`Value`] only
+/// to serialise it (error records, the request description, normalised bodies).
+#[derive(Default)]
+pub struct ObjectWriter(String);
+
+impl ObjectWriter {
+    fn key(&mut self, key: &str) {
+        self.0.push(if self.0.is_empty() { '{' } else { ',' });
+        write_string(key, &mut self.0);
+        self.0.push(':');
+    }
+
+    /// A member whose value is already JSON text (a number, `true`, a nested document).
+    pub fn raw(&mut self, key: &str, json: &str) {
+        self.key(key);
+        self.0.push_str(json);
+    }
+
+    /// A member of any JSON value.
+    pub fn value(&mut self, key: &str, value: &Value) {
+        self.key(key);
+        value.write(&mut self.0);
+    }
+
+    /// A string member.
+    pub fn string(&mut self, key: &str, value: &str) {
+        self.key(key);
+        write_string(value, &mut self.0);
+    }
+
+    /// The object's JSON text.
+    pub fn finish(mut self) -> String {
+        if self.0.is_empty() {
+            self.0.push('{');
+        }
+        self.0.push('}');
+        self.0
+    }
+}
+
 /// Writes a number as JavaScript's `JSON.stringify` would for finite values
 /// (integers without a fraction); non-finite numbers become `null`, as there.
 pub fn write_number(n: f64, out: &mut String) {
     if !n.is_finite() {
         out.push_str("null");
     } else if n.fract() == 0.0 && n.abs() < 1e15 {
-        let _ = write!(out, "{}", n as i64);
+        push_int(out, n as i64);
     } else {
         out.push_str(&host::format_float(n));
     }
@@ -211,72 +259,23 @@ pub fn write_number(n: f64, out: &mut String) {
 
 /// Converts the text of a JSON number (already checked against the grammar) to `f64`.
 ///
-/// Numbers of at most 15 significant digits with a power of ten of at most 22 take
-/// Clinger's fast path, which is exact: both operands are exact doubles and one IEEE
-/// multiplication or division rounds correctly. Only the rare others go to the host's
-/// correctly rounded parser (`host::parse_float`), which keeps core's float tables out
-/// of the wasm (see `host`).
+/// Integers of at most 15 digits (almost every number in API bodies) are exact doubles and
+/// are converted here; every other number goes to the host's correctly rounded parser
+/// (`host::parse_float`: JavaScript's in wasm, Rust's natively). An exact decimal fast path
+/// (Clinger's) used to live here too; moving the rare fractions and exponents to the host
+/// saved ~0.5 KB gzip of wasm (issue 7), at the price of one host call per such number.
 pub fn parse_number(text: &str) -> Option<f64> {
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
-    let (negative, rest) = match text.strip_prefix('-') {
+    let (negative, digits) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),
     };
-    let (mantissa_part, exp_part) = match rest.find(['e', 'E']) {
-        Some(i) => (rest.get(..i)?, rest.get(i + 1..)),
-        None => (rest, None),
-    };
-    let mut mantissa: u64 = 0;
-    let mut digits = 0u32;
-    let mut scale: i32 = 0;
-    let mut after_point = false;
-    for b in mantissa_part.bytes() {
-        match b {
-            b'.' => after_point = true,
-            b'0'..=b'9' => {
-                if mantissa == 0 && b == b'0' {
-                    // leading zeros carry no precision
-                } else {
-                    digits += 1;
-                }
-                if digits > 15 {
-                    return host::parse_float(text);
-                }
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                if after_point {
-                    scale -= 1;
-                }
-            }
-            _ => return None,
-        }
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return host::parse_float(text);
     }
-    if let Some(e) = exp_part {
-        let (sign, digits) = match e.as_bytes().first() {
-            Some(b'-') => (-1, e.get(1..)?),
-            Some(b'+') => (1, e.get(1..)?),
-            _ => (1, e),
-        };
-        if digits.is_empty() || digits.len() > 4 {
-            return host::parse_float(text);
-        }
-        let mut v: i32 = 0;
-        for b in digits.bytes() {
-            v = v * 10 + i32::from(b.checked_sub(b'0').filter(|d| *d <= 9)?);
-        }
-        scale += sign * v;
-    }
-    let m = mantissa as f64;
-    let pow = POW10.get(scale.unsigned_abs() as usize).copied();
-    let value = match pow {
-        _ if mantissa == 0 => 0.0,
-        Some(p) if scale >= 0 => m * p,
-        Some(p) => m / p,
-        None => return host::parse_float(text),
-    };
-    Some(if negative { -value } else { value })
+    let n = digits
+        .bytes()
+        .fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) as f64;
+    Some(if negative { -n } else { n })
 }
 
 /// Writes a JSON string literal with the escapes JSON requires.
@@ -290,7 +289,8 @@ pub fn write_string(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u00");
+                push_hex(out, c as u8);
             }
             c => out.push(c),
         }
@@ -445,7 +445,7 @@ impl Parser<'_> {
                 return Err(self.err("invalid number"));
             }
         }
-        let text = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
+        let text = ::core::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
             .map_err(|_| self.err("invalid number"))?;
         parse_number(text).map(Value::Number).ok_or(ParseError {
             offset: start,
@@ -482,7 +482,7 @@ impl Parser<'_> {
             }
             if self.i > start {
                 let run = self.s.get(start..self.i).unwrap_or_default();
-                out.push_str(std::str::from_utf8(run).map_err(|_| self.err("invalid UTF-8"))?);
+                out.push_str(::core::str::from_utf8(run).map_err(|_| self.err("invalid UTF-8"))?);
             }
             match self.peek() {
                 None => return Err(self.err("unterminated string")),

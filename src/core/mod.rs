@@ -9,4 +9,5 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod sha256;
+pub mod text;
 pub mod webhook;

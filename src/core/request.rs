@@ -1,10 +1,13 @@
 //! Parameters → HTTP request (method, URL, headers, body). Pure: the same inputs always
 //! give the same request, and every argument is checked before anything could be sent.
 
+use crate::prelude::*;
+
 use super::e164;
 use super::error::Error;
-use super::json::Value;
+use super::json::{ObjectWriter, Value};
 use super::ops::{Field, Method, Op, Param};
+use super::text::{cat, clip, dec, is_blank, push_hex, split_byte, trim};
 
 /// The client's settings that shape every request.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +35,7 @@ impl ClientConfig {
         platform: Option<&str>,
         default_headers: Vec<(String, String)>,
     ) -> Result<ClientConfig, Error> {
-        let api_key = api_key.map(str::trim).unwrap_or_default();
+        let api_key = api_key.map(trim).unwrap_or_default();
         if api_key.is_empty() {
             return Err(Error::validation(
                 "apiKey",
@@ -45,20 +48,17 @@ impl ClientConfig {
                 "must not contain whitespace or control characters",
             ));
         }
-        let base_url = base_url
-            .unwrap_or(DEFAULT_BASE_URL)
-            .trim()
-            .trim_end_matches('/');
+        let base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL)).trim_end_matches('/');
         let host = base_url
             .strip_prefix("https://")
             .or_else(|| base_url.strip_prefix("http://"));
         if host.is_none_or(str::is_empty) {
             return Err(Error::validation(
                 "baseUrl",
-                format!("must be an http(s) URL, got \"{base_url}\""),
+                cat(&["must be an http(s) URL, got \"", base_url, "\""]),
             ));
         }
-        if base_url.contains(['?', '#', ' ']) {
+        if base_url.bytes().any(|b| matches!(b, b'?' | b'#' | b' ')) {
             return Err(Error::validation(
                 "baseUrl",
                 "must not contain a query, fragment or spaces",
@@ -66,26 +66,43 @@ impl ClientConfig {
         }
         for (name, value) in &default_headers {
             if name.is_empty()
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+                || !name.bytes().all(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(
+                            b,
+                            b'!' | b'#'
+                                | b'$'
+                                | b'%'
+                                | b'&'
+                                | b'\''
+                                | b'*'
+                                | b'+'
+                                | b'-'
+                                | b'.'
+                                | b'^'
+                                | b'_'
+                                | b'`'
+                                | b'|'
+                                | b'~'
+                        )
+                })
             {
                 return Err(Error::validation(
                     "defaultHeaders",
-                    format!("has an invalid header name \"{name}\""),
+                    cat(&["has an invalid header name \"", name, "\""]),
                 ));
             }
-            if value.contains(['\r', '\n']) {
+            if value.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
                 return Err(Error::validation(
                     "defaultHeaders",
-                    format!("header \"{name}\" has a line break in its value"),
+                    cat(&["header \"", name, "\" has a line break in its value"]),
                 ));
             }
         }
         let user_agent = match platform {
             Some("browser") => None,
-            Some(p) => Some(format!("callingbox-js/{VERSION} ({p}; wasm)")),
-            None => Some(format!("callingbox-js/{VERSION} (wasm)")),
+            Some(p) => Some(cat(&["callingbox-js/", VERSION, " (", p, "; wasm)"])),
+            None => Some(cat(&["callingbox-js/", VERSION, " (wasm)"])),
         };
         Ok(ClientConfig {
             api_key: api_key.to_string(),
@@ -110,7 +127,7 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
         Some(Value::String(s)) => Ok(Some(s.as_str())),
         Some(other) => Err(Error::validation(
             name,
-            format!("must be a string, got {}", other.type_name()),
+            cat(&["must be a string, got ", other.type_name()]),
         )),
     };
     let mut default_headers = Vec::new();
@@ -124,7 +141,7 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
                     _ => {
                         return Err(Error::validation(
                             "defaultHeaders",
-                            format!("header \"{k}\" must have a string value"),
+                            cat(&["header \"", k, "\" must have a string value"]),
                         ))
                     }
                 }
@@ -168,32 +185,29 @@ pub fn build(
     if path_args.len() != op.path_args.len() {
         return Err(Error::validation(
             op.name,
-            format!(
-                "takes {} id argument(s), got {}",
-                op.path_args.len(),
-                path_args.len()
-            ),
+            cat(&[
+                "takes ",
+                &dec(op.path_args.len() as u64),
+                " id argument(s), got ",
+                &dec(path_args.len() as u64),
+            ]),
         ));
     }
     let mut url = cfg.base_url.clone();
     let mut args = path_args.iter().zip(op.path_args);
-    // Templates mark each argument with `{}`; split on the `{` and drop the `}`.
-    for (i, piece) in op.path.split('{').enumerate() {
-        let piece = if i > 0 {
-            piece.strip_prefix('}').unwrap_or(piece)
-        } else {
-            piece
-        };
-        if i > 0 {
-            if let Some((value, name)) = args.next() {
-                if value.trim().is_empty() {
-                    return Err(Error::validation(name, "must be a non-empty id"));
-                }
-                encode_segment(value, &mut url);
+    // Templates mark each argument with `{}`.
+    let mut rest = op.path;
+    while let Some((head, tail)) = split_byte(rest, b'{') {
+        url.push_str(head);
+        if let Some((value, name)) = args.next() {
+            if is_blank(value) {
+                return Err(Error::validation(name, "must be a non-empty id"));
             }
+            encode_segment(value, &mut url);
         }
-        url.push_str(piece);
+        rest = tail.strip_prefix("}").unwrap_or(tail);
     }
+    url.push_str(rest);
 
     let members: &[(String, Value)] = match params {
         None | Some(Value::Null) => &[],
@@ -201,71 +215,81 @@ pub fn build(
         Some(other) => {
             return Err(Error::validation(
                 "params",
-                format!("must be an object, got {}", other.type_name()),
+                cat(&["must be an object, got ", other.type_name()]),
             ))
         }
     };
-    let mut checked: Vec<(String, Value)> = Vec::with_capacity(members.len());
+    // Known parameters are checked (in table order), then unknown keys pass through
+    // unchanged (forward compatibility). Each goes straight into the query or the body.
+    let query = op.method == Method::Get || op.method == Method::Delete;
+    let mut body = ObjectWriter::default();
+    let mut sep = '?';
+    let mut put = |k: &str, v: &Value, url: &mut String| -> Result<(), Error> {
+        if !query {
+            body.value(k, v);
+            return Ok(());
+        }
+        let json;
+        let text = match v {
+            Value::String(s) => s.as_str(),
+            Value::Number(_) | Value::Bool(_) => {
+                json = v.to_json();
+                &json
+            }
+            Value::Null => return Ok(()),
+            _ => {
+                return Err(Error::validation(
+                    k,
+                    "must be a string, number or boolean (it is sent in the query string)",
+                ))
+            }
+        };
+        url.push(sep);
+        sep = '&';
+        encode_component(k, url);
+        url.push('=');
+        encode_component(text, url);
+        Ok(())
+    };
     for field in op.params {
         match members.iter().find(|(k, _)| k == field.name) {
-            Some((_, v)) => checked.push((field.name.to_string(), check(field, v)?)),
+            Some((_, v)) => match check(field, v)? {
+                Some(phone) => put(field.name, &Value::String(phone), &mut url)?,
+                None => put(field.name, v, &mut url)?,
+            },
             None if field.required => return Err(Error::validation(field.name, "is required")),
             None => {}
         }
     }
-    // Unknown keys pass through unchanged (forward compatibility).
     for (k, v) in members {
         if !op.params.iter().any(|f| f.name == k) {
-            checked.push((k.clone(), v.clone()));
+            put(k, v, &mut url)?;
         }
     }
-
-    let mut body = None;
-    if op.method == Method::Get || op.method == Method::Delete {
-        let mut sep = '?';
-        for (k, v) in &checked {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Number(_) | Value::Bool(_) => v.to_json(),
-                Value::Null => continue,
-                _ => {
-                    return Err(Error::validation(
-                        k,
-                        "must be a string, number or boolean (it is sent in the query string)",
-                    ))
-                }
-            };
-            url.push(sep);
-            sep = '&';
-            encode_component(k, &mut url);
-            url.push('=');
-            encode_component(&text, &mut url);
-        }
-    } else if !op.params.is_empty() || !checked.is_empty() {
-        body = Some(Value::Object(checked).to_json());
-    }
+    let body = (!query && (!op.params.is_empty() || !members.is_empty())).then(|| body.finish());
 
     let mut headers: Vec<(String, String)> = Vec::with_capacity(6 + cfg.default_headers.len());
-    headers.push(("Authorization".into(), format!("Bearer {}", cfg.api_key)));
-    headers.push(("Accept".into(), "application/json".into()));
+    let mut add = |name: &str, value: &str| {
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        headers.push((name.into(), value.into()));
+    };
+    add("Authorization", &cat(&["Bearer ", &cfg.api_key]));
+    add("Accept", "application/json");
     if body.is_some() {
-        headers.push(("Content-Type".into(), "application/json".into()));
+        add("Content-Type", "application/json");
     }
     if let Some(ua) = &cfg.user_agent {
-        headers.push(("User-Agent".into(), ua.clone()));
+        add("User-Agent", ua);
     }
     if op.method == Method::Post {
         if let Some(key) = idempotency_key {
-            headers.push(("Idempotency-Key".into(), key.to_string()));
+            add("Idempotency-Key", key);
         }
     }
     for (name, value) in &cfg.default_headers {
-        let lower = name.to_ascii_lowercase();
-        if RESERVED.contains(&lower.as_str()) {
-            continue;
+        if !RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+            add(name, value);
         }
-        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        headers.push((name.clone(), value.clone()));
     }
     Ok(HttpRequest {
         method: op.method.as_str(),
@@ -275,75 +299,71 @@ pub fn build(
     })
 }
 
-/// Checks one known parameter; returns the value to send (phone numbers canonicalised).
-fn check(field: &Field, v: &Value) -> Result<Value, Error> {
-    let bad =
-        |want: &str| Error::validation(field.name, format!("must be {want}, got {}", describe(v)));
-    match (field.ty, v) {
-        (Param::Str, Value::String(_)) | (Param::NullableStr, Value::String(_) | Value::Null) => {
-            Ok(v.clone())
-        }
-        (Param::Str, _) => Err(bad("a string")),
-        (Param::NullableStr, _) => Err(bad("a string or null")),
-        (Param::Phone, Value::String(s)) => {
-            e164::parse(s)
-                .map(Value::String)
-                .map_err(|reason| Error::Validation {
-                    field: field.name.to_string(),
-                    message: format!(
-                        "\"{s}\" is not an E.164 phone number: it {}",
-                        reason.message()
-                    ),
-                    phone: Some(reason),
-                })
-        }
-        (Param::Phone, _) => Err(bad("an E.164 phone number string like \"+14155550123\"")),
+/// Checks one known parameter: `Some` canonical form for a phone number, `None` to send
+/// the value as given.
+fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
+    let want = match (field.ty, v) {
+        (Param::Str, Value::String(_))
+        | (Param::NullableStr, Value::String(_) | Value::Null)
+        | (Param::Bool, Value::Bool(_))
+        | (Param::Obj, Value::Object(_)) => return Ok(None),
         (Param::PosInt, Value::Number(n))
             if n.fract() == 0.0 && *n >= 1.0 && *n <= 9.007_199_254_740_991e15 =>
         {
-            Ok(v.clone())
+            return Ok(None)
         }
-        (Param::PosInt, _) => Err(bad("a whole number of at least 1")),
-        (Param::Bool, Value::Bool(_)) => Ok(v.clone()),
-        (Param::Bool, _) => Err(bad("a boolean")),
-        (Param::Obj, Value::Object(_)) => Ok(v.clone()),
-        (Param::Obj, _) => Err(bad("an object")),
-        (Param::StrArr, Value::Array(items)) => {
-            match items.iter().position(|i| !matches!(i, Value::String(_))) {
-                None => Ok(v.clone()),
+        (Param::Phone, Value::String(s)) => {
+            return e164::parse(s)
+                .map(Some)
+                .map_err(|reason| Error::phone(field.name, s, reason))
+        }
+        (Param::StrArr | Param::ObjArr, Value::Array(items)) => {
+            let (object, kind) = match field.ty {
+                Param::StrArr => (false, "strings"),
+                _ => (true, "objects"),
+            };
+            let bad = |i: &Value| match i {
+                Value::Object(_) => !object,
+                Value::String(_) => object,
+                _ => true,
+            };
+            return match items.iter().position(bad) {
+                None => Ok(None),
                 Some(i) => Err(Error::validation(
                     field.name,
-                    format!(
-                        "must be an array of strings, but item {i} is {}",
-                        describe(items.get(i).unwrap_or(&Value::Null))
-                    ),
+                    cat(&[
+                        "must be an array of ",
+                        kind,
+                        ", but item ",
+                        &dec(i as u64),
+                        " is ",
+                        &describe(items.get(i).unwrap_or(&Value::Null)),
+                    ]),
                 )),
-            }
+            };
         }
-        (Param::StrArr, _) => Err(bad("an array of strings")),
-        (Param::ObjArr, Value::Array(items)) => {
-            match items.iter().position(|i| !matches!(i, Value::Object(_))) {
-                None => Ok(v.clone()),
-                Some(i) => Err(Error::validation(
-                    field.name,
-                    format!(
-                        "must be an array of objects, but item {i} is {}",
-                        describe(items.get(i).unwrap_or(&Value::Null))
-                    ),
-                )),
-            }
-        }
-        (Param::ObjArr, _) => Err(bad("an array of objects")),
-    }
+        (Param::Str, _) => "a string",
+        (Param::NullableStr, _) => "a string or null",
+        (Param::Phone, _) => "an E.164 phone number string like \"+14155550123\"",
+        (Param::PosInt, _) => "a whole number of at least 1",
+        (Param::Bool, _) => "a boolean",
+        (Param::Obj, _) => "an object",
+        (Param::StrArr, _) => "an array of strings",
+        (Param::ObjArr, _) => "an array of objects",
+    };
+    Err(Error::validation(
+        field.name,
+        cat(&["must be ", want, ", got ", &describe(v)]),
+    ))
 }
 
 fn describe(v: &Value) -> String {
     match v {
         Value::Number(n) if !n.is_finite() => "a non-finite number".into(),
-        Value::Number(n) => format!("the number {}", Value::Number(*n).to_json()),
+        Value::Number(_) => cat(&["the number ", &v.to_json()]),
         Value::Null => "null".into(),
-        Value::String(s) if s.chars().count() <= 40 => format!("the string \"{s}\""),
-        other => format!("a value of type {}", other.type_name()),
+        Value::String(s) if !clip(s, 40).1 => cat(&["the string \"", s, "\""]),
+        other => cat(&["a value of type ", other.type_name()]),
     }
 }
 
@@ -379,7 +399,7 @@ pub fn uuid_v4(mut b: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        s.push_str(&format!("{byte:02x}"));
+        push_hex(&mut s, *byte);
     }
     s
 }

@@ -8,9 +8,12 @@
 //! The successful body itself is parsed again by the host's `JSON.parse` (much faster than
 //! building JS objects from wasm); [`Output::Body`] says "parse the body as it is".
 
+use crate::prelude::*;
+
 use super::error::{find, ApiError, Error};
-use super::json::Value;
+use super::json::{ObjectWriter, Value};
 use super::ops::{Kind, Op, Resource, Shape};
+use super::text::{cat, clip, dec, is_blank, trim, trim_range};
 
 /// What the host should `JSON.parse` to get the result.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,115 +35,110 @@ pub fn decode(
     if !(200..300).contains(&status) {
         return Err(Error::Api(api_error(status, body, request_id)));
     }
-    let invalid = |message: String| Error::InvalidResponse {
+    decode_success(op, status, body, path_args).map_err(|message| Error::InvalidResponse {
         status,
         message,
         request_id: request_id.map(str::to_string),
-    };
-    let empty = body.trim().is_empty();
+    })
+}
+
+/// A 2xx answer; the error is the `InvalidResponse` message.
+fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Result<Output, String> {
+    let empty = is_blank(body);
     match op.shape {
         Shape::Deleted | Shape::Archived if empty || status == 204 => {
-            let id = Value::from(path_args.first().copied().unwrap_or_default());
             let flag = if op.shape == Shape::Deleted {
                 "deleted"
             } else {
                 "archived"
             };
-            return Ok(Output::Text(
-                Value::Object(vec![("id".into(), id), (flag.into(), Value::Bool(true))]).to_json(),
-            ));
+            let mut w = ObjectWriter::default();
+            w.string("id", path_args.first().copied().unwrap_or_default());
+            w.raw(flag, "true");
+            return Ok(Output::Text(w.finish()));
         }
-        _ if empty => return Err(invalid("the body is empty".into())),
+        _ if empty => return Err("the body is empty".into()),
         _ => {}
     }
     let doc = Value::parse(body).map_err(|e| {
-        let hint = if e.offset >= body.trim_end().len() {
+        let hint = if e.offset >= trim_range(body).1 {
             " (the body looks truncated)"
         } else {
             ""
         };
-        invalid(format!("not valid JSON: {e}{hint}"))
+        cat(&["not valid JSON: ", &e.text(), hint])
     })?;
-    let out = match op.shape {
-        Shape::One(r) => match &doc {
-            Value::Object(_)
-                if !has_required(r, &doc)
-                    && doc
-                        .get("data")
-                        .is_some_and(|d| matches!(d, Value::Object(_))) =>
-            {
-                let inner = doc.get("data").unwrap_or(&Value::Null);
-                check(r, inner, "data").map_err(invalid)?;
-                Output::Text(inner.to_json())
-            }
-            _ => {
-                check(r, &doc, "").map_err(invalid)?;
-                Output::Body
-            }
-        },
-        Shape::Archived => {
-            check(Resource::Agent, &doc, "").map_err(invalid)?;
-            Output::Body
-        }
-        Shape::Deleted => {
-            check(Resource::Deleted, &doc, "").map_err(invalid)?;
-            Output::Body
-        }
-        Shape::List(r) => match &doc {
-            Value::Array(items) => {
-                check_items(r, items, "").map_err(invalid)?;
-                Output::Text(
-                    Value::Object(vec![
-                        ("data".into(), doc.clone()),
-                        ("has_more".into(), Value::Bool(false)),
-                    ])
-                    .to_json(),
-                )
-            }
-            Value::Object(_) => {
-                let items = doc.get("data").and_then(Value::as_array).ok_or_else(|| invalid("expected a list (an array or {\"data\": [...]}), got an object without a data array".into()))?;
-                check_items(r, items, "data").map_err(invalid)?;
-                match doc.get("has_more") {
-                    Some(Value::Bool(_)) => Output::Body,
-                    None | Some(Value::Null) => {
-                        let mut fixed = doc.clone();
-                        fixed.set("has_more", Value::Bool(false));
-                        Output::Text(fixed.to_json())
-                    }
-                    Some(other) => {
-                        return Err(invalid(format!(
-                            "has_more: expected boolean, got {}",
-                            other.type_name()
-                        )))
-                    }
+    let (r, list) = match op.shape {
+        Shape::One(r) => {
+            // A `{"data": {...}}` wrapper (SDK 0.1.0 tolerance) is removed.
+            if let Some(inner @ Value::Object(_)) = doc.get("data") {
+                if !has_required(r, &doc) {
+                    check(r, inner, "data")?;
+                    return Ok(Output::Text(inner.to_json()));
                 }
             }
-            other => {
-                return Err(invalid(format!(
-                    "expected a list, got {}",
-                    other.type_name()
-                )))
-            }
-        },
-        Shape::Array(r) => match &doc {
-            Value::Array(items) => {
-                check_items(r, items, "").map_err(invalid)?;
-                Output::Body
-            }
-            Value::Object(_) => {
-                let items = doc.get("data").and_then(Value::as_array).ok_or_else(|| invalid("expected an array or {\"data\": [...]}, got an object without a data array".into()))?;
-                check_items(r, items, "data").map_err(invalid)?;
-                Output::Text(Value::Array(items.to_vec()).to_json())
-            }
-            other => {
-                return Err(invalid(format!(
-                    "expected an array, got {}",
-                    other.type_name()
-                )))
-            }
-        },
+            check(r, &doc, "")?;
+            return Ok(Output::Body);
+        }
+        Shape::Archived | Shape::Deleted => {
+            let r = if op.shape == Shape::Deleted {
+                Resource::Deleted
+            } else {
+                Resource::Agent
+            };
+            check(r, &doc, "")?;
+            return Ok(Output::Body);
+        }
+        Shape::List(r) => (r, true),
+        Shape::Array(r) => (r, false),
     };
-    Ok(out)
+    match &doc {
+        Value::Array(items) => {
+            check_items(r, items, "")?;
+            if !list {
+                return Ok(Output::Body);
+            }
+            // The body is valid JSON: wrap its text rather than re-serialise it.
+            let mut w = ObjectWriter::default();
+            w.raw("data", body);
+            w.raw("has_more", "false");
+            Ok(Output::Text(w.finish()))
+        }
+        Value::Object(_) => {
+            let data = doc.get("data");
+            let Some(items) = data.and_then(Value::as_array) else {
+                return Err(if list {
+                    "expected a list (an array or {\"data\": [...]}), got an object without a data array"
+                } else {
+                    "expected an array or {\"data\": [...]}, got an object without a data array"
+                }
+                .into());
+            };
+            check_items(r, items, "data")?;
+            if !list {
+                return Ok(Output::Text(data.map(Value::to_json).unwrap_or_default()));
+            }
+            match doc.get("has_more") {
+                Some(Value::Bool(_)) => return Ok(Output::Body),
+                None | Some(Value::Null) => {}
+                Some(other) => {
+                    return Err(cat(&[
+                        "has_more: expected boolean, got ",
+                        other.type_name(),
+                    ]))
+                }
+            }
+            let mut fixed = doc;
+            fixed.set("has_more", Value::Bool(false));
+            Ok(Output::Text(fixed.to_json()))
+        }
+        other => Err(cat(&[
+            "expected ",
+            if list { "a list" } else { "an array" },
+            ", got ",
+            other.type_name(),
+        ])),
+    }
 }
 
 fn has_required(r: Resource, v: &Value) -> bool {
@@ -151,15 +149,15 @@ fn has_required(r: Resource, v: &Value) -> bool {
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
-        key.to_string()
+        key.into()
     } else {
-        format!("{path}.{key}")
+        cat(&[path, ".", key])
     }
 }
 
 fn check_items(r: Resource, items: &[Value], path: &str) -> Result<(), String> {
     for (i, item) in items.iter().enumerate() {
-        check(r, item, &format!("{path}[{i}]"))?;
+        check(r, item, &cat(&[path, "[", &dec(i as u64), "]"]))?;
     }
     Ok(())
 }
@@ -169,24 +167,24 @@ fn check_items(r: Resource, items: &[Value], path: &str) -> Result<(), String> {
 pub fn check(r: Resource, v: &Value, path: &str) -> Result<(), String> {
     let where_ = |key: &str| join(path, key);
     if !matches!(v, Value::Object(_)) {
-        let at = if path.is_empty() {
-            String::new()
-        } else {
-            format!("{path}: ")
-        };
-        return Err(format!(
-            "{at}expected a {} object, got {}",
+        let sep = if path.is_empty() { "" } else { ": " };
+        return Err(cat(&[
+            path,
+            sep,
+            "expected a ",
             r.name(),
-            v.type_name()
-        ));
+            " object, got ",
+            v.type_name(),
+        ]));
     }
     for key in r.required() {
         if v.get(key).is_none_or(Value::is_null) {
-            return Err(format!(
-                "{}: required field of {} is missing",
-                where_(key),
-                r.name()
-            ));
+            return Err(cat(&[
+                &where_(key),
+                ": required field of ",
+                r.name(),
+                " is missing",
+            ]));
         }
     }
     for (key, kind) in r.fields() {
@@ -213,11 +211,13 @@ pub fn check(r: Resource, v: &Value, path: &str) -> Result<(), String> {
                 Kind::Arr | Kind::ArrOf(_) => "array",
                 Kind::Scalar => "string or number",
             };
-            return Err(format!(
-                "{}: expected {want}, got {}",
-                where_(key),
-                x.type_name()
-            ));
+            return Err(cat(&[
+                &where_(key),
+                ": expected ",
+                want,
+                ", got ",
+                x.type_name(),
+            ]));
         }
     }
     Ok(())
@@ -258,7 +258,7 @@ pub fn api_error(status: u16, body: &str, request_id: Option<&str>) -> ApiError 
 
 /// A short, readable description of a non-JSON body.
 fn describe_text(body: &str) -> String {
-    let t = body.trim();
+    let t = trim(body);
     if t.is_empty() {
         return "empty response body".into();
     }
@@ -273,17 +273,15 @@ fn describe_text(body: &str) -> String {
                     .map(|e| (s, s + e))
             })
             .and_then(|(s, e)| t.get(s..e))
-            .map(str::trim)
+            .map(trim)
             .filter(|x| !x.is_empty());
         return match title {
-            Some(title) => format!("non-JSON error page: {title}"),
+            Some(title) => cat(&["non-JSON error page: ", title]),
             None => "non-JSON error page (HTML)".into(),
         };
     }
-    let short: String = t.chars().take(200).collect();
-    if short.len() < t.len() {
-        format!("{short}…")
-    } else {
-        short
+    match clip(t, 200) {
+        (short, true) => cat(&[short, "…"]),
+        (all, false) => all.into(),
     }
 }

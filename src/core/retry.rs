@@ -45,8 +45,11 @@
 //! The host threads the `ambiguous` flag through: it starts `false` and each
 //! [`Decision::Retry`] returns the value to pass with the next attempt.
 
+use crate::prelude::*;
+
 use super::error::Error;
 use super::json::{parse_number, write_number, Value};
+use super::text::trim;
 
 /// `setTimeout`'s ceiling (2³¹ − 1 ms): every wait and timeout must fit in one timer.
 pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
@@ -318,7 +321,7 @@ pub fn parse_retry_after(value: &str, now_unix_ms: f64) -> Option<f64> {
 /// `1*DIGIT [ "." 1*DIGIT ]`, surrounding whitespace allowed. (A byte loop, not
 /// `split_once`: no string searcher in the wasm.)
 fn parse_decimal(value: &str) -> Option<f64> {
-    let t = value.trim();
+    let t = trim(value);
     let mut digits = 0;
     let mut point = None;
     for (i, b) in t.bytes().enumerate() {
@@ -341,7 +344,7 @@ fn parse_decimal(value: &str) -> Option<f64> {
 /// date wins, as in most parsers). Matching layouts instead of splitting into words keeps
 /// this small in wasm.
 pub fn parse_http_date(value: &str, now_unix_ms: f64) -> Option<f64> {
-    let v = value.trim().as_bytes();
+    let v = trim(value).as_bytes();
     // In a layout `d` is a digit, `a` a letter, `_` a digit or a space, anything else itself.
     let (date, time) = match v.iter().position(|b| *b == b',') {
         Some(comma) => {

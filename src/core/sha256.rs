@@ -5,6 +5,8 @@
 //! (webhook bodies are a few KB). The message is copied into one padded buffer and
 //! compressed block by block — the smallest code, not the fastest.
 
+use crate::prelude::*;
+
 /// FIPS 180-4 §4.2.2: first 32 bits of the fractional parts of the cube roots of the
 /// first 64 primes.
 const K: [u32; 64] = [
@@ -24,6 +26,9 @@ const H0: [u32; 8] = [
 ];
 
 /// SHA-256 of the concatenation of `parts` (saves callers a copy when hashing `prefix ‖ msg`).
+// The indices below are loop counters bounded by the fixed array sizes (i / 4 < 16 into a
+// [u32; 64], 16..64 into a [u32; 64], i / 4 < 8 into a [u32; 8]), never derived from input.
+#[allow(clippy::indexing_slicing)]
 fn digest(parts: &[&[u8]]) -> [u8; 32] {
     // §5.1.1 padding: message, 0x80, zeros up to 56 mod 64, 64-bit big-endian bit length.
     let len: usize = parts.iter().map(|p| p.len()).sum();
@@ -32,53 +37,48 @@ fn digest(parts: &[&[u8]]) -> [u8; 32] {
         m.extend_from_slice(p);
     }
     m.push(0x80);
-    m.resize(m.len() + (119 - len % 64) % 64, 0);
+    while m.len() % 64 != 56 {
+        m.push(0);
+    }
     m.extend_from_slice(&((len as u64) << 3).to_be_bytes());
 
     let mut h = H0;
     for block in m.chunks_exact(64) {
-        compress(&mut h, block);
+        // §6.2.2 steps 1–4 for one block.
+        let mut w = [0u32; 64];
+        for (i, &b) in block.iter().enumerate() {
+            w[i / 4] = w[i / 4] << 8 | u32::from(b);
+        }
+        for i in 16..64 {
+            let (a, b) = (w[i - 15], w[i - 2]);
+            let s0 = a.rotate_right(7) ^ a.rotate_right(18) ^ (a >> 3);
+            let s1 = b.rotate_right(17) ^ b.rotate_right(19) ^ (b >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let mut s = h;
+        for (k, wi) in K.iter().zip(w) {
+            let [a, b, c, d, e, f, g, hh] = s;
+            let t1 = hh
+                .wrapping_add(e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25))
+                .wrapping_add((e & f) ^ (!e & g))
+                .wrapping_add(*k)
+                .wrapping_add(wi);
+            let t2 = (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22))
+                .wrapping_add((a & b) ^ (a & c) ^ (b & c));
+            s = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+        }
+        for i in 0..8 {
+            h[i] = h[i].wrapping_add(s[i]);
+        }
     }
     let mut out = [0u8; 32];
-    for (o, w) in out.chunks_exact_mut(4).zip(h) {
-        o.copy_from_slice(&w.to_be_bytes());
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = (h[i / 4] >> (24 - 8 * (i % 4))) as u8;
     }
     out
-}
-
-/// FIPS 180-4 §6.2.2 steps 1–4 for one 64-byte block.
-// The indices below are loop counters bounded by the fixed array sizes (16..64 into a
-// [u32; 64]), never derived from input, so they cannot go out of bounds.
-#[allow(clippy::indexing_slicing)]
-fn compress(h: &mut [u32; 8], block: &[u8]) {
-    let mut w = [0u32; 64];
-    for (wi, c) in w.iter_mut().zip(block.chunks_exact(4)) {
-        *wi = c.iter().fold(0, |acc, &b| acc << 8 | u32::from(b));
-    }
-    for i in 16..64 {
-        let (a, b) = (w[i - 15], w[i - 2]);
-        let s0 = a.rotate_right(7) ^ a.rotate_right(18) ^ (a >> 3);
-        let s1 = b.rotate_right(17) ^ b.rotate_right(19) ^ (b >> 10);
-        w[i] = w[i - 16]
-            .wrapping_add(s0)
-            .wrapping_add(w[i - 7])
-            .wrapping_add(s1);
-    }
-    let mut s = *h;
-    for (k, wi) in K.iter().zip(w) {
-        let [a, b, c, d, e, f, g, hh] = s;
-        let t1 = hh
-            .wrapping_add(e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25))
-            .wrapping_add((e & f) ^ (!e & g))
-            .wrapping_add(*k)
-            .wrapping_add(wi);
-        let t2 = (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22))
-            .wrapping_add((a & b) ^ (a & c) ^ (b & c));
-        s = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
-    }
-    for (x, y) in h.iter_mut().zip(s) {
-        *x = x.wrapping_add(y);
-    }
 }
 
 /// SHA-256 of `data`.
@@ -95,12 +95,14 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     } else {
         key
     };
-    let mut k = [0u8; 64];
-    for (d, s) in k.iter_mut().zip(key) {
-        *d = *s;
+    // The key zero-padded to the block, XORed with ipad / opad.
+    let (mut ipad, mut opad) = ([0x36u8; 64], [0x5cu8; 64]);
+    for ((i, o), k) in ipad.iter_mut().zip(opad.iter_mut()).zip(key) {
+        *i ^= k;
+        *o ^= k;
     }
-    let inner = digest(&[&k.map(|b| b ^ 0x36), msg]);
-    digest(&[&k.map(|b| b ^ 0x5c), &inner])
+    let inner = digest(&[&ipad, msg]);
+    digest(&[&opad, &inner])
 }
 
 /// Lowercase hex, two digits per byte.

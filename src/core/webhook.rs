@@ -6,8 +6,11 @@
 //! and only then parses and validates the event envelope (§3.8). `now` is passed in:
 //! the core never reads a clock.
 
-use super::json::Value;
+use crate::prelude::*;
+
+use super::json::{ObjectWriter, Value};
 use super::sha256::{hmac_sha256, to_hex};
+use super::text::{self, cat, dec, dec_signed, is_blank, split_byte, trim};
 
 /// The SDK default for `verify`'s `tolerance_secs` (§6.4 step 2).
 pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
@@ -15,14 +18,17 @@ pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 /// The `CallingBox-Signature` header value for `body` sent at `timestamp`.
 /// `secret` is the key verbatim, `whsec_` prefix included (§6.4 step 3).
 pub fn signature_header(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    format!(
-        "t={timestamp},v1={}",
-        expected_signature(secret, timestamp, body)
-    )
+    cat(&[
+        "t=",
+        &dec_signed(timestamp),
+        ",v1=",
+        &expected_signature(secret, timestamp, body),
+    ])
 }
 
 fn expected_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut msg = format!("{timestamp}.").into_bytes();
+    let mut msg = dec_signed(timestamp).into_bytes();
+    msg.push(b'.');
     msg.extend_from_slice(body);
     to_hex(&hmac_sha256(secret.as_bytes(), &msg))
 }
@@ -88,7 +94,7 @@ impl SignatureError {
     pub fn message(&self) -> String {
         match self {
             SignatureError::MalformedHeader(d) => {
-                format!("malformed CallingBox-Signature header: {d}")
+                cat(&["malformed CallingBox-Signature header: ", d])
             }
             SignatureError::MissingTimestamp => {
                 "CallingBox-Signature header has no timestamp (t=)".into()
@@ -96,15 +102,21 @@ impl SignatureError {
             SignatureError::MissingSignature => {
                 "CallingBox-Signature header has no signature (v1=)".into()
             }
-            SignatureError::TimestampOutsideTolerance { t, now, tolerance } => format!(
-                "webhook timestamp {t} is {}s away from now ({now}), more than the \
-                 {tolerance}s tolerance (check the server clock)",
-                now.abs_diff(*t)
-            ),
+            SignatureError::TimestampOutsideTolerance { t, now, tolerance } => cat(&[
+                "webhook timestamp ",
+                &dec_signed(*t),
+                " is ",
+                &dec(now.abs_diff(*t)),
+                "s away from now (",
+                &dec_signed(*now),
+                "), more than the ",
+                &dec_signed(*tolerance),
+                "s tolerance (check the server clock)",
+            ]),
             SignatureError::NoMatchingSignature => "no signature matches the body \
                  (wrong webhook secret, or the body was modified before verification)"
                 .into(),
-            SignatureError::InvalidPayload(d) => format!("invalid webhook payload: {d}"),
+            SignatureError::InvalidPayload(d) => cat(&["invalid webhook payload: ", d]),
         }
     }
 }
@@ -113,30 +125,26 @@ impl SignatureError {
     /// The error as the JSON record the JS layer turns into a `WebhookSignatureError`
     /// (`reason` = [`SignatureError::code`]).
     pub fn to_record(&self) -> String {
-        Value::Object(vec![
-            ("__callingbox".into(), Value::Bool(true)),
-            ("name".into(), Value::from("WebhookSignatureError")),
-            ("code".into(), Value::from("webhook_signature_invalid")),
-            (
-                "message".into(),
-                Value::String(format!(
-                    "webhook signature verification failed: {}",
-                    self.message()
-                )),
-            ),
-            ("reason".into(), Value::from(self.code())),
-        ])
-        .to_json()
+        let mut w = ObjectWriter::default();
+        w.raw("__callingbox", "true");
+        w.string("name", "WebhookSignatureError");
+        w.string("code", "webhook_signature_invalid");
+        w.string(
+            "message",
+            &cat(&["webhook signature verification failed: ", &self.message()]),
+        );
+        w.string("reason", self.code());
+        w.finish()
     }
 }
 
-impl std::fmt::Display for SignatureError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(&self.message())
     }
 }
 
-impl std::error::Error for SignatureError {}
+impl ::core::error::Error for SignatureError {}
 
 /// Verifies `header` (the `CallingBox-Signature` value) over the raw `body` bytes with
 /// `secret`, then parses and validates the envelope (§6.4). `tolerance_secs` is the
@@ -148,27 +156,72 @@ pub fn verify(
     tolerance_secs: i64,
     now_secs: i64,
 ) -> Result<Event, SignatureError> {
+    let raw = verified_body(body, header, secret, tolerance_secs, now_secs)?;
+    let e = envelope(&raw).map_err(SignatureError::InvalidPayload)?;
+    Ok(Event {
+        id: e.id.into(),
+        event_type: e.event_type.into(),
+        created: e.created,
+        api_version: e.api_version.into(),
+        call_id: e.call_id.into(),
+        raw,
+    })
+}
+
+/// [`verify`] without building the [`Event`] (the JS layer parses the body itself).
+pub fn check(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance_secs: i64,
+    now_secs: i64,
+) -> Result<(), SignatureError> {
+    let raw = verified_body(body, header, secret, tolerance_secs, now_secs)?;
+    envelope(&raw)
+        .map(|_| ())
+        .map_err(SignatureError::InvalidPayload)
+}
+
+/// Steps 1–5 of [`verify`]: the signature checked, then the body parsed.
+fn verified_body(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance_secs: i64,
+    now_secs: i64,
+) -> Result<Value, SignatureError> {
     use SignatureError::*;
     // Step 1: split on ',', every part `key=value`; take `t` and every `v1`.
-    if header.trim().is_empty() {
+    if is_blank(header) {
         return Err(MalformedHeader("the header is empty".into()));
     }
     let mut t = None;
     let mut sigs = Vec::new();
-    for part in header.split(',') {
-        let (k, v) = part
-            .split_once('=')
-            .map(|(k, v)| (k.trim(), v.trim()))
+    // Byte loops rather than `split(',')`/`split_once('=')`: no char searcher in the wasm.
+    let mut rest = Some(header);
+    while let Some(r) = rest {
+        let (part, next) = match split_byte(r, b',') {
+            Some((part, next)) => (part, Some(next)),
+            None => (r, None),
+        };
+        rest = next;
+        let (k, v) = split_byte(part, b'=')
+            .map(|(k, v)| (trim(k), trim(v)))
             .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-            .ok_or_else(|| MalformedHeader(format!("`{}` is not key=value", clip(part))))?;
+            .ok_or_else(|| MalformedHeader(cat(&["`", clip(part), "` is not key=value"])))?;
         match k {
             // Digits only (no sign, `_` or spaces inside), so the string we sign below
             // is the one the sender signed.
             "t" => {
-                let ts = Some(v)
-                    .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
-                    .and_then(|v| v.parse::<i64>().ok())
-                    .ok_or_else(|| MalformedHeader(format!("t=`{}` is not an integer", clip(v))))?;
+                let ts = v
+                    .bytes()
+                    .try_fold(0i64, |n, b| {
+                        let d = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+                        n.checked_mul(10)?.checked_add(i64::from(d))
+                    })
+                    .ok_or_else(|| {
+                        MalformedHeader(cat(&["t=`", clip(v), "` is not an integer"]))
+                    })?;
                 // A second `t` would make the signed timestamp ambiguous.
                 if t.replace(ts).is_some() {
                     return Err(MalformedHeader("more than one t".into()));
@@ -212,53 +265,64 @@ pub fn verify(
         return Err(NoMatchingSignature);
     }
     // Step 5: only now parse.
-    let text = std::str::from_utf8(body)
-        .map_err(|e| InvalidPayload(format!("body is not UTF-8 (byte {})", e.valid_up_to())))?;
-    let raw = Value::parse(text).map_err(|e| InvalidPayload(format!("body is not JSON: {e}")))?;
-    envelope(raw).map_err(InvalidPayload)
+    let text = ::core::str::from_utf8(body).map_err(|e| {
+        InvalidPayload(cat(&[
+            "body is not UTF-8 (byte ",
+            &dec(e.valid_up_to() as u64),
+            ")",
+        ]))
+    })?;
+    Value::parse(text).map_err(|e| InvalidPayload(cat(&["body is not JSON: ", &e.text()])))
 }
 
 /// At most 40 characters of a header part, for error messages: the header comes from
 /// the network and may be long. (Plain text, not `{:?}`: Debug-escaping `str` pulls
 /// Unicode tables into the wasm.)
-fn clip(s: &str) -> String {
-    s.trim().chars().take(40).collect()
+fn clip(s: &str) -> &str {
+    text::clip(trim(s), 40).0
+}
+
+/// The envelope fields (§3.8), borrowed from the parsed body.
+struct Envelope<'a> {
+    id: &'a str,
+    event_type: &'a str,
+    created: i64,
+    api_version: &'a str,
+    call_id: &'a str,
 }
 
 /// Checks the §3.8 envelope shape.
-fn envelope(raw: Value) -> Result<Event, String> {
+fn envelope(raw: &Value) -> Result<Envelope<'_>, String> {
     fn field<'a>(v: &'a Value, path: &str, key: &str) -> Result<&'a Value, String> {
-        v.get(key).ok_or_else(|| format!("missing {path}"))
+        v.get(key).ok_or_else(|| cat(&["missing ", path]))
     }
-    fn string(v: &Value, path: &str, key: &str) -> Result<String, String> {
+    fn string<'a>(v: &'a Value, path: &str, key: &str) -> Result<&'a str, String> {
         let f = field(v, path, key)?;
         f.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("{path} must be a string, got {}", f.type_name()))
+            .ok_or_else(|| cat(&[path, " must be a string, got ", f.type_name()]))
     }
     fn object<'a>(v: &'a Value, path: &str, key: &str) -> Result<&'a Value, String> {
         let f = field(v, path, key)?;
         f.as_object()
             .map(|_| f)
-            .ok_or_else(|| format!("{path} must be an object, got {}", f.type_name()))
+            .ok_or_else(|| cat(&[path, " must be an object, got ", f.type_name()]))
     }
     if raw.as_object().is_none() {
-        return Err(format!("body must be an object, got {}", raw.type_name()));
+        return Err(cat(&["body must be an object, got ", raw.type_name()]));
     }
-    let created = field(&raw, "created", "created")?;
+    let created = field(raw, "created", "created")?;
     let created = created
         .as_f64()
         .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
         .map(|n| n as i64)
-        .ok_or_else(|| format!("created must be integer seconds, got {}", created.to_json()))?;
-    let call = object(object(&raw, "data", "data")?, "data.call", "call")?;
-    Ok(Event {
-        id: string(&raw, "id", "id")?,
-        event_type: string(&raw, "type", "type")?,
+        .ok_or_else(|| cat(&["created must be integer seconds, got ", &created.to_json()]))?;
+    let call = object(object(raw, "data", "data")?, "data.call", "call")?;
+    Ok(Envelope {
+        id: string(raw, "id", "id")?,
+        event_type: string(raw, "type", "type")?,
         created,
-        api_version: string(&raw, "api_version", "api_version")?,
+        api_version: string(raw, "api_version", "api_version")?,
         call_id: string(call, "data.call.id", "id")?,
-        raw,
     })
 }
 

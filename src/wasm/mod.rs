@@ -7,16 +7,19 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::prelude::*;
+
 #[cfg(feature = "emulator")]
 mod emulator;
 
 use crate::core::e164;
 use crate::core::error::{redact, Error};
-use crate::core::json::Value;
+use crate::core::json::{ObjectWriter, Value};
 use crate::core::ops;
 use crate::core::request::{build, config_from_options, ClientConfig};
 use crate::core::response::{decode, Output};
 use crate::core::retry;
+use crate::core::text::cat;
 
 // A 1 KB free-list allocator instead of dlmalloc (~7 KB): the wasm is single-threaded.
 #[global_allocator]
@@ -35,6 +38,8 @@ extern "C" {
 pub mod host {
     //! JavaScript's float conversions for `core::host` (see there for why).
 
+    use alloc::string::String;
+
     pub fn parse_float(text: &str) -> Option<f64> {
         let n = super::js_parse_float(text);
         (!n.is_nan()).then_some(n)
@@ -46,24 +51,29 @@ pub mod host {
 }
 
 fn parse(json: &str, field: &str) -> Result<Value, Error> {
-    Value::parse(json).map_err(|e| Error::validation(field, format!("is not valid JSON ({e})")))
+    Value::parse(json)
+        .map_err(|e| Error::validation(field, cat(&["is not valid JSON (", &e.text(), ")"])))
 }
 
-fn string_list(json: &str, names: &[&str]) -> Result<Vec<String>, Error> {
-    match parse(json, "ids")? {
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) => Ok(s),
-                other => Err(Error::validation(
+/// The path ids: `ids` must be an array of strings. (A plain loop: `collect::<Result<Vec<_>,
+/// _>>()` costs an extra iterator adapter in the wasm.)
+fn id_list<'a>(ids: &'a Value, names: &[&str]) -> Result<Vec<&'a str>, Error> {
+    let Value::Array(items) = ids else {
+        return Err(Error::validation("ids", "must be an array"));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        match v {
+            Value::String(s) => out.push(s.as_str()),
+            other => {
+                return Err(Error::validation(
                     names.get(i).copied().unwrap_or("id"),
-                    format!("must be a string id, got {}", other.type_name()),
-                )),
-            })
-            .collect(),
-        _ => Err(Error::validation("ids", "must be an array")),
+                    cat(&["must be a string id, got ", other.type_name()]),
+                ))
+            }
+        }
     }
+    Ok(out)
 }
 
 /// The per-client core: validated settings and the request/response codec.
@@ -98,8 +108,8 @@ impl Core {
 
     fn build_inner(&self, op: &str, ids: &str, params: &str, idem: &str) -> Result<String, Error> {
         let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown"))?;
-        let ids = string_list(ids, op.path_args)?;
-        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let ids = parse(ids, "ids")?;
+        let id_refs = id_list(&ids, op.path_args)?;
         let params = parse(params, "params")?;
         let req = build(
             &self.cfg,
@@ -108,20 +118,18 @@ impl Core {
             Some(&params),
             (!idem.is_empty()).then_some(idem),
         )?;
-        let headers = req
-            .headers
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-        let mut out = vec![
-            ("method".to_string(), Value::from(req.method)),
-            ("url".to_string(), Value::String(req.url)),
-            ("headers".to_string(), Value::Object(headers)),
-        ];
-        if let Some(body) = req.body {
-            out.push(("body".to_string(), Value::String(body)));
+        let mut headers = ObjectWriter::default();
+        for (k, v) in &req.headers {
+            headers.string(k, v);
         }
-        Ok(Value::Object(out).to_json())
+        let mut out = ObjectWriter::default();
+        out.string("method", req.method);
+        out.string("url", &req.url);
+        out.raw("headers", &headers.finish());
+        if let Some(body) = &req.body {
+            out.string("body", body);
+        }
+        Ok(out.finish())
     }
 
     /// Decodes a response. Returns `undefined` when the body should be `JSON.parse`d as is,
@@ -137,8 +145,8 @@ impl Core {
         let key = &self.cfg.api_key;
         let op = ops::find(op)
             .ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
-        let ids = string_list(ids, op.path_args).unwrap_or_default();
-        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let ids = parse(ids, "ids").unwrap_or(Value::Null);
+        let id_refs = id_list(&ids, op.path_args).unwrap_or_default();
         match decode(
             op,
             status,
@@ -168,11 +176,11 @@ impl Core {
         cause: &str,
         attempts: u32,
     ) -> String {
-        let idempotency_key = (!idempotency_key.is_empty()).then(|| idempotency_key.to_string());
+        let idempotency_key = (!idempotency_key.is_empty()).then(|| idempotency_key.into());
         Error::OutcomeUnknown {
-            operation: op.to_string(),
+            operation: op.into(),
             idempotency_key,
-            cause: cause.to_string(),
+            cause: cause.into(),
             attempts,
         }
         .to_record(&self.cfg.api_key)
@@ -197,17 +205,10 @@ pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
 pub fn parse_e164(input: &str) -> Result<String, String> {
     let field = "phone number";
     match parse(input, field) {
-        Ok(Value::String(s)) => e164::parse(&s).map_err(|reason| Error::Validation {
-            field: field.into(),
-            message: format!(
-                "\"{s}\" is not an E.164 phone number: it {}",
-                reason.message()
-            ),
-            phone: Some(reason),
-        }),
+        Ok(Value::String(s)) => e164::parse(&s).map_err(|reason| Error::phone(field, &s, reason)),
         Ok(other) => Err(Error::validation(
             field,
-            format!("must be a string, got {}", other.type_name()),
+            cat(&["must be a string, got ", other.type_name()]),
         )),
         Err(e) => Err(e),
     }
@@ -234,8 +235,7 @@ pub fn verify_webhook(
     tolerance_secs: f64,
     now_secs: f64,
 ) -> Result<(), String> {
-    crate::core::webhook::verify(body, header, secret, tolerance_secs as i64, now_secs as i64)
-        .map(|_| ())
+    crate::core::webhook::check(body, header, secret, tolerance_secs as i64, now_secs as i64)
         .map_err(|e| e.to_record())
 }
 
