@@ -1,8 +1,8 @@
 // 4. E.164: 100,000 mixed inputs (deterministic, seeded) through callingbox's exported
-// parseE164 (throws InvalidPhoneNumberError with a `reason`) and libphonenumber-js/min's
+// checkE164 (the non-throwing form of parseE164: { ok, value | reason }) and libphonenumber-js/min's
 // isPossiblePhoneNumber, same inputs, same process, rounds alternated; then every input whose
 // verdicts differ, grouped by what kind of input it was and what each side said.
-import { parseE164 } from "callingbox";
+import { checkE164 } from "callingbox";
 import { isPossiblePhoneNumber } from "libphonenumber-js/min";
 import { median, result } from "./common.mjs";
 
@@ -84,13 +84,14 @@ for (let i = 0; i < COUNT; i++) {
 }
 
 function oursVerdict(s) {
-  try { parseE164(s); return "ok"; } catch (e) { if (e.reason === undefined) throw e; return e.reason; }
+  const r = checkE164(s);
+  return r.ok ? "ok" : r.reason;
 }
 const libVerdict = (s) => (isPossiblePhoneNumber(s) ? "ok" : "not possible");
 
 const passOurs = (xs) => () => {
   let ok = 0;
-  for (let i = 0; i < xs.length; i++) { try { parseE164(xs[i]); ok++; } catch { /* invalid */ } }
+  for (let i = 0; i < xs.length; i++) if (checkE164(xs[i]).ok) ok++;
   return ok;
 };
 const passLib = (xs) => () => {
@@ -145,7 +146,7 @@ const out = {
   differ,
   diffs: [...diffs.values()].sort((a, b) => b.count - a.count),
 };
-console.log(`callingbox parseE164 ${out.callingbox.nsPerNumber.toFixed(0)} ns/number (${out.callingbox.accepted} accepted); libphonenumber-js/min isPossiblePhoneNumber ${out.libphonenumber.nsPerNumber.toFixed(0)} ns/number (${out.libphonenumber.accepted} possible)`);
+console.log(`callingbox checkE164 ${out.callingbox.nsPerNumber.toFixed(0)} ns/number (${out.callingbox.accepted} accepted); libphonenumber-js/min isPossiblePhoneNumber ${out.libphonenumber.nsPerNumber.toFixed(0)} ns/number (${out.libphonenumber.accepted} possible)`);
 console.log(`  on the ${accepts.length} we accept: callingbox ${out.callingbox.nsAccepted.toFixed(0)} ns, libphonenumber ${out.libphonenumber.nsAccepted.toFixed(0)} ns; on the ${rejects.length} we reject (throws): callingbox ${out.callingbox.nsRejected.toFixed(0)} ns, libphonenumber ${out.libphonenumber.nsRejected.toFixed(0)} ns`);
 console.log(`answers differ on ${differ} of ${inputs.length}:`);
 for (const d of out.diffs) console.log(`  ${String(d.count).padStart(6)}  ${d.kind}: callingbox ${d.callingbox}, libphonenumber ${d.libphonenumber}  e.g. ${d.examples.map((e) => JSON.stringify(e)).join(", ")}`);

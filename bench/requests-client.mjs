@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CallingBox } from "callingbox";
+import { CallingBox, wasmMemoryBytes } from "callingbox";
 import OpenAI from "openai";
 import { benchDir, median, result } from "./common.mjs";
 
@@ -44,13 +44,8 @@ const clients = {
   openai: () => openai.get(path),
 };
 
-// The wasm instance's memory. The package does not export it; the wasm-bindgen glue's
-// initSync() returns the already-initialised instance's exports, and importing the glue by
-// its file URL (not through the exports map) gives the very module instance client.js uses.
-const require = createRequire(join(benchDir, "package.json"));
-const glue = await import(pathToFileURL(join(require.resolve("callingbox/package.json"), "../callingbox_core.js")).href);
-const wasmExports = glue.initSync({ module: new Uint8Array(0) }); // returns early: already initialised
-const wasmMemory = () => wasmExports.memory.buffer.byteLength;
+// The wasm instance's linear memory, from the package's diagnostic export.
+const wasmMemory = () => wasmMemoryBytes();
 
 async function sequential(fn, n) {
   for (let i = 0; i < n; i++) {

@@ -3,7 +3,7 @@
 import init from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
-await init({ module_or_path: new URL("./callingbox_core_bg.wasm", import.meta.url) });
-setup("core", () => {}, "browser");
+const exports = await init({ module_or_path: new URL("./callingbox_core_bg.wasm", import.meta.url) });
+setup("core", () => exports, "browser");
 
 export * from "./client.js";

@@ -2,10 +2,10 @@
 // (validation, URL, headers, body, decoding, error kinds); this file only calls `fetch`,
 // runs timers and AbortSignals, and turns core records into Error instances.
 
-import { Core, parseE164 as coreParseE164, retryDecision, uuidV4 } from "./callingbox_core.js";
-import { ready } from "./runtime.js";
+import { Core, checkE164 as coreCheckE164, retryDecision, uuidV4 } from "./callingbox_core.js";
+import { instance, ready } from "./runtime.js";
 import {
-  adopt, AbortError, APIConnectionError, InvalidResponseError, TimeoutError, ValidationError,
+  adopt, AbortError, APIConnectionError, InvalidPhoneNumberError, InvalidResponseError, TimeoutError, ValidationError,
 } from "./errors.js";
 
 export {
@@ -361,12 +361,30 @@ export class CallingBox {
   }
 }
 
+/**
+ * Checks an E.164 phone number without throwing: `{ ok: true, value }` with the canonical
+ * number, or `{ ok: false, reason, message }`. For bulk validation.
+ */
+export function checkE164(input) {
+  ready("core");
+  if (typeof input !== "string") {
+    return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
+  }
+  const out = coreCheckE164(input);
+  if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
+  const [, reason, message] = out.split("\0");
+  return { ok: false, reason, message };
+}
+
 /** Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError. */
 export function parseE164(input) {
-  ready("core");
-  try {
-    return coreParseE164(toJson(input, "phone number"));
-  } catch (e) {
-    throw adopt(e);
-  }
+  const r = checkE164(input);
+  if (r.ok) return r.value;
+  if (r.reason === "not_a_string") throw new ValidationError(r.message, { field: "phone number" });
+  throw new InvalidPhoneNumberError(r.message, { field: "phone number", reason: r.reason });
+}
+
+/** Diagnostics: bytes of linear memory of the client's wasm instance (it should not grow per request). */
+export function wasmMemoryBytes() {
+  return instance("core").memory.buffer.byteLength;
 }

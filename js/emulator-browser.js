@@ -2,7 +2,7 @@
 import init from "./callingbox_emulator.js";
 import { setup } from "./runtime.js";
 
-await init({ module_or_path: new URL("./callingbox_emulator_bg.wasm", import.meta.url) });
-setup("emulator", () => {}, "browser");
+const exports = await init({ module_or_path: new URL("./callingbox_emulator_bg.wasm", import.meta.url) });
+setup("emulator", () => exports, "browser");
 
 export * from "./emulator.js";

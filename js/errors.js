@@ -21,6 +21,7 @@ const define = (Base, name, code) => {
   return Cls;
 };
 
+Object.defineProperty(CallingBoxError, "name", { value: "CallingBoxError" });
 Object.defineProperty(CallingBoxError.prototype, "name", { value: "CallingBoxError", writable: true, configurable: true });
 Object.defineProperty(CallingBoxError.prototype, "code", { value: "callingbox_error", writable: true, configurable: true });
 

@@ -325,6 +325,18 @@ export declare class CallingBox {
 /** Validates and canonicalises an E.164 number ("+1 (415) 555-0123" → "+14155550123"). */
 export declare function parseE164(input: string): E164;
 
+export type E164Reason =
+  | "empty" | "contains_letters" | "invalid_character" | "missing_plus" | "misplaced_plus"
+  | "country_code_leading_zero" | "too_long" | "too_short";
+
+/** The same check without throwing, for bulk validation. */
+export declare function checkE164(
+  input: unknown,
+): { ok: true; value: E164 } | { ok: false; reason: E164Reason | "not_a_string"; message: string };
+
+/** Diagnostics: bytes of linear memory of the client's wasm instance. */
+export declare function wasmMemoryBytes(): number;
+
 // ---- webhooks ----
 
 export interface WebhookEvent {
@@ -362,9 +374,7 @@ export declare class ValidationError extends CallingBoxError {
   readonly field: string;
 }
 export declare class InvalidPhoneNumberError extends ValidationError {
-  readonly reason:
-    | "empty" | "contains_letters" | "invalid_character" | "missing_plus" | "misplaced_plus"
-    | "country_code_leading_zero" | "too_long" | "too_short";
+  readonly reason: E164Reason;
 }
 export declare class APIError extends CallingBoxError {
   readonly status: number;

@@ -2,7 +2,7 @@
 // for callingbox/emulator). Entries call `setup` at import; nothing is compiled until first use.
 
 const loaders = {};
-const loaded = {};
+const instances = {};
 let platform = "unknown";
 
 export function setup(module, initFn, name) {
@@ -12,11 +12,16 @@ export function setup(module, initFn, name) {
 
 /** Loads the wasm on first use (synchronously: every entry has the module at hand). */
 export function ready(module) {
-  if (!loaded[module]) {
+  instance(module);
+  return platform;
+}
+
+/** The wasm instance's exports (loaded on first use). */
+export function instance(module) {
+  if (!instances[module]) {
     const init = loaders[module];
     if (!init) throw new Error("callingbox: import the package by its name so a runtime entry point loads the wasm");
-    init();
-    loaded[module] = true;
+    instances[module] = init();
   }
-  return platform;
+  return instances[module];
 }

@@ -10,7 +10,7 @@ PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # npm binaryen only: Debian's wasm-opt 108 produces modules that crash at load (TOOLCHAIN trap 1).
 WASM_OPT="$root/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run npm ci" >&2; exit 1; }
-OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+OPT_FLAGS=(-Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
 # One build at a time (parallel test scripts may ask for one).
 mkdir -p "$root/target"
@@ -28,7 +28,6 @@ build_wasm() { # $1 = output name, rest = cargo flags
   cargo build --quiet --release --target wasm32-unknown-unknown "$@"
   wasm-bindgen --target web --out-dir "$tmp/$name" --out-name "$name" target/wasm32-unknown-unknown/release/callingbox.wasm
   "$WASM_OPT" "${OPT_FLAGS[@]}" "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
-  cp "$tmp/$name/$name.js" "$tmp/$name/$name.d.ts" "$out/"
 }
 
 build_wasm callingbox_core
@@ -37,12 +36,21 @@ build_wasm callingbox_emulator --features emulator
 # Leave the default (client) build in target/ for tools that look at it.
 cargo build --quiet --release --target wasm32-unknown-unknown
 
-cp js/*.js js/*.d.ts "$out/"
-# Ship minified JS (comments and whitespace are most of the glue's bytes); the readable
-# source is js/ in the repository. Each file stays its own ES module, exports unchanged.
-for f in "$out"/*.js; do
-  esbuild "$f" --minify --keep-names --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$f" --allow-overwrite
+# Each entry point ships as ONE minified ES module (driver, errors, wasm-bindgen glue
+# bundled in): one gzip stream and one module to load instead of six. The .wasm stays a
+# separate file (workerd imports it as a module; browsers fetch it next to the entry).
+# The readable source is js/ in the repository.
+src="$tmp/js"
+mkdir -p "$src"
+cp js/*.js "$src/"
+cp "$tmp"/callingbox_core/callingbox_core.js "$tmp"/callingbox_emulator/callingbox_emulator.js "$src/"
+for e in node deno workerd browser emulator-node emulator-deno emulator-workerd emulator-browser; do
+  esbuild "$src/$e.js" --bundle --format=esm --platform=neutral --target=es2022 --minify \
+    --external:'node:*' --external:'*.wasm' --legal-comments=none --log-level=warning --outfile="$out/$e.js"
 done
+# The CLI stays a thin script over the emulator's Node entry.
+esbuild js/callingbox-emulator.js --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
+cp js/index.d.ts js/emulator.d.ts "$out/"
 chmod +x "$out/callingbox-emulator.js"
 node scripts/package-json.mjs > "$out/package.json"
 cp README.md "$out/README.md" 2>/dev/null || true

@@ -29,7 +29,11 @@ const ALPHABET: &[u8] = b"{}[]\":,0123456789.-+eEtrufalsn \\/u\x01\xc3\xa9abc+()
 fn mutate(rng: &mut Rng, seed: &str) -> String {
     let mut bytes = seed.as_bytes().to_vec();
     for _ in 0..=rng.below(4) {
-        let at = if bytes.is_empty() { 0 } else { rng.below(bytes.len()) };
+        let at = if bytes.is_empty() {
+            0
+        } else {
+            rng.below(bytes.len())
+        };
         match rng.below(4) {
             0 if !bytes.is_empty() => {
                 bytes.remove(at);
@@ -48,10 +52,23 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
 
 #[test]
 fn outside_input_never_panics() {
-    let fixtures: Vec<String> = ["call", "agent", "transcript", "list_envelope", "error", "webhook_delivery"]
-        .iter()
-        .map(|n| std::fs::read_to_string(format!("{}/tests/fixtures/{n}.json", env!("CARGO_MANIFEST_DIR"))).unwrap())
-        .collect();
+    let fixtures: Vec<String> = [
+        "call",
+        "agent",
+        "transcript",
+        "list_envelope",
+        "error",
+        "webhook_delivery",
+    ]
+    .iter()
+    .map(|n| {
+        std::fs::read_to_string(format!(
+            "{}/tests/fixtures/{n}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    })
+    .collect();
     let cfg = ClientConfig::new(Some("sk_test_fuzz_key_1"), None, None, vec![]).unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut parsed = 0;
@@ -64,9 +81,21 @@ fn outside_input_never_panics() {
         let status = [200u16, 201, 204, 400, 404, 429, 500, 502][i % 8];
         let _ = decode(op, status, &doc, Some("req"), &["id"]);
         let _ = e164::parse(&mutate(&mut rng, "+1 (415) 555-0123"));
-        if let Ok(params) = Value::parse(&mutate(&mut rng, r#"{"agent_id":"a","to":"+14155550123","limit":5,"context":{"x":[1,2]}}"#)) {
-            let _ = build(&cfg, op, &["x"; 2][..op.path_args.len()], Some(&params), Some("k"));
+        if let Ok(params) = Value::parse(&mutate(
+            &mut rng,
+            r#"{"agent_id":"a","to":"+14155550123","limit":5,"context":{"x":[1,2]}}"#,
+        )) {
+            let _ = build(
+                &cfg,
+                op,
+                &["x"; 2][..op.path_args.len()],
+                Some(&params),
+                Some("k"),
+            );
         }
     }
-    assert!(parsed > 1_000, "mutations should still often be valid JSON ({parsed})");
+    assert!(
+        parsed > 1_000,
+        "mutations should still often be valid JSON ({parsed})"
+    );
 }

@@ -7,14 +7,17 @@
 use callingbox::core::ops::Resource;
 
 fn interface<'a>(dts: &'a str, name: &str) -> &'a str {
-    let start = dts.find(&format!("export interface {name} {{")).unwrap_or_else(|| panic!("index.d.ts has no interface {name}"));
+    let start = dts
+        .find(&format!("export interface {name} {{"))
+        .unwrap_or_else(|| panic!("index.d.ts has no interface {name}"));
     let body = &dts[start..];
     &body[..body.find("\n}").unwrap()]
 }
 
 #[test]
 fn declarations_match_the_decoding_tables() {
-    let dts = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/index.d.ts")).unwrap();
+    let dts =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/index.d.ts")).unwrap();
     let all = [
         Resource::PhoneNumber,
         Resource::AvailableNumber,
@@ -32,14 +35,27 @@ fn declarations_match_the_decoding_tables() {
             .lines()
             .skip(1)
             .map(str::trim)
-            .filter(|l| !l.starts_with("/*") && !l.starts_with('*') && !l.starts_with("//") && l.contains(':'))
+            .filter(|l| {
+                !l.starts_with("/*")
+                    && !l.starts_with('*')
+                    && !l.starts_with("//")
+                    && l.contains(':')
+            })
             .map(|l| l.split(':').next().unwrap().trim_end_matches('?'))
             .collect();
         for (field, _) in r.fields() {
-            assert!(declared.contains(field), "{}: field {field} is decoded but not declared in index.d.ts", r.name());
+            assert!(
+                declared.contains(field),
+                "{}: field {field} is decoded but not declared in index.d.ts",
+                r.name()
+            );
         }
         for d in &declared {
-            assert!(r.fields().iter().any(|(f, _)| f == d), "{}: index.d.ts declares {d}, which the decoding table lacks", r.name());
+            assert!(
+                r.fields().iter().any(|(f, _)| f == d),
+                "{}: index.d.ts declares {d}, which the decoding table lacks",
+                r.name()
+            );
         }
     }
 }

@@ -200,19 +200,20 @@ pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
         .map_err(|e| e.to_record(""))
 }
 
-/// Validates and canonicalises an E.164 number given as JSON (`"\"+1 (415) 555-0123\""`).
-#[wasm_bindgen(js_name = parseE164)]
-pub fn parse_e164(input: &str) -> Result<String, String> {
-    let field = "phone number";
-    match parse(input, field) {
-        Ok(Value::String(s)) => e164::parse(&s).map_err(|reason| Error::phone(field, &s, reason)),
-        Ok(other) => Err(Error::validation(
-            field,
-            cat(&["must be a string, got ", other.type_name()]),
-        )),
-        Err(e) => Err(e),
+/// Checks an E.164 number without throwing (bulk validation is common, and a thrown JS
+/// error costs far more than the check): the canonical number (`"+1 (415) 555-0123"` →
+/// `"+14155550123"`), or `"\0<reason code>\0<message>"`.
+#[wasm_bindgen(js_name = checkE164)]
+pub fn check_e164(input: &str) -> String {
+    match e164::parse(input) {
+        Ok(canonical) => canonical,
+        Err(reason) => cat(&[
+            "\0",
+            reason.code(),
+            "\0",
+            &Error::phone("phone number", input, reason).message(),
+        ]),
     }
-    .map_err(|e| e.to_record(""))
 }
 
 /// Formats 16 random bytes as a UUID v4 (the host supplies them from its CSPRNG).

@@ -18,7 +18,7 @@ describe("installed package", () => {
     assert.equal(manifest.exports["."].types, "./index.d.ts");
     assert.equal(Object.keys(manifest.exports["."])[0], "types", "types must be the first condition");
     // The tarball shipped what the entries need.
-    for (const f of ["node.js", "client.js", "errors.js", "runtime.js", "callingbox_core.js", "callingbox_core_bg.wasm", "index.d.ts", "browser.js", "deno.js", "workerd.js"]) {
+    for (const f of ["node.js", "callingbox_core_bg.wasm", "index.d.ts", "browser.js", "deno.js", "workerd.js"]) {
       assert.ok(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom))).length > 0, f);
     }
   });
@@ -57,7 +57,7 @@ describe("installed package", () => {
 
   test("exactly the public API is exported (no internal helper such as adopt leaks)", () => {
     const names = Object.keys(pkg).filter((n) => n !== "resolvedFrom").sort(); // resolvedFrom: added by the consumer shim
-    assert.deepEqual(names, ["CallingBox", "Webhooks", "parseE164", ...ERROR_CLASSES].sort());
+    assert.deepEqual(names, ["CallingBox", "Webhooks", "checkE164", "parseE164", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
     assert.equal(pkg.adopt, undefined);
     assert.equal(typeof pkg.Webhooks.constructEvent, "function");
     assert.equal(typeof pkg.Webhooks.generateTestHeader, "function");
@@ -204,5 +204,29 @@ describe("how fetch is called", () => {
     assert.equal(typeof url, "string");
     assert.deepEqual(Object.keys(init).sort(), ["body", "headers", "method", "signal"]);
     assert.ok(init.signal instanceof AbortSignal);
+  });
+});
+
+describe("checkE164 (non-throwing)", () => {
+  test("returns the canonical number or the reason and message, never throws", () => {
+    assert.deepEqual(pkg.checkE164("+1 (415) 555-0123"), { ok: true, value: "+14155550123" });
+    const bad = pkg.checkE164("0044 20 7946 0958");
+    assert.equal(bad.ok, false);
+    assert.equal(bad.reason, "missing_plus");
+    assert.match(bad.message, /missing the leading \+/);
+    assert.equal(pkg.checkE164("+1 800 FLOWERS").reason, "contains_letters");
+    assert.equal(pkg.checkE164(14155550123).reason, "not_a_string");
+    assert.equal(pkg.checkE164(null).reason, "not_a_string");
+  });
+  test("parseE164 agrees with checkE164 on every reason", () => {
+    for (const input of ["", "+", "14155550123", "+0 1", "+1234567890123456", "+12345", "+1#4", "+1 41+5"]) {
+      const c = pkg.checkE164(input);
+      assert.equal(c.ok, false, input);
+      assert.throws(() => pkg.parseE164(input), (e) => e instanceof pkg.InvalidPhoneNumberError && e.reason === c.reason && e.message === c.message);
+    }
+    assert.throws(() => pkg.parseE164(5), (e) => e instanceof pkg.ValidationError && !(e instanceof pkg.InvalidPhoneNumberError));
+  });
+  test("wasmMemoryBytes reports the client instance's linear memory", () => {
+    assert.ok(pkg.wasmMemoryBytes() >= 65536 && pkg.wasmMemoryBytes() % 65536 === 0);
   });
 });
