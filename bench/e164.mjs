@@ -147,7 +147,7 @@ const out = {
   diffs: [...diffs.values()].sort((a, b) => b.count - a.count),
 };
 console.log(`callingbox checkE164 ${out.callingbox.nsPerNumber.toFixed(0)} ns/number (${out.callingbox.accepted} accepted); libphonenumber-js/min isPossiblePhoneNumber ${out.libphonenumber.nsPerNumber.toFixed(0)} ns/number (${out.libphonenumber.accepted} possible)`);
-console.log(`  on the ${accepts.length} we accept: callingbox ${out.callingbox.nsAccepted.toFixed(0)} ns, libphonenumber ${out.libphonenumber.nsAccepted.toFixed(0)} ns; on the ${rejects.length} we reject (throws): callingbox ${out.callingbox.nsRejected.toFixed(0)} ns, libphonenumber ${out.libphonenumber.nsRejected.toFixed(0)} ns`);
+console.log(`  on the ${accepts.length} we accept: callingbox ${out.callingbox.nsAccepted.toFixed(0)} ns, libphonenumber ${out.libphonenumber.nsAccepted.toFixed(0)} ns; on the ${rejects.length} we reject: callingbox ${out.callingbox.nsRejected.toFixed(0)} ns, libphonenumber ${out.libphonenumber.nsRejected.toFixed(0)} ns`);
 console.log(`answers differ on ${differ} of ${inputs.length}:`);
 for (const d of out.diffs) console.log(`  ${String(d.count).padStart(6)}  ${d.kind}: callingbox ${d.callingbox}, libphonenumber ${d.libphonenumber}  e.g. ${d.examples.map((e) => JSON.stringify(e)).join(", ")}`);
 result(out);
