@@ -932,20 +932,10 @@ mod tests {
         }
     }
 
-    /// The year of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
+    /// The year of a day count since 1970-01-01: the emulator's `civil_from_days` (its
+    /// timestamps), so the two calendar directions are checked against each other.
     fn civil_year(days: i64) -> i64 {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let y = yoe + era * 400;
-        if mp >= 10 {
-            y + 1
-        } else {
-            y
-        }
+        crate::emulator::util::civil_from_days(days).0
     }
 
     #[test]
@@ -955,6 +945,12 @@ mod tests {
             let jan1 = days_from_civil(year, 1, 1);
             let next = days_from_civil(year + 1, 1, 1);
             assert!(jan1 <= days && days < next, "{days} → {year}");
+            let (y, m, d) = crate::emulator::util::civil_from_days(days);
+            assert_eq!(
+                days_from_civil(y, m as u32, d as u32),
+                days,
+                "{days} → {y}-{m}-{d}"
+            );
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);

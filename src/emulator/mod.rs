@@ -75,7 +75,7 @@ pub mod check;
 pub mod lifecycle;
 pub mod model;
 pub mod options;
-mod util;
+pub(crate) mod util;
 
 #[cfg(test)]
 mod tests;
