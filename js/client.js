@@ -144,7 +144,8 @@ function describe(e) {
 
 // Errors a runtime gives when the request provably never left the machine (nothing can
 // have reached the server): Node/undici `cause.code`, Bun `code`, Deno's message.
-const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ConnectionRefused|FailedToOpenSocket)$/;
+// TLS handshake failures count too: no HTTP request is sent before the handshake completes.
+const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ConnectionRefused|FailedToOpenSocket|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
 function neverSent(e) {
   const code = (e && e.cause && e.cause.code) || (e && e.code);
   return (typeof code === "string" && NEVER_SENT.test(code)) || /tcp connect error|dns error/i.test(describe(e));
@@ -270,10 +271,13 @@ export class CallingBox {
       if (decision.retry) {
         ambiguous = decision.ambiguous;
         if (this.#onRetry) {
+          // An observer must not break the request: neither by throwing nor (async hook)
+          // by rejecting, which would otherwise be an unhandled rejection.
           try {
-            this.#onRetry({ operation: op, attempt, reason: decision.reason, delayMs: decision.delayMs, status: r.status, idempotencyKey: key });
+            const p = this.#onRetry({ operation: op, attempt, reason: decision.reason, delayMs: decision.delayMs, status: r.status, idempotencyKey: key });
+            if (p && typeof p.then === "function") p.then(undefined, () => {});
           } catch {
-            // an observer must not break the request
+            // ignored, as above
           }
         }
         await sleep(decision.delayMs, signal, () => aborted("while waiting to retry"));
@@ -315,6 +319,8 @@ export class CallingBox {
    * AbortError (the user's signal) or InvalidResponseError (fetch returned a non-Response).
    */
   async #attempt(fetchFn, built, timeout, signal, aborted) {
+    // The signal may have fired between the end of a backoff wait and this attempt.
+    if (signal && signal.aborted) throw aborted("before it was sent");
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -326,19 +332,26 @@ export class CallingBox {
     // A fetch that ignores its signal must not hang us: race it against our own abort.
     const gate = new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
     gate.catch(() => {});
-    const failed = (error) => {
+    const failed = (error, sync) => {
       if (signal && signal.aborted) throw aborted("during the request");
       if (timedOut) return { kind: "timeout", error, timeout };
-      return { kind: neverSent(error) ? "before_send" : "lost", error };
+      // fetch throwing before it returned a promise never sent anything (bad URL or header).
+      return { kind: sync || neverSent(error) ? "before_send" : "lost", error };
     };
     try {
       let res;
+      let pending;
       try {
         // Called as a plain function (this = undefined): a fetch bound to another object
         // throws "Illegal invocation" in browsers and Workers.
-        res = await Promise.race([fetchFn(built.url, { method: built.method, headers: built.headers, body: built.body, signal: controller.signal }), gate]);
+        pending = fetchFn(built.url, { method: built.method, headers: built.headers, body: built.body, signal: controller.signal });
       } catch (e) {
-        return failed(e);
+        return failed(e, true);
+      }
+      try {
+        res = await Promise.race([pending, gate]);
+      } catch (e) {
+        return failed(e, false);
       }
       if (!res || typeof res.status !== "number" || typeof res.text !== "function") {
         throw new InvalidResponseError("fetch did not return a Response");

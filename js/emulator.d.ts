@@ -87,7 +87,3 @@ export interface EmulatorServer {
   emulator: Emulator;
   close(): Promise<void>;
 }
-/** Node/Bun only: serves the emulator over HTTP on a loopback address. */
-export declare function startEmulatorServer(
-  options?: EmulatorOptions & { port?: number; host?: string; speed?: number; manualClock?: boolean },
-): Promise<EmulatorServer>;

@@ -97,9 +97,11 @@ export function createEmulator(options = {}) {
           return wasm.reportDelivery(d.deliveryId, 0, "not delivered: the emulator only delivers to loopback addresses");
         }
         const f = webhookFetch ?? globalThis.fetch;
-        const res = await f(d.url, { method: "POST", headers, body: d.body, signal: AbortSignal.timeout(10_000) });
+        // No redirects: a loopback receiver must not be able to bounce a signed webhook
+        // to another address. A 3xx counts as a failed attempt, as the contract says.
+        const res = await f(d.url, { method: "POST", headers, body: d.body, redirect: "manual", signal: AbortSignal.timeout(10_000) });
         await res.arrayBuffer().catch(() => {});
-        status = res.status;
+        status = res.type === "opaqueredirect" ? 307 : res.status;
       }
       wasm.reportDelivery(d.deliveryId, status, status ? "" : "no status");
     } catch (e) {

@@ -26,6 +26,12 @@ function seconds(value, field, fallback) {
   return Math.floor(value);
 }
 
+/** Rounded up: only an exact 0 disables the time check (0.5 must not fail open). */
+function tolerance(value) {
+  seconds(value, "tolerance", 300); // validates
+  return Math.ceil(value);
+}
+
 function secretOf(secret) {
   if (typeof secret !== "string" || secret.length === 0) {
     throw new ValidationError("secret must be the endpoint's signing secret (whsec_...)", { field: "secret" });
@@ -47,10 +53,10 @@ export const Webhooks = Object.freeze({
       throw new ValidationError("signatureHeader must be the CallingBox-Signature header string", { field: "signatureHeader" });
     }
     const opts = options ?? {};
-    const tolerance = seconds(opts.tolerance, "tolerance", 300);
+    const tol = opts.tolerance === undefined ? 300 : tolerance(opts.tolerance);
     const now = seconds(opts.now, "now", Math.floor(Date.now() / 1000));
     try {
-      verifyWebhook(bytes, signatureHeader ?? "", secretOf(secret), tolerance, now);
+      verifyWebhook(bytes, signatureHeader ?? "", secretOf(secret), tol, now);
     } catch (e) {
       throw adopt(e);
     }

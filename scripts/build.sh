@@ -10,7 +10,7 @@ PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # npm binaryen only: Debian's wasm-opt 108 produces modules that crash at load (TOOLCHAIN trap 1).
 WASM_OPT="$root/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run npm ci" >&2; exit 1; }
-OPT_FLAGS=(-Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+OPT_FLAGS=(-Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
 # One build at a time (parallel test scripts may ask for one).
 mkdir -p "$root/target"
@@ -50,7 +50,7 @@ for e in node deno workerd browser emulator-node emulator-deno emulator-workerd 
 done
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
-cp js/index.d.ts js/emulator.d.ts "$out/"
+cp js/index.d.ts js/emulator.d.ts js/emulator-node.d.ts "$out/"
 chmod +x "$out/callingbox-emulator.js"
 node scripts/package-json.mjs > "$out/package.json"
 cp README.md "$out/README.md" 2>/dev/null || true

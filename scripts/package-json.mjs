@@ -24,15 +24,15 @@ const manifest = {
   types: "./index.d.ts",
   exports: {
     ".": entry("./index.d.ts"),
+    // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
-      types: "./emulator.d.ts",
-      workerd: "./emulator-workerd.js",
-      worker: "./emulator-workerd.js",
-      deno: "./emulator-deno.js",
-      bun: "./emulator-node.js",
-      browser: "./emulator-browser.js",
-      node: "./emulator-node.js",
-      default: "./emulator-browser.js",
+      workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },
+      worker: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },
+      deno: { types: "./emulator.d.ts", default: "./emulator-deno.js" },
+      bun: { types: "./emulator-node.d.ts", default: "./emulator-node.js" },
+      browser: { types: "./emulator.d.ts", default: "./emulator-browser.js" },
+      node: { types: "./emulator-node.d.ts", default: "./emulator-node.js" },
+      default: { types: "./emulator.d.ts", default: "./emulator-browser.js" },
     },
     // For bundler users who place or import the .wasm themselves (esbuild leaves
     // `new URL("./callingbox_core_bg.wasm", import.meta.url)` alone: copy it next to the bundle).
@@ -50,7 +50,7 @@ const manifest = {
   ],
   bin: { "callingbox-emulator": "./callingbox-emulator.js" },
   files: ["*.js", "*.d.ts", "*.wasm", "README.md"],
-  engines: { node: ">=18" },
+  engines: { node: ">=20" },
   keywords: ["callingbox", "phone", "calls", "voice", "ai", "wasm", "cloudflare-workers", "deno"],
 };
 process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");

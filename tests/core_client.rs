@@ -524,7 +524,19 @@ fn config_is_validated_without_echoing_the_key() {
     assert!(ClientConfig::new(Some("  "), None, None, vec![]).is_err());
     let e = ClientConfig::new(Some("sk_live_with space"), None, None, vec![]).unwrap_err();
     assert!(!e.message().contains("sk_live"));
-    for bad in ["ftp://x", "api.callingbox.io", "https://", "https://x?y=1"] {
+    for bad in [
+        "ftp://x",
+        "api.callingbox.io",
+        "https://",
+        "https://x?y=1",
+        "https://u:p@api.callingbox.io",
+        "http://127.0.0.1:99999",
+        "http://127.0.0.1:",
+        "http://127.0.0.1:8o",
+        "http://[::1",
+        "http://::1",
+        "http://:80",
+    ] {
         assert!(
             ClientConfig::new(Some(KEY), Some(bad), None, vec![]).is_err(),
             "{bad}"
@@ -542,6 +554,24 @@ fn config_is_validated_without_echoing_the_key() {
     assert!(
         ClientConfig::new(Some(KEY), None, None, vec![("X-A".into(), "a\r\nb".into())]).is_err()
     );
+    let hdr = |v: &str| ClientConfig::new(Some(KEY), None, None, vec![("X-Team".into(), v.into())]);
+    assert!(hdr("café ☃").is_err(), "not a ByteString");
+    assert!(hdr("café").is_ok(), "latin-1 is a ByteString");
+    assert!(
+        ClientConfig::new(Some("sk_live_ключ123"), None, None, vec![]).is_err(),
+        "non-ASCII key"
+    );
+    for good in [
+        "http://127.0.0.1:4010",
+        "http://[::1]:8080/",
+        "https://api.callingbox.io/",
+        "http://localhost",
+    ] {
+        assert!(
+            ClientConfig::new(Some(KEY), Some(good), None, vec![]).is_ok(),
+            "{good}"
+        );
+    }
 }
 
 #[test]
@@ -826,4 +856,28 @@ fn error_bodies_of_every_shape() {
     assert!(e
         .message()
         .starts_with("402 Payment Required: Calls paused."));
+}
+
+#[test]
+fn an_echoed_key_is_redacted_even_behind_json_escapes() {
+    // `\u0073` is "s": the raw text does not contain the key, its parsed value does.
+    let body = format!(
+        r#"{{"error":"invalid key \u0073{}","detail":{{"{KEY}":[1,"{KEY}"]}}}}"#,
+        &KEY[1..]
+    );
+    let Err(e) = dec("calls.list", 401, &body) else {
+        panic!()
+    };
+    let record = e.to_record(KEY);
+    let parsed = Value::parse(&record).unwrap();
+    let shown = Value::parse(parsed.get("body").and_then(Value::as_str).unwrap())
+        .unwrap()
+        .to_json();
+    assert!(!shown.contains(KEY) && !record.contains(KEY), "{shown}");
+    assert!(shown.contains("withheld"), "{shown}");
+    assert!(!parsed
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap()
+        .contains(KEY));
 }

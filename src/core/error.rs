@@ -5,7 +5,7 @@
 use crate::prelude::*;
 
 use super::e164::E164Reason;
-use super::json::ObjectWriter;
+use super::json::{ObjectWriter, Value};
 use super::text::{cat, dec};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +170,14 @@ impl Error {
             }
             Error::Api(a) => {
                 w.raw("status", &dec(u64::from(a.status)));
-                s(&mut w, "body", &a.body);
+                // Redacted after decoding too: a key echoed with JSON escapes
+                // (`\u0073k_live_...`) would survive a search of the raw text and reappear
+                // when the host parses the body.
+                let body = redact(&a.body, key);
+                match Value::parse(&body) {
+                    Ok(v) if key.len() >= 4 && contains(&v, key) => w.string("body", WITHHELD),
+                    _ => w.string("body", &body),
+                }
                 if let Some(id) = &a.request_id {
                     s(&mut w, "requestId", id);
                 }
@@ -271,6 +278,22 @@ fn status_text(status: u16) -> &'static str {
 
 /// Replaces every occurrence of `secret` in `text` (a server that echoes the key back, a
 /// runtime error quoting a header value) so the key never reaches an error or a log.
+/// What `body` says instead when the parsed body holds the key (escaped, so that redacting
+/// the raw text cannot find it).
+const WITHHELD: &str = "{\"error\":\"[withheld: the response body contained the API key]\"}";
+
+/// Whether a string or member name anywhere in `v` contains `key`.
+fn contains(v: &Value, key: &str) -> bool {
+    match v {
+        Value::String(t) => find(t, key).is_some(),
+        Value::Array(items) => items.iter().any(|i| contains(i, key)),
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, x)| find(k, key).is_some() || contains(x, key)),
+        _ => false,
+    }
+}
+
 pub fn redact(text: &str, secret: &str) -> String {
     if secret.len() < 4 {
         return text.into();

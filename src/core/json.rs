@@ -505,18 +505,27 @@ impl Parser<'_> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let hi = self.hex4()?;
+                            // A lone surrogate is accepted as U+FFFD, as JSON.parse accepts it
+                            // (JSON.stringify emits one for a string cut inside an emoji).
                             let code = if (0xD800..0xDC00).contains(&hi) {
-                                if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
-                                    return Err(self.err("unpaired surrogate"));
+                                let save = self.i;
+                                let lo = if self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+                                    self.i += 2;
+                                    self.hex4().ok()
+                                } else {
+                                    None
+                                };
+                                match lo {
+                                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                    }
+                                    _ => {
+                                        self.i = save;
+                                        0xFFFD
+                                    }
                                 }
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return Err(self.err("unpaired surrogate"));
-                                }
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                             } else if (0xDC00..0xE000).contains(&hi) {
-                                return Err(self.err("unpaired surrogate"));
+                                0xFFFD
                             } else {
                                 hi
                             };
@@ -571,7 +580,6 @@ mod tests {
             (r#""abc"#, "unterminated string"),
             ("\"a\u{1}\"", "control character in string"),
             (r#""\x""#, "invalid escape"),
-            (r#""\ud800""#, "unpaired surrogate"),
             ("<html>502 Bad Gateway</html>", "unexpected character"),
             ("{} {}", "unexpected data after the JSON value"),
         ] {
@@ -651,5 +659,33 @@ mod number_tests {
         for s in samples {
             assert_eq!(parse_number(s), s.parse::<f64>().ok(), "{s}");
         }
+    }
+}
+
+#[cfg(test)]
+mod surrogate_tests {
+    use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        // What JSON.parse accepts, we accept (the host parses the real result).
+        for (text, want) in [
+            (r#""\ud83d""#, "\u{fffd}"),
+            (r#""a\ud83db""#, "a\u{fffd}b"),
+            (r#""\ude00x""#, "\u{fffd}x"),
+            (r#""\ud83d\u0041""#, "\u{fffd}A"),
+            (r#""\ud83d\ude00""#, "😀"),
+            (r#""\ud83d\ud83d\ude00""#, "\u{fffd}😀"),
+        ] {
+            assert_eq!(
+                Value::parse(text).unwrap(),
+                Value::String(want.into()),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            Value::parse(r#""\ud83d\u00""#).unwrap_err().reason,
+            "invalid \\u escape"
+        );
     }
 }

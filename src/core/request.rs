@@ -42,10 +42,12 @@ impl ClientConfig {
                 "is required (a CallingBox secret key, sk_...)",
             ));
         }
-        if api_key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // It becomes a header value: printable ASCII only (fetch rejects anything else
+        // before sending, which would otherwise look like a lost connection).
+        if !api_key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::validation(
                 "apiKey",
-                "must not contain whitespace or control characters",
+                "must be printable ASCII without whitespace or control characters",
             ));
         }
         let base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL)).trim_end_matches('/');
@@ -63,6 +65,10 @@ impl ClientConfig {
                 "baseUrl",
                 "must not contain a query, fragment or spaces",
             ));
+        }
+        if let Some(host) = host {
+            let end = host.bytes().position(|c| c == b'/').unwrap_or(host.len());
+            check_authority(host.get(..end).unwrap_or_default())?;
         }
         for (name, value) in &default_headers {
             if name.is_empty()
@@ -96,6 +102,21 @@ impl ClientConfig {
                 return Err(Error::validation(
                     "defaultHeaders",
                     cat(&["header \"", name, "\" has a line break in its value"]),
+                ));
+            }
+            // Header values are ByteStrings (Fetch spec): fetch refuses other characters.
+            // In UTF-8, a lead byte of 0xC4 or more starts a character above U+00FF.
+            if value
+                .bytes()
+                .any(|b| matches!(b, 0..=0x08 | 0x0A..=0x1F | 0x7F | 0xC4..))
+            {
+                return Err(Error::validation(
+                    "defaultHeaders",
+                    cat(&[
+                        "header \"",
+                        name,
+                        "\" has a character that cannot be sent in a header value",
+                    ]),
                 ));
             }
         }
@@ -160,6 +181,48 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
         platform,
         default_headers,
     )
+}
+
+/// `host[:port]` of the base URL: no credentials (fetch refuses them), a host, a port that
+/// is a number up to 65535, IPv6 literals in matching brackets.
+fn check_authority(authority: &str) -> Result<(), Error> {
+    let b = authority.as_bytes();
+    // Host: a bracketed IPv6 literal, or everything up to the first ':'.
+    let host_end = if b.first() == Some(&b'[') {
+        match b.iter().position(|&c| c == b']') {
+            Some(i) if i > 1 => i + 1,
+            _ => 0,
+        }
+    } else {
+        b.iter().position(|&c| c == b':').unwrap_or(b.len())
+    };
+    let (host, rest) = b.split_at(host_end.min(b.len()));
+    let port_ok = match rest {
+        [] => true,
+        [b':', digits @ ..] => {
+            !digits.is_empty()
+                && digits.len() <= 5
+                && digits.iter().all(u8::is_ascii_digit)
+                && digits
+                    .iter()
+                    .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+                    <= 65_535
+        }
+        _ => false,
+    };
+    let host_ok = !host.is_empty() && !host.iter().any(|c| matches!(c, b'@' | b'\\' | b'%'));
+    if host_ok && port_ok && !b.contains(&b'@') {
+        Ok(())
+    } else {
+        Err(Error::validation(
+            "baseUrl",
+            cat(&[
+                "must be http(s)://host[:port] without credentials, got \"",
+                authority,
+                "\"",
+            ]),
+        ))
+    }
 }
 
 /// A request ready to hand to `fetch`.

@@ -80,3 +80,8 @@ test("wrong argument types are ValidationErrors, and the secret never appears in
     assert.ok(!JSON.stringify({ ...e, message: e.message, stack: e.stack }).includes(SECRET));
   }
 });
+
+test("a fractional tolerance never disables the time check (only an exact 0 does)", () => {
+  assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0.5, now: 1713268860 + 3600 })), "timestamp_outside_tolerance");
+  assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0.5, now: 1713268860 }).type, "call.completed");
+});

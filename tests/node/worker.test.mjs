@@ -42,11 +42,13 @@ test("examples/worker receives signed webhooks and proxies the API in workerd", 
   const secret = server.emulator.defaultSigningSecret(apiKey);
   assert.match(secret, /^whsec_/);
   const scriptPath = await bundleWorker();
+  const token = "front-end-token-0123456789";
+  const auth = { authorization: `Bearer ${token}` };
   const mf = new Miniflare({
     modules: true,
     scriptPath,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    bindings: { CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: server.url, CALLINGBOX_WEBHOOK_SECRET: secret },
+    bindings: { CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: server.url, CALLINGBOX_WEBHOOK_SECRET: secret, PROXY_TOKEN: token },
     kvNamespaces: ["EVENTS"],
     host: "127.0.0.1",
     port: 0,
@@ -63,9 +65,11 @@ test("examples/worker receives signed webhooks and proxies the API in workerd", 
 
     let callId;
     await t.test("the proxy dispatches a call; the key stays in env", async () => {
+      const open = await fetch(`${workerUrl}/api/calls`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      assert.equal(open.status, 401, "the proxy is closed without the front end's token");
       const res = await fetch(`${workerUrl}/api/calls`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ agent_id: agent.id, to: "+15551234567", webhook_url: `${workerUrl}/webhooks` }),
       });
       const text = await res.text();
@@ -74,9 +78,11 @@ test("examples/worker receives signed webhooks and proxies the API in workerd", 
       const call = JSON.parse(text);
       assert.equal(call.status, "queued");
       callId = call.id;
-      const notAllowed = await fetch(`${workerUrl}/api/numbers`, { method: "GET" });
+      const notAllowed = await fetch(`${workerUrl}/api/numbers`, { method: "GET", headers: auth });
       assert.equal(notAllowed.status, 404, "only allow-listed operations are proxied");
-      const missing = await fetch(`${workerUrl}/api/calls/00000000-0000-4000-8000-000000000000`);
+      const missing = await fetch(`${workerUrl}/api/calls/00000000-0000-4000-8000-000000000000`, { headers: auth });
+      const badPct = await fetch(`${workerUrl}/api/calls/%E0%A4`, { headers: auth });
+      assert.equal(badPct.status, 400, `bad percent-encoding is a 400, not a crash: ${await badPct.clone().text()}`);
       assert.equal(missing.status, 404, "the API's status passes through");
       assert.match((await missing.json()).error, /not found/);
     });
@@ -87,7 +93,7 @@ test("examples/worker receives signed webhooks and proxies the API in workerd", 
       assert.deepEqual(events.map((e) => e.type), ["call.queued", "call.ringing", "call.answered", "call.completed"]);
       const deliveries = await admin.webhookDeliveries.list({ call_id: callId });
       assert.ok(deliveries.data.length >= 4 && deliveries.data.every((d) => d.status === "delivered"), "all delivered (2xx)");
-      const viaProxy = await (await fetch(`${workerUrl}/api/calls/${callId}`)).json();
+      const viaProxy = await (await fetch(`${workerUrl}/api/calls/${callId}`, { headers: auth })).json();
       assert.equal(viaProxy.status, "completed");
     });
 
@@ -107,6 +113,8 @@ test("examples/worker receives signed webhooks and proxies the API in workerd", 
       assert.equal((await post(body, good)).status, 200, "the same body, correctly signed, is accepted");
       const dup = await post(body, good);
       assert.deepEqual(await dup.json(), { received: true, duplicate: true }, "idempotent on the event id");
+      const forged = await fetch(`${workerUrl}/webhooks`, { method: "POST", headers: { "callingbox-signature": good, "callingbox-event-id": "forged-id" }, body });
+      assert.deepEqual(await forged.json(), { received: true, duplicate: true }, "dedupe uses the signed event id, not the header");
       const after = (await (await fetch(`${workerUrl}/events`)).json()).data;
       assert.equal(after.length, before + 1);
       assert.ok(!after.some((e) => e.type === "call.failed"), "the tampered event was never recorded");
