@@ -31,4 +31,6 @@ done
 
 printf '\n===== summary\n'
 printf '%s\n' "${results[@]}"
+passed=$(printf '%s\n' "${results[@]}" | grep -c '^PASS')
+echo "suites: $passed passed, $(( ${#results[@]} - passed )) failed"
 exit $failed
