@@ -19,6 +19,12 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+# A registry hiccup on a fresh machine should not fail CI: try a few times.
+for attempt in 1 2 3; do
+  if $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; then
+    break
+  fi
+  [ "$attempt" = 3 ] && { echo "setup-extra: could not install chromium" >&2; exit 1; }
+  sleep $((attempt * 10))
+done
 echo "chromium: $(/usr/bin/chromium --version)"
