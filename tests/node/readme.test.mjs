@@ -7,6 +7,7 @@ import { pkg } from "./helpers.mjs";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const consumer = (f) => new URL(`../../target/consumer/${f}`, import.meta.url).href;
+const emu = await import(consumer("emulator.mjs"));
 
 /** The first ```js block after `heading`. */
 function snippet(heading) {
@@ -57,4 +58,30 @@ test("README: the webhook handler verifies a signed event and rejects a tampered
     console.log = original;
   }
   assert.deepEqual(logs, [["call.completed", "c1"]]);
+});
+
+test("README: the retry / outcome-unknown snippet runs (against the emulator as the global fetch)", async () => {
+  const e = emu.createEmulator();
+  const setup = new pkg.CallingBox({ apiKey: e.apiKey, fetch: e.fetch });
+  const [n] = await setup.numbers.searchAvailable({ limit: 1 });
+  const number = await setup.numbers.purchase({ phone_number: n.phone_number });
+  const agent = await setup.agents.create({ name: "A", type: "outbound", number_ids: [number.id], primary_number_id: number.id });
+  const code = snippet("### Retries, timeouts and never placing a call twice");
+  // The snippet's free variables, and the network: the emulator answers whatever host is asked.
+  globalThis.__readme = { apiKey: e.apiKey, agent_id: agent.id };
+  const preamble = "const { apiKey, agent_id } = globalThis.__readme;\n";
+  const original = globalThis.fetch;
+  globalThis.fetch = e.fetch;
+  e.queueFault("drop"); // the first attempt is processed, then its connection drops
+  try {
+    const { logs } = await run(preamble + code);
+    const retries = logs.filter((l) => l[0] === "retry");
+    assert.equal(retries.length, 1);
+    assert.equal(retries[0][1], "connection_lost");
+    assert.equal(logs.at(-1)[0], 2, "two attempts, one call");
+    assert.equal(e.stats().calls_placed, 1);
+  } finally {
+    globalThis.fetch = original;
+    delete globalThis.__readme;
+  }
 });
