@@ -2,7 +2,7 @@
 // (validation, URL, headers, body, decoding, error kinds); this file only calls `fetch`,
 // runs timers and AbortSignals, and turns core records into Error instances.
 
-import { Core, checkE164 as coreCheckE164, retryDecision, uuidV4 } from "./callingbox_core.js";
+import { Core, checkE164 as coreCheckE164, retryDecision } from "./callingbox_core.js";
 import { instance, ready } from "./runtime.js";
 import {
   adopt, AbortError, APIConnectionError, InvalidPhoneNumberError, InvalidResponseError, TimeoutError, ValidationError,
@@ -125,6 +125,7 @@ function toJson(value, field) {
 
 // Random bytes for Idempotency-Keys, drawn from the CSPRNG 4 KB at a time (one
 // getRandomValues call per 256 keys instead of one per key).
+const HEX = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
 let pool = new Uint8Array(0);
 let poolAt = 0;
 function newIdempotencyKey() {
@@ -132,8 +133,12 @@ function newIdempotencyKey() {
     pool = globalThis.crypto.getRandomValues(new Uint8Array(4096));
     poolAt = 0;
   }
-  poolAt += 16;
-  return uuidV4(pool.subarray(poolAt - 16, poolAt));
+  const b = pool.subarray(poolAt, (poolAt += 16));
+  b[6] = (b[6] & 0x0f) | 0x40; // version 4
+  b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+  let s = "";
+  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + HEX[b[i]];
+  return s;
 }
 
 function describe(e) {
@@ -174,6 +179,7 @@ export class CallingBox {
   #retryJson; // ... as the JSON the core reads
   #start; // the core's decision before a first attempt with the client's options
   #onRetry;
+  #redact; // removes the key from messages made outside the core (a runtime's fetch error)
 
   /**
    * @param {{ apiKey: string, baseUrl?: string, fetch?: typeof fetch, timeout?: number,
@@ -199,6 +205,8 @@ export class CallingBox {
     }
     this.#fetch = fetch;
     this.#onRetry = onRetry;
+    const key = apiKey.trim(); // the core accepted it: a non-empty string
+    this.#redact = (text) => text.split(key).join("[redacted api key]");
     const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = options;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
@@ -211,10 +219,31 @@ export class CallingBox {
           const idArgs = args.slice(0, ids);
           const params = takesParams ? args[ids] : undefined;
           const options = args[takesParams ? ids + 1 : ids];
-          return this.#request(op, post, idArgs, params, options);
+          const first = this.#request(op, post, idArgs, params, options);
+          // Lists are also async-iterable over every item of every page:
+          // `for await (const call of client.calls.list({ limit: 100 })) { ... }`.
+          if (method === "list") {
+            first[Symbol.asyncIterator] = () => this.#items(first, op, idArgs, params, options);
+          }
+          return first;
         };
       }
       Object.defineProperty(this, resource, { value: Object.freeze(ns), enumerable: true });
+    }
+  }
+
+  /**
+   * Every item of a list, page after page: the cursor is the last item's id
+   * (`starting_after`), or the first item's when paging backwards from `ending_before`.
+   * Stops when the server says `has_more: false` (lists without cursors are one page).
+   */
+  async *#items(first, op, ids, params, options) {
+    const backwards = params != null && params.ending_before != null;
+    for (let page = await first; ; ) {
+      yield* backwards ? [...page.data].reverse() : page.data;
+      if (!page.has_more || page.data.length === 0) return;
+      const cursor = backwards ? { ending_before: page.data[0].id } : { starting_after: page.data[page.data.length - 1].id };
+      page = await this.#request(op, false, ids, { ...params, ...cursor }, options);
     }
   }
 
@@ -289,7 +318,7 @@ export class CallingBox {
       if (r.kind !== "response") {
         const why = decision.reason === "deadline" ? " (deadline reached)" : "";
         if (r.kind === "timeout") throw new TimeoutError(`${op} timed out after ${r.timeout} ms${why}`, { timeout: r.timeout, attempts: attempt });
-        throw new APIConnectionError(`${op} failed to reach the API${why}: ${core.redact(describe(r.error))}`, { attempts: attempt });
+        throw new APIConnectionError(`${op} failed to reach the API${why}: ${this.#redact(describe(r.error))}`, { attempts: attempt });
       }
       let normalised;
       try {

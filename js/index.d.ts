@@ -71,6 +71,12 @@ export interface Page<T> {
   data: T[];
   has_more: boolean;
 }
+
+/**
+ * A list call: await it for one page, or iterate it for every item of every page
+ * (`for await (const call of client.calls.list({ limit: 100 }))`).
+ */
+export type PagePromise<T> = Promise<WithResponse<Page<T>>> & AsyncIterable<T>;
 export interface PageParams {
   /** 1-100 (default 20). */
   limit?: number;
@@ -261,7 +267,7 @@ export interface CallCreateParams {
 }
 
 export interface NumbersResource {
-  list(params?: PageParams, options?: RequestOptions): Promise<WithResponse<Page<PhoneNumber>>>;
+  list(params?: PageParams, options?: RequestOptions): PagePromise<PhoneNumber>;
   searchAvailable(
     params?: { country_code?: string; area_code?: string; number_type?: "local" | "toll_free"; limit?: number },
     options?: RequestOptions,
@@ -270,7 +276,7 @@ export interface NumbersResource {
 }
 
 export interface AgentsResource {
-  list(params?: { type?: "inbound" | "outbound" }, options?: RequestOptions): Promise<WithResponse<Page<Agent>>>;
+  list(params?: { type?: "inbound" | "outbound" }, options?: RequestOptions): PagePromise<Agent>;
   create(params: AgentCreateParams, options?: RequestOptions): Promise<WithResponse<Agent>>;
   retrieve(id: string, options?: RequestOptions): Promise<WithResponse<Agent>>;
   update(id: string, params: AgentParams, options?: RequestOptions): Promise<WithResponse<Agent>>;
@@ -283,7 +289,7 @@ export interface AgentsResource {
 
 export interface CallsResource {
   create(params: CallCreateParams, options?: RequestOptions): Promise<WithResponse<Call>>;
-  list(params?: PageParams, options?: RequestOptions): Promise<WithResponse<Page<Call>>>;
+  list(params?: PageParams, options?: RequestOptions): PagePromise<Call>;
   retrieve(id: string, options?: RequestOptions): Promise<WithResponse<Call>>;
   getTranscript(id: string, options?: RequestOptions): Promise<WithResponse<Transcript>>;
 }
@@ -293,7 +299,7 @@ export interface WebhookEndpointsResource {
     params: { url: string; description?: string | null; enabled_events?: Array<WebhookEventType | "*"> },
     options?: RequestOptions,
   ): Promise<WithResponse<WebhookEndpoint>>;
-  list(params?: Record<string, never>, options?: RequestOptions): Promise<WithResponse<Page<WebhookEndpoint>>>;
+  list(params?: Record<string, never>, options?: RequestOptions): PagePromise<WebhookEndpoint>;
   retrieve(id: string, options?: RequestOptions): Promise<WithResponse<WebhookEndpoint>>;
   update(
     id: string,
@@ -308,7 +314,7 @@ export interface WebhookDeliveriesResource {
   list(
     params?: { endpoint_id?: string; call_id?: string; status?: "pending" | "delivered" | "exhausted"; limit?: number },
     options?: RequestOptions,
-  ): Promise<WithResponse<Page<WebhookDelivery>>>;
+  ): PagePromise<WebhookDelivery>;
   retrieve(id: string, options?: RequestOptions): Promise<WithResponse<WebhookDelivery>>;
   redeliver(id: string, options?: RequestOptions): Promise<WithResponse<WebhookDelivery>>;
 }

@@ -12,7 +12,7 @@
 use callingbox::core::error::Error;
 use callingbox::core::json::Value;
 use callingbox::core::ops::{self, Resource, OPS};
-use callingbox::core::request::{build, uuid_v4, ClientConfig, HttpRequest};
+use callingbox::core::request::{build, ClientConfig, HttpRequest};
 use callingbox::core::response::{check, decode, Output};
 
 const KEY: &str = "sk_test_abcdefgh1234";
@@ -601,13 +601,6 @@ fn default_headers_add_but_cannot_replace_auth() {
             .count(),
         1
     );
-}
-
-#[test]
-fn uuid_v4_shape() {
-    let u = uuid_v4([0xff; 16]);
-    assert_eq!(u, "ffffffff-ffff-4fff-bfff-ffffffffffff");
-    assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
 }
 
 fn dec(op: &str, status: u16, body: &str) -> Result<Output, Error> {

@@ -7,7 +7,7 @@ use super::e164;
 use super::error::Error;
 use super::json::{ObjectWriter, Value};
 use super::ops::{Field, Method, Op, Param};
-use super::text::{cat, clip, dec, is_blank, push_hex, split_byte, trim};
+use super::text::{cat, clip, dec, is_blank, split_byte, trim};
 
 /// The client's settings that shape every request.
 #[derive(Debug, Clone, PartialEq)]
@@ -451,18 +451,4 @@ fn encode_component(s: &str, out: &mut String) {
             out.push(hex(b & 15));
         }
     }
-}
-
-/// Formats 16 random bytes (from the host's CSPRNG) as a UUID v4, for `Idempotency-Key`.
-pub fn uuid_v4(mut b: [u8; 16]) -> String {
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let mut s = String::with_capacity(36);
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            s.push('-');
-        }
-        push_hex(&mut s, *byte);
-    }
-    s
 }

@@ -13,7 +13,7 @@ use crate::prelude::*;
 mod emulator;
 
 use crate::core::e164;
-use crate::core::error::{redact, Error};
+use crate::core::error::Error;
 use crate::core::json::{ObjectWriter, Value};
 use crate::core::ops;
 use crate::core::request::{build, config_from_options, ClientConfig};
@@ -160,11 +160,6 @@ impl Core {
         }
     }
 
-    /// Removes the API key from a message produced outside the core (a runtime's fetch error).
-    pub fn redact(&self, text: &str) -> String {
-        redact(text, &self.cfg.api_key)
-    }
-
     /// The `OutcomeUnknownError` record (to `adopt` and throw) for a POST given up on while
     /// its outcome is unknown (`retryDecision` said `outcomeUnknown`). `cause` describes the
     /// last failure; it is redacted. An empty `idempotency_key` means none was sent.
@@ -214,16 +209,6 @@ pub fn check_e164(input: &str) -> String {
             &Error::phone("phone number", input, reason).message(),
         ]),
     }
-}
-
-/// Formats 16 random bytes as a UUID v4 (the host supplies them from its CSPRNG).
-#[wasm_bindgen(js_name = uuidV4)]
-pub fn uuid_v4(bytes: &[u8]) -> String {
-    let mut b = [0u8; 16];
-    for (d, s) in b.iter_mut().zip(bytes) {
-        *d = *s;
-    }
-    crate::core::request::uuid_v4(b)
 }
 
 /// Verifies a webhook (contract §6.4) over the raw body bytes. Throws a

@@ -232,3 +232,15 @@ new CallingBox({ apiKey: "sk_x", onRetry: true });
 new CallingBox({ apiKey: "sk_x", base_url: "https://x" });
 
 export { correctUsage, negatives };
+
+// Lists are async-iterable over items (auto-pagination) and still awaitable as one page.
+async function pagination(client: CallingBox) {
+  for await (const call of client.calls.list({ limit: 100 })) {
+    expectType<string>(call.id);
+  }
+  const page = await client.numbers.list();
+  expectType<boolean>(page.has_more);
+  // @ts-expect-error items are resources, not pages
+  for await (const p of client.calls.list()) p.has_more;
+}
+void pagination;
