@@ -124,7 +124,9 @@ function toJson(value, field) {
 }
 
 // Random bytes for Idempotency-Keys, drawn from the CSPRNG 4 KB at a time (one
-// getRandomValues call per 256 keys instead of one per key).
+// getRandomValues call per 256 keys instead of one per key). Formatting them as a UUID v4
+// is done here rather than in the core: it needs the host's randomness anyway, and one wasm
+// export fewer keeps the package under its size ceiling.
 const HEX = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
 let pool = new Uint8Array(0);
 let poolAt = 0;

@@ -99,34 +99,28 @@ pub struct Op {
 use Param::*;
 use Resource as R;
 
-const AGENT_FIELDS: &[Field] = &[
-    opt("name", Str),
-    opt("persona", NullableStr),
-    opt("instructions", Str),
-    opt("voice", Str),
-    opt("language", Str),
-    opt("returns", Obj),
-    opt("tools", ObjArr),
-    opt("webhook_url", Str),
-    opt("voicemail_action", Str),
-    opt("number_ids", StrArr),
-    opt("primary_number_id", Str),
-];
+/// The agent's settings, after the leading fields that differ between create and update
+/// (`name` required and `type` on create; `name` optional on update).
+macro_rules! agent_fields {
+    ($($head:expr),*) => {
+        &[
+            $($head,)*
+            opt("persona", NullableStr),
+            opt("instructions", Str),
+            opt("voice", Str),
+            opt("language", Str),
+            opt("returns", Obj),
+            opt("tools", ObjArr),
+            opt("webhook_url", Str),
+            opt("voicemail_action", Str),
+            opt("number_ids", StrArr),
+            opt("primary_number_id", Str),
+        ]
+    };
+}
 
-const AGENT_CREATE: &[Field] = &[
-    req("name", Str),
-    req("type", Str),
-    opt("persona", NullableStr),
-    opt("instructions", Str),
-    opt("voice", Str),
-    opt("language", Str),
-    opt("returns", Obj),
-    opt("tools", ObjArr),
-    opt("webhook_url", Str),
-    opt("voicemail_action", Str),
-    opt("number_ids", StrArr),
-    opt("primary_number_id", Str),
-];
+const AGENT_FIELDS: &[Field] = agent_fields!(opt("name", Str));
+const AGENT_CREATE: &[Field] = agent_fields!(req("name", Str), req("type", Str));
 
 const PAGE: &[Field] = &[
     opt("limit", PosInt),

@@ -388,33 +388,27 @@ fn route(path: &str) -> Option<(Route<'_>, &'static [&'static str])> {
 
 const TYPES: &[&str] = &["inbound", "outbound"];
 const VOICEMAIL: &[&str] = &["hangup", "leave_message"];
-const AGENT_CREATE: &[F] = &[
-    req("name", Kind::Text),
-    req("type", Kind::Enum(TYPES)),
-    nul("persona", Kind::Str),
-    nul("instructions", Kind::Str),
-    nul("voice", Kind::Text),
-    nul("language", Kind::Lang),
-    nul("returns", Kind::Returns),
-    opt("tools", Kind::Tools),
-    nul("webhook_url", Kind::Url),
-    opt("voicemail_action", Kind::Enum(VOICEMAIL)),
-    opt("number_ids", Kind::Uuids),
-    nul("primary_number_id", Kind::Uuid),
-];
-const AGENT_PATCH: &[F] = &[
-    opt("name", Kind::Text),
-    nul("persona", Kind::Str),
-    nul("instructions", Kind::Str),
-    nul("voice", Kind::Text),
-    nul("language", Kind::Lang),
-    nul("returns", Kind::Returns),
-    opt("tools", Kind::Tools),
-    nul("webhook_url", Kind::Url),
-    opt("voicemail_action", Kind::Enum(VOICEMAIL)),
-    opt("number_ids", Kind::Uuids),
-    nul("primary_number_id", Kind::Uuid),
-];
+/// The agent's settings after the leading fields that differ: `name` required and `type` on
+/// create, `name` optional on PATCH (`type` never changes).
+macro_rules! agent_fields {
+    ($($head:expr),*) => {
+        &[
+            $($head,)*
+            nul("persona", Kind::Str),
+            nul("instructions", Kind::Str),
+            nul("voice", Kind::Text),
+            nul("language", Kind::Lang),
+            nul("returns", Kind::Returns),
+            opt("tools", Kind::Tools),
+            nul("webhook_url", Kind::Url),
+            opt("voicemail_action", Kind::Enum(VOICEMAIL)),
+            opt("number_ids", Kind::Uuids),
+            nul("primary_number_id", Kind::Uuid),
+        ]
+    };
+}
+const AGENT_CREATE: &[F] = agent_fields!(req("name", Kind::Text), req("type", Kind::Enum(TYPES)));
+const AGENT_PATCH: &[F] = agent_fields!(opt("name", Kind::Text));
 const ON_AGENT: &str = "is not accepted here: it is part of the agent's configuration (change it with PATCH /v1/agents/{id})";
 const CALL_CREATE: BodySpec = BodySpec {
     fields: &[
