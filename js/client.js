@@ -69,8 +69,10 @@ function checkTimeout(value, field) {
 const PER_REQUEST = ["timeout", "maxRetries", "deadline", "maxRetryDelay"];
 const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay"]);
 
+const NO_OPTIONS = Object.freeze({});
+
 function checkRequestOptions(options) {
-  if (options === undefined || options === null) return {};
+  if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== "object") {
     throw new ValidationError("request options must be an object like { timeout, signal, idempotencyKey }", { field: "options" });
   }
@@ -262,12 +264,12 @@ export class CallingBox {
     const core = this.#core;
     let built;
     let opts;
-    let idsJson;
     try {
       opts = checkRequestOptions(options);
       // Ids are checked (strings) by the core; plain JSON is enough for them.
-      idsJson = JSON.stringify(ids);
-      built = JSON.parse(core.build(op, idsJson, toJson(params, "params"), post ? opts.idempotencyKey ?? newIdempotencyKey() : ""));
+      const idsJson = ids.length === 0 ? "[]" : JSON.stringify(ids);
+      const paramsJson = params === undefined ? "null" : toJson(params, "params");
+      built = JSON.parse(core.build(op, idsJson, paramsJson, post ? opts.idempotencyKey ?? newIdempotencyKey() : ""));
     } catch (e) {
       throw adopt(e);
     }
@@ -275,7 +277,7 @@ export class CallingBox {
     // null/undefined per-request options leave the client's settings in force.
     let configJson = this.#retryJson;
     let decision = this.#start;
-    if (PER_REQUEST.some((k) => opts[k] != null)) {
+    if (opts !== NO_OPTIONS && PER_REQUEST.some((k) => opts[k] != null)) {
       const config = { ...this.#retry };
       for (const k of PER_REQUEST) if (opts[k] != null) config[k] = opts[k];
       configJson = toJson(config, "options");
@@ -324,7 +326,7 @@ export class CallingBox {
       }
       let normalised;
       try {
-        normalised = core.decode(op, r.status, r.text, r.requestId ?? "", idsJson);
+        normalised = core.decode(op, r.status, r.text, r.requestId ?? "", ids[0] ?? "");
       } catch (e) {
         throw adopt(e);
       }
@@ -353,16 +355,23 @@ export class CallingBox {
     // The signal may have fired between the end of a backoff wait and this attempt.
     if (signal && signal.aborted) throw aborted("before it was sent");
     const controller = new AbortController();
+    // A fetch that ignores its signal must not hang us: every await below also settles when
+    // the timeout or the user's signal fires ("the gate"). Rejecting the gate directly from
+    // those two places costs less than an "abort" listener on our own signal.
     let timedOut = false;
+    let closeGate;
+    const gate = new Promise((_, reject) => (closeGate = reject));
+    gate.catch(() => {});
+    const stop = (reason) => {
+      controller.abort(reason);
+      closeGate(controller.signal.reason);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      stop();
     }, timeout);
-    const onAbort = () => controller.abort();
+    const onAbort = () => stop();
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
-    // A fetch that ignores its signal must not hang us: race it against our own abort.
-    const gate = new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
-    gate.catch(() => {});
     const failed = (error, sync) => {
       if (signal && signal.aborted) throw aborted("during the request");
       if (timedOut) return { kind: "timeout", error, timeout };
@@ -387,16 +396,21 @@ export class CallingBox {
       if (!res || typeof res.status !== "number" || typeof res.text !== "function") {
         throw new InvalidResponseError("fetch did not return a Response");
       }
-      const header = (name) => (res.headers && typeof res.headers.get === "function" && res.headers.get(name)) || undefined;
+      const headers = res.headers && typeof res.headers.get === "function" ? res.headers : undefined;
+      const header = (name) => (headers && headers.get(name)) || undefined;
       let text;
       try {
         text = await Promise.race([res.text(), gate]);
       } catch (e) {
         return failed(e);
       }
+      const status = res.status;
+      // Retry-After only matters for an answer that may be retried (not a 2xx).
+      const retryable = status < 200 || status > 299;
       return {
-        kind: "response", status: res.status, text, requestId: header("x-request-id"),
-        retryAfter: header("retry-after"), retryAfterMs: header("retry-after-ms"),
+        kind: "response", status, text, requestId: header("x-request-id"),
+        retryAfter: retryable ? header("retry-after") : undefined,
+        retryAfterMs: retryable ? header("retry-after-ms") : undefined,
       };
     } finally {
       clearTimeout(timer);

@@ -134,25 +134,24 @@ impl Core {
 
     /// Decodes a response. Returns `undefined` when the body should be `JSON.parse`d as is,
     /// a string to parse instead when the core normalised it, or throws an error record.
+    /// `id` is the request's first path id ("" for none): a 204 to a delete names it.
     pub fn decode(
         &self,
         op: &str,
         status: u16,
         body: &str,
         request_id: &str,
-        ids: &str,
+        id: &str,
     ) -> Result<Option<String>, String> {
         let key = &self.cfg.api_key;
         let op = ops::find(op)
             .ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
-        let ids = parse(ids, "ids").unwrap_or(Value::Null);
-        let id_refs = id_list(&ids, op.path_args).unwrap_or_default();
         match decode(
             op,
             status,
             body,
             (!request_id.is_empty()).then_some(request_id),
-            &id_refs,
+            &[id],
         ) {
             Ok(Output::Body) => Ok(None),
             Ok(Output::Text(t)) => Ok(Some(t)),
