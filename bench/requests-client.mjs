@@ -29,9 +29,13 @@ const clients = {
   // against fetch and res.text()). The gap to "fetch" is the cost of that plumbing alone.
   "fetch + timeout/abort plumbing": async () => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 60_000);
-    const gate = new Promise((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }));
+    let closeGate;
+    const gate = new Promise((_, reject) => (closeGate = reject));
     gate.catch(() => {});
+    const timer = setTimeout(() => {
+      controller.abort();
+      closeGate(controller.signal.reason);
+    }, 60_000);
     try {
       const res = await Promise.race([fetch(baseUrl + path, { method: "GET", headers: { authorization: `Bearer ${apiKey}` }, signal: controller.signal }), gate]);
       const text = await Promise.race([res.text(), gate]);
