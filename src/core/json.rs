@@ -79,7 +79,12 @@ impl Value {
     /// Member `key` of an object (first match), `None` for other types.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            // Lengths first: most keys differ in length, and that test is inlined where a
+            // string comparison is a call (the wasm is built for size).
+            Value::Object(m) => m
+                .iter()
+                .find(|(k, _)| k.len() == key.len() && k == key)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -311,10 +316,12 @@ impl Parser<'_> {
         }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;

@@ -132,20 +132,24 @@ impl Core {
         Ok(out.finish())
     }
 
-    /// Decodes a response. Returns `undefined` when the body should be `JSON.parse`d as is,
+    /// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the
+    /// body should be `JSON.parse`d as is,
     /// a string to parse instead when the core normalised it, or throws an error record.
     /// `id` is the request's first path id ("" for none): a 204 to a delete names it.
     pub fn decode(
         &self,
         op: &str,
         status: u16,
-        body: &str,
+        body: &[u8],
         request_id: &str,
         id: &str,
     ) -> Result<Option<String>, String> {
         let key = &self.cfg.api_key;
         let op = ops::find(op)
             .ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
+        // UTF-8 from the host's TextEncoder (one copy into wasm memory, where a string
+        // argument is copied a character at a time): always valid, checked anyway.
+        let body = ::core::str::from_utf8(body).unwrap_or_default();
         match decode(
             op,
             status,
