@@ -52,6 +52,7 @@ impl Value {
     /// Parses a whole JSON text (surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Value, ParseError> {
         let mut p = Parser {
+            t: text,
             s: text.as_bytes(),
             i: 0,
         };
@@ -283,27 +284,36 @@ pub fn parse_number(text: &str) -> Option<f64> {
     Some(if negative { -n } else { n })
 }
 
-/// Writes a JSON string literal with the escapes JSON requires.
+/// Writes a JSON string literal with the escapes JSON requires. Runs of plain text are
+/// copied whole (escapes are ASCII, so every cut falls on a char boundary).
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                push_hex(out, c as u8);
-            }
-            c => out.push(c),
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "\\u00",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push_str(esc);
+        if esc.len() > 2 {
+            push_hex(out, b);
         }
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }
 
 struct Parser<'a> {
+    /// The text, for slicing out runs: every run starts and ends next to an ASCII byte
+    /// (or at an end), so `str::get` finds char boundaries without UTF-8 validation.
+    t: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -452,8 +462,7 @@ impl Parser<'_> {
                 return Err(self.err("invalid number"));
             }
         }
-        let text = ::core::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
-            .map_err(|_| self.err("invalid number"))?;
+        let text = self.t.get(start..self.i).unwrap_or_default();
         parse_number(text).map(Value::Number).ok_or(ParseError {
             offset: start,
             reason: "invalid number",
@@ -487,10 +496,7 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            if self.i > start {
-                let run = self.s.get(start..self.i).unwrap_or_default();
-                out.push_str(::core::str::from_utf8(run).map_err(|_| self.err("invalid UTF-8"))?);
-            }
+            out.push_str(self.t.get(start..self.i).unwrap_or_default());
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
                 Some(b'"') => {

@@ -29,18 +29,41 @@ pub struct Field {
     pub required: bool,
 }
 
-const fn req(name: &'static str, ty: Param) -> Field {
-    Field {
-        name,
-        ty,
-        required: true,
+/// The entries of a packed table: `"<tag><name> <tag><name> ..."` (one tag byte, then the
+/// name; entries separated by one space). One string instead of a slice of structs keeps
+/// the tables out of the wasm's data segment as pointer arrays (issue 7).
+#[derive(Debug, Clone)]
+pub struct Entries(&'static str);
+
+impl Iterator for Entries {
+    type Item = (u8, &'static str);
+    fn next(&mut self) -> Option<(u8, &'static str)> {
+        let (head, tail) = super::text::split_byte(self.0, b' ').unwrap_or((self.0, ""));
+        self.0 = tail;
+        let tag = *head.as_bytes().first()?;
+        Some((tag, head.get(1..)?))
     }
 }
-const fn opt(name: &'static str, ty: Param) -> Field {
-    Field {
-        name,
-        ty,
-        required: false,
+
+impl Op {
+    /// The operation's named parameters, in table order. Tags: `s` string, `n` string or
+    /// null, `p` phone number, `i` whole number >= 1, `b` boolean, `o` object, `a` array of
+    /// strings, `l` array of objects; uppercase when required.
+    pub fn params(&self) -> impl Iterator<Item = Field> {
+        Entries(self.params).map(|(tag, name)| Field {
+            name,
+            ty: match tag.to_ascii_lowercase() {
+                b'n' => Param::NullableStr,
+                b'p' => Param::Phone,
+                b'i' => Param::PosInt,
+                b'b' => Param::Bool,
+                b'o' => Param::Obj,
+                b'a' => Param::StrArr,
+                b'l' => Param::ObjArr,
+                _ => Param::Str,
+            },
+            required: tag.is_ascii_uppercase(),
+        })
     }
 }
 
@@ -91,42 +114,25 @@ pub struct Op {
     pub path: &'static str,
     /// Names of the path arguments (for error messages).
     pub path_args: &'static [&'static str],
-    /// Query parameters (GET) or body fields (others).
-    pub params: &'static [Field],
+    /// Query parameters (GET) or body fields (others), packed (see [`Op::params`]).
+    pub params: &'static str,
     pub shape: Shape,
 }
 
-use Param::*;
 use Resource as R;
 
 /// The agent's settings, after the leading fields that differ between create and update
 /// (`name` required and `type` on create; `name` optional on update).
 macro_rules! agent_fields {
-    ($($head:expr),*) => {
-        &[
-            $($head,)*
-            opt("persona", NullableStr),
-            opt("instructions", Str),
-            opt("voice", Str),
-            opt("language", Str),
-            opt("returns", Obj),
-            opt("tools", ObjArr),
-            opt("webhook_url", Str),
-            opt("voicemail_action", Str),
-            opt("number_ids", StrArr),
-            opt("primary_number_id", Str),
-        ]
+    () => {
+        "npersona sinstructions svoice slanguage oreturns ltools swebhook_url svoicemail_action anumber_ids sprimary_number_id"
     };
 }
 
-const AGENT_FIELDS: &[Field] = agent_fields!(opt("name", Str));
-const AGENT_CREATE: &[Field] = agent_fields!(req("name", Str), req("type", Str));
+const AGENT_FIELDS: &str = concat!("sname ", agent_fields!());
+const AGENT_CREATE: &str = concat!("Sname Stype ", agent_fields!());
 
-const PAGE: &[Field] = &[
-    opt("limit", PosInt),
-    opt("starting_after", Str),
-    opt("ending_before", Str),
-];
+const PAGE: &str = "ilimit sstarting_after sending_before";
 
 /// All 24 operations of contract §1 (the legacy `PUT /v1/numbers/{id}/inbound` is left out).
 pub const OPS: &[Op] = &[
@@ -143,12 +149,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/numbers/available",
         path_args: &[],
-        params: &[
-            opt("country_code", Str),
-            opt("area_code", Str),
-            opt("number_type", Str),
-            opt("limit", PosInt),
-        ],
+        params: "scountry_code sarea_code snumber_type ilimit",
         shape: Shape::Array(R::AvailableNumber),
     },
     Op {
@@ -156,7 +157,7 @@ pub const OPS: &[Op] = &[
         method: Method::Post,
         path: "/v1/numbers/purchase",
         path_args: &[],
-        params: &[req("phone_number", Phone)],
+        params: "Pphone_number",
         shape: Shape::One(R::PhoneNumber),
     },
     Op {
@@ -164,7 +165,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/agents",
         path_args: &[],
-        params: &[opt("type", Str)],
+        params: "stype",
         shape: Shape::List(R::Agent),
     },
     Op {
@@ -180,7 +181,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/agents/{}",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::Agent),
     },
     Op {
@@ -196,7 +197,7 @@ pub const OPS: &[Op] = &[
         method: Method::Delete,
         path: "/v1/agents/{}",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::Archived,
     },
     Op {
@@ -204,7 +205,7 @@ pub const OPS: &[Op] = &[
         method: Method::Post,
         path: "/v1/agents/{}/numbers",
         path_args: &["id"],
-        params: &[req("number_id", Str), opt("set_as_primary", Bool)],
+        params: "Snumber_id bset_as_primary",
         shape: Shape::One(R::Agent),
     },
     Op {
@@ -212,7 +213,7 @@ pub const OPS: &[Op] = &[
         method: Method::Delete,
         path: "/v1/agents/{}/numbers/{}",
         path_args: &["id", "numberId"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::Agent),
     },
     Op {
@@ -220,7 +221,7 @@ pub const OPS: &[Op] = &[
         method: Method::Put,
         path: "/v1/agents/{}/primary-number",
         path_args: &["id"],
-        params: &[req("number_id", Str)],
+        params: "Snumber_id",
         shape: Shape::One(R::Agent),
     },
     Op {
@@ -228,15 +229,7 @@ pub const OPS: &[Op] = &[
         method: Method::Post,
         path: "/v1/calls",
         path_args: &[],
-        params: &[
-            req("agent_id", Str),
-            req("to", Phone),
-            opt("from_number", Phone),
-            opt("instructions", Str),
-            opt("context", Obj),
-            opt("webhook_url", Str),
-            opt("metadata", Obj),
-        ],
+        params: "Sagent_id Pto pfrom_number sinstructions ocontext swebhook_url ometadata",
         shape: Shape::One(R::Call),
     },
     Op {
@@ -252,7 +245,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/calls/{}",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::Call),
     },
     Op {
@@ -260,7 +253,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/calls/{}/transcript",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::Transcript),
     },
     Op {
@@ -268,11 +261,7 @@ pub const OPS: &[Op] = &[
         method: Method::Post,
         path: "/v1/webhook_endpoints",
         path_args: &[],
-        params: &[
-            req("url", Str),
-            opt("description", NullableStr),
-            opt("enabled_events", StrArr),
-        ],
+        params: "Surl ndescription aenabled_events",
         shape: Shape::One(R::WebhookEndpoint),
     },
     Op {
@@ -280,7 +269,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/webhook_endpoints",
         path_args: &[],
-        params: &[],
+        params: "",
         shape: Shape::List(R::WebhookEndpoint),
     },
     Op {
@@ -288,7 +277,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/webhook_endpoints/{}",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::WebhookEndpoint),
     },
     Op {
@@ -296,12 +285,7 @@ pub const OPS: &[Op] = &[
         method: Method::Patch,
         path: "/v1/webhook_endpoints/{}",
         path_args: &["id"],
-        params: &[
-            opt("url", Str),
-            opt("description", NullableStr),
-            opt("enabled_events", StrArr),
-            opt("status", Str),
-        ],
+        params: "surl ndescription aenabled_events sstatus",
         shape: Shape::One(R::WebhookEndpoint),
     },
     Op {
@@ -309,7 +293,7 @@ pub const OPS: &[Op] = &[
         method: Method::Delete,
         path: "/v1/webhook_endpoints/{}",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::Deleted,
     },
     Op {
@@ -317,7 +301,7 @@ pub const OPS: &[Op] = &[
         method: Method::Post,
         path: "/v1/webhook_endpoints/{}/rotate_secret",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::WebhookEndpoint),
     },
     Op {
@@ -325,12 +309,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/webhook_deliveries",
         path_args: &[],
-        params: &[
-            opt("endpoint_id", Str),
-            opt("call_id", Str),
-            opt("status", Str),
-            opt("limit", PosInt),
-        ],
+        params: "sendpoint_id scall_id sstatus ilimit",
         shape: Shape::List(R::WebhookDelivery),
     },
     Op {
@@ -338,7 +317,7 @@ pub const OPS: &[Op] = &[
         method: Method::Get,
         path: "/v1/webhook_deliveries/{}",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::WebhookDelivery),
     },
     Op {
@@ -346,7 +325,7 @@ pub const OPS: &[Op] = &[
         method: Method::Post,
         path: "/v1/webhook_deliveries/{}/redeliver",
         path_args: &["id"],
-        params: &[],
+        params: "",
         shape: Shape::One(R::WebhookDelivery),
     },
 ];
@@ -409,127 +388,35 @@ impl Resource {
     }
 
     /// Every documented field and its JSON type (contract §3). Unknown fields pass through.
-    pub fn fields(self) -> &'static [(&'static str, Kind)] {
-        use Kind::*;
+    pub fn fields(self) -> impl Iterator<Item = (&'static str, Kind)> {
+        Entries(self.packed_fields()).map(|(tag, name)| {
+            let kind = match tag {
+                b'n' => Kind::Num,
+                b'b' => Kind::Bool,
+                b'o' => Kind::Obj,
+                b'a' => Kind::Arr,
+                b'x' => Kind::Scalar,
+                b'P' => Kind::ArrOf(R::PhoneNumber),
+                b'T' => Kind::ArrOf(R::TranscriptSegment),
+                _ => Kind::Str,
+            };
+            (name, kind)
+        })
+    }
+
+    /// [`Resource::fields`] packed: tags `s` string, `n` number, `b` boolean, `o` object,
+    /// `a` array, `x` any scalar, `P` array of PhoneNumber, `T` array of TranscriptSegment.
+    fn packed_fields(self) -> &'static str {
         match self {
-            R::PhoneNumber => &[
-                ("id", Str),
-                ("e164", Str),
-                ("friendly_name", Str),
-                ("country_code", Str),
-                ("number_type", Str),
-                ("status", Str),
-                ("monthly_cost_cents", Num),
-                ("purchased_at", Str),
-                ("inbound_agent_id", Str),
-                ("outbound_agent_ids", Arr),
-            ],
-            R::AvailableNumber => &[
-                ("phone_number", Str),
-                ("country_code", Str),
-                ("number_type", Str),
-                ("state", Str),
-                ("locality", Str),
-                ("monthly_cost_cents", Num),
-                ("upfront_cost_cents", Num),
-                ("currency", Str),
-            ],
-            R::Agent => &[
-                ("id", Str),
-                ("org_id", Str),
-                ("user_id", Str),
-                ("name", Str),
-                ("type", Str),
-                ("persona", Str),
-                ("instructions", Str),
-                ("voice", Str),
-                ("language", Str),
-                ("returns", Obj),
-                ("tools", Arr),
-                ("webhook_url", Str),
-                ("voicemail_action", Str),
-                ("primary_number_id", Str),
-                ("archived_at", Str),
-                ("created_at", Str),
-                ("updated_at", Str),
-                ("numbers", ArrOf(R::PhoneNumber)),
-            ],
-            R::Call => &[
-                ("id", Str),
-                ("agent_id", Str),
-                ("to_number", Str),
-                ("from_number", Str),
-                ("status", Str),
-                ("direction", Str),
-                ("persona", Str),
-                ("instructions", Str),
-                ("prompt", Str),
-                ("context", Obj),
-                ("returns", Obj),
-                ("result", Obj),
-                ("result_status", Str),
-                ("result_error", Str),
-                ("language", Str),
-                ("webhook_url", Str),
-                ("webhook_status", Str),
-                ("webhook_error", Str),
-                ("created_at", Str),
-                ("started_at", Str),
-                ("answered_at", Str),
-                ("ended_at", Str),
-                ("duration_seconds", Num),
-                ("billed_duration_seconds", Num),
-                ("billing_amount_milli_cents", Num),
-                ("reservation_status", Str),
-                ("error_code", Scalar),
-                ("error_message", Str),
-                ("hangup_cause", Str),
-                ("answered_by", Str),
-                ("metadata", Obj),
-                ("updated_at", Str),
-            ],
-            R::Transcript => &[("call_id", Str), ("segments", ArrOf(R::TranscriptSegment))],
-            R::TranscriptSegment => &[
-                ("sequence_no", Num),
-                ("role", Str),
-                ("text", Str),
-                ("started_at", Str),
-                ("ended_at", Str),
-                ("duration_ms", Num),
-                ("source", Str),
-            ],
-            R::WebhookEndpoint => &[
-                ("id", Str),
-                ("org_id", Str),
-                ("url", Str),
-                ("description", Str),
-                ("enabled_events", Arr),
-                ("status", Str),
-                ("disabled_reason", Str),
-                ("disabled_at", Str),
-                ("consecutive_failures", Num),
-                ("created_at", Str),
-                ("updated_at", Str),
-                ("signing_secret", Str),
-            ],
-            R::WebhookDelivery => &[
-                ("id", Str),
-                ("org_id", Str),
-                ("endpoint_id", Str),
-                ("call_id", Str),
-                ("event_type", Str),
-                ("url", Str),
-                ("status", Str),
-                ("attempt_count", Num),
-                ("manual_retry_count", Num),
-                ("next_attempt_at", Str),
-                ("last_error", Str),
-                ("last_response_status", Num),
-                ("delivered_at", Str),
-                ("created_at", Str),
-                ("updated_at", Str),
-            ],
-            R::Deleted => &[("id", Str), ("deleted", Bool)],
+            R::PhoneNumber => "sid se164 sfriendly_name scountry_code snumber_type sstatus nmonthly_cost_cents spurchased_at sinbound_agent_id aoutbound_agent_ids",
+            R::AvailableNumber => "sphone_number scountry_code snumber_type sstate slocality nmonthly_cost_cents nupfront_cost_cents scurrency",
+            R::Agent => "sid sorg_id suser_id sname stype spersona sinstructions svoice slanguage oreturns atools swebhook_url svoicemail_action sprimary_number_id sarchived_at screated_at supdated_at Pnumbers",
+            R::Call => "sid sagent_id sto_number sfrom_number sstatus sdirection spersona sinstructions sprompt ocontext oreturns oresult sresult_status sresult_error slanguage swebhook_url swebhook_status swebhook_error screated_at sstarted_at sanswered_at sended_at nduration_seconds nbilled_duration_seconds nbilling_amount_milli_cents sreservation_status xerror_code serror_message shangup_cause sanswered_by ometadata supdated_at",
+            R::Transcript => "scall_id Tsegments",
+            R::TranscriptSegment => "nsequence_no srole stext sstarted_at sended_at nduration_ms ssource",
+            R::WebhookEndpoint => "sid sorg_id surl sdescription aenabled_events sstatus sdisabled_reason sdisabled_at nconsecutive_failures screated_at supdated_at ssigning_secret",
+            R::WebhookDelivery => "sid sorg_id sendpoint_id scall_id sevent_type surl sstatus nattempt_count nmanual_retry_count snext_attempt_at slast_error nlast_response_status sdelivered_at screated_at supdated_at",
+            R::Deleted => "sid bdeleted",
         }
     }
 }

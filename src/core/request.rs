@@ -314,9 +314,9 @@ pub fn build(
         encode_component(text, url);
         Ok(())
     };
-    for field in op.params {
+    for field in op.params() {
         match members.iter().find(|(k, _)| k == field.name) {
-            Some((_, v)) => match check(field, v)? {
+            Some((_, v)) => match check(&field, v)? {
                 Some(phone) => put(field.name, &Value::String(phone), &mut url)?,
                 None => put(field.name, v, &mut url)?,
             },
@@ -325,7 +325,7 @@ pub fn build(
         }
     }
     for (k, v) in members {
-        if !op.params.iter().any(|f| f.name == k) {
+        if !op.params().any(|f| f.name == k) {
             put(k, v, &mut url)?;
         }
     }
