@@ -18,6 +18,9 @@ export {
 export { Webhooks } from "./webhooks.js";
 
 const DEFAULT_TIMEOUT = 60_000;
+// Bodies cross into the wasm as UTF-8 bytes: one native encode and one copy, where a string
+// argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
+const utf8 = new TextEncoder();
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
 
 // resource → method → [operation, number of id arguments, takes params, is a POST]
@@ -326,7 +329,7 @@ export class CallingBox {
       }
       let normalised;
       try {
-        normalised = core.decode(op, r.status, r.text, r.requestId ?? "", ids[0] ?? "");
+        normalised = core.decode(op, r.status, utf8.encode(r.text), r.requestId ?? "", ids[0] ?? "");
       } catch (e) {
         throw adopt(e);
       }

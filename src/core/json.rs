@@ -496,14 +496,20 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            out.push_str(self.t.get(start..self.i).unwrap_or_default());
+            let run = self.t.get(start..self.i).unwrap_or_default();
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
                 Some(b'"') => {
                     self.i += 1;
+                    // Most strings have no escape: one allocation of the right size.
+                    if out.is_empty() {
+                        return Ok(run.into());
+                    }
+                    out.push_str(run);
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(run);
                     self.i += 1;
                     let esc = self.peek().ok_or_else(|| self.err("unterminated string"))?;
                     self.i += 1;
