@@ -67,6 +67,10 @@ for (const [key, label] of [["coldNode", "Node"], ["coldWorkerd", "workerd"]]) {
   if (key === "coldNode" && sd["callingbox .wasm compile only"]) {
     row("2 cold start", "  of which: new WebAssembly.Module(.wasm) alone, fresh process", ms(sd["callingbox .wasm compile only"].constructMs), "", "", "");
   }
+  if (key === "coldNode" && sd["esm-floor (any package)"]) {
+    const f = sd["esm-floor (any package)"];
+    row("2 cold start", "  floor: a one-file ESM package imported the same way (import + new), same run", `${ms(f.totalMs)} (import ${ms(f.importMs)}); callingbox above it: ${ms(ours.totalMs - f.totalMs)}`, "", "", "");
+  }
   if (key === "coldWorkerd") {
     row("2 cold start", `workerd: new Miniflare → first response, minus an empty Worker's (${ms(sd.empty.firstResponseMs)}), median of ${c.n}`, ms(ours.startupDeltaMs), `openai: ${ms(sd.openai.startupDeltaMs)} · retell-sdk: ${ms(sd.retell.startupDeltaMs)}`, "", "");
   }
