@@ -1,10 +1,12 @@
 // Node.js and Bun entry: the wasm is read from disk next to this file, on first use.
-import { readFileSync } from "node:fs";
+// `node:fs` comes from process.getBuiltinModule (Node ≥ 20.16, Bun) at that moment rather than
+// from a static import: an app that has not loaded node:fs itself would otherwise pay 3-4 ms
+// at import for it (it pulls in node:stream), measured in bench/coldstart-node.mjs.
 import { initSync } from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
 setup("core", 
-  () => initSync({ module: readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }),
+  () => initSync({ module: process.getBuiltinModule("node:fs").readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }),
   typeof globalThis.Bun === "object" ? "bun" : "node",
 );
 

@@ -50,7 +50,7 @@ const manifest = {
   ],
   bin: { "callingbox-emulator": "./callingbox-emulator.js" },
   files: ["*.js", "*.d.ts", "*.wasm", "README.md"],
-  engines: { node: ">=20" },
+  engines: { node: ">=20.16" }, // process.getBuiltinModule (js/node.js)
   keywords: ["callingbox", "phone", "calls", "voice", "ai", "wasm", "cloudflare-workers", "deno"],
 };
 process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");
