@@ -137,6 +137,31 @@ describe("error bodies", () => {
   });
 });
 
+describe("bodies cross into the core as UTF-8 bytes", () => {
+  const text = "Café ☃ 電話 👋🏽 \u2028 end";
+  test("non-ASCII text in a 2xx body comes back unchanged (one object and a 300-item page)", async () => {
+    const one = { ...call, prompt: text, metadata: { note: text } };
+    const got = await client(fakeFetch(() => json(200, one))).calls.retrieve(call.id);
+    assert.equal(got.prompt, text);
+    assert.equal(got.metadata.note, text);
+    const page = { data: Array.from({ length: 300 }, (_, i) => ({ ...one, id: `${call.id}-${i}` })), has_more: false };
+    const list = await client(fakeFetch(() => json(200, page))).calls.list({ limit: 100 });
+    assert.equal(list.data.length, 300);
+    assert.equal(list.data[299].prompt, text);
+  });
+
+  test("non-ASCII text in an error body reaches the message; a wrong type deep in a page is still found", async () => {
+    const err = await failure(client(fakeFetch(() => json(409, { error: { message: text } }))).calls.retrieve("c1"));
+    assert.ok(err instanceof ConflictError);
+    assert.ok(err.message.includes(text), err.message);
+    const page = { data: Array.from({ length: 300 }, (_, i) => ({ ...call, id: `c${i}`, prompt: text })), has_more: false };
+    page.data[257].duration_seconds = "59";
+    const bad = await failure(client(fakeFetch(() => json(200, page))).calls.list());
+    assert.ok(bad instanceof InvalidResponseError, String(bad));
+    assert.match(bad.message, /data\[257\]\.duration_seconds: expected number, got string/);
+  });
+});
+
 describe("2xx answers that cannot be read → InvalidResponseError", () => {
   const cases = [
     ["malformed JSON", (c) => c.calls.retrieve("c1"), "{not json}", /not valid JSON/],
