@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::e164::E164Reason;
 use super::json::{ObjectWriter, Value};
-use super::text::{cat, dec};
+use super::text::{cat, dec, fill};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -64,6 +64,11 @@ impl Error {
             message: message.into(),
             phone: None,
         }
+    }
+
+    /// An [`Error::Validation`] whose message is `template` filled with `args` ([`fill`]).
+    pub fn invalid(field: &str, template: &str, args: &[&str]) -> Error {
+        Error::validation(field, fill(template, args))
     }
 
     /// An [`Error::Validation`] for a phone number `input` that is not E.164.
