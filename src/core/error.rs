@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::e164::E164Reason;
 use super::json::{ObjectWriter, Value};
-use super::text::{cat, dec, fill};
+use super::text::{dec, fill};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -75,12 +75,10 @@ impl Error {
     pub fn phone(field: &str, input: &str, reason: E164Reason) -> Error {
         Error::Validation {
             field: field.into(),
-            message: cat(&[
-                "\"",
-                input,
-                "\" is not an E.164 phone number: it ",
-                &reason.message(),
-            ]),
+            message: fill(
+                "\"{}\" is not an E.164 phone number: it {}",
+                &[input, &reason.message()],
+            ),
             phone: Some(reason),
         }
     }
@@ -109,47 +107,35 @@ impl Error {
 
     pub fn message(&self) -> String {
         match self {
-            Error::Validation { field, message, .. } => cat(&[field, " ", message]),
-            Error::Api(e) => cat(&[
-                &dec(u64::from(e.status)),
-                " ",
-                status_text(e.status),
-                ": ",
-                &e.message,
-            ]),
+            Error::Validation { field, message, .. } => fill("{} {}", &[field, message]),
+            Error::Api(e) => fill(
+                "{} {}: {}",
+                &[&dec(u64::from(e.status)), status_text(e.status), &e.message],
+            ),
             Error::InvalidResponse {
                 status, message, ..
-            } => cat(&[
-                "the API answered ",
-                &dec(u64::from(*status)),
-                " with a body that cannot be read: ",
-                message,
-            ]),
+            } => fill(
+                "the API answered {} with a body that cannot be read: {}",
+                &[&dec(u64::from(*status)), message],
+            ),
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,
                 cause,
                 attempts,
             } => {
-                let (next, key, end) = match idempotency_key {
-                    Some(k) => (
-                        "send it again with the same idempotencyKey (",
-                        k.as_str(),
-                        ") to get the original result instead of a duplicate, or look it up",
+                let next = match idempotency_key {
+                    Some(k) => fill(
+                        "send it again with the same idempotencyKey ({}) to get the original \
+                         result instead of a duplicate, or look it up",
+                        &[k],
                     ),
-                    None => ("look it up before sending it again", "", ""),
+                    None => "look it up before sending it again".into(),
                 };
-                cat(&[
-                    operation,
-                    " may or may not have taken effect (",
-                    cause,
-                    "; attempts: ",
-                    &dec(u64::from(*attempts)),
-                    "): ",
-                    next,
-                    key,
-                    end,
-                ])
+                fill(
+                    "{} may or may not have taken effect ({}; attempts: {}): {}",
+                    &[operation, cause, &dec(u64::from(*attempts)), &next],
+                )
             }
         }
     }
@@ -397,6 +383,37 @@ mod tests {
             keyless.message()
         );
         assert!(keyless.to_record("").find("idempotencyKey").is_none());
+    }
+
+    #[test]
+    fn messages() {
+        let api = |status| {
+            Error::Api(ApiError {
+                status,
+                message: "no {} here".into(),
+                api_code: None,
+                request_id: None,
+                body: String::new(),
+            })
+            .message()
+        };
+        assert_eq!(api(404), "404 Not Found: no {} here");
+        assert_eq!(api(418), "418 : no {} here");
+        let e = Error::InvalidResponse {
+            status: 200,
+            message: "m".into(),
+            request_id: None,
+        };
+        assert_eq!(
+            e.message(),
+            "the API answered 200 with a body that cannot be read: m"
+        );
+        assert_eq!(Error::validation("to", "is {}").message(), "to is {}");
+        let p = Error::phone("to", "x{}", E164Reason::TooShort).message();
+        assert_eq!(
+            p,
+            "to \"x{}\" is not an E.164 phone number: it has fewer than 7 digits"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use crate::prelude::*;
 
 use super::host;
-use super::text::{cat, dec, push_hex, push_int};
+use super::text::{dec, fill, push_hex, push_int};
 
 /// A parsed JSON value. Numbers are `f64`, as in JavaScript.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,7 @@ pub struct ParseError {
 impl ParseError {
     /// `"<reason> at byte <offset>"` (what `Display` writes, without core::fmt).
     pub fn text(&self) -> String {
-        cat(&[self.reason, " at byte ", &dec(self.offset as u64)])
+        fill("{} at byte {}", &[self.reason, &dec(self.offset as u64)])
     }
 }
 

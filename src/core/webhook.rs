@@ -11,7 +11,7 @@ use crate::prelude::*;
 use super::json::{ObjectWriter, Value};
 use super::ops::Entries;
 use super::sha256::{hmac_sha256, to_hex};
-use super::text::{self, cat, dec, dec_signed, fill, is_blank, split_byte, trim};
+use super::text::{self, dec, dec_signed, fill, is_blank, split_byte, trim};
 
 /// The SDK default for `verify`'s `tolerance_secs` (§6.4 step 2).
 pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
@@ -19,12 +19,13 @@ pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 /// The `CallingBox-Signature` header value for `body` sent at `timestamp`.
 /// `secret` is the key verbatim, `whsec_` prefix included (§6.4 step 3).
 pub fn signature_header(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    cat(&[
-        "t=",
-        &dec_signed(timestamp),
-        ",v1=",
-        &expected_signature(secret, timestamp, body),
-    ])
+    fill(
+        "t={},v1={}",
+        &[
+            &dec_signed(timestamp),
+            &expected_signature(secret, timestamp, body),
+        ],
+    )
 }
 
 fn expected_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
@@ -95,7 +96,7 @@ impl SignatureError {
     pub fn message(&self) -> String {
         match self {
             SignatureError::MalformedHeader(d) => {
-                cat(&["malformed CallingBox-Signature header: ", d])
+                fill("malformed CallingBox-Signature header: {}", &[d])
             }
             SignatureError::MissingTimestamp => {
                 "CallingBox-Signature header has no timestamp (t=)".into()
@@ -103,21 +104,20 @@ impl SignatureError {
             SignatureError::MissingSignature => {
                 "CallingBox-Signature header has no signature (v1=)".into()
             }
-            SignatureError::TimestampOutsideTolerance { t, now, tolerance } => cat(&[
-                "webhook timestamp ",
-                &dec_signed(*t),
-                " is ",
-                &dec(now.abs_diff(*t)),
-                "s away from now (",
-                &dec_signed(*now),
-                "), more than the ",
-                &dec_signed(*tolerance),
-                "s tolerance (check the server clock)",
-            ]),
+            SignatureError::TimestampOutsideTolerance { t, now, tolerance } => fill(
+                "webhook timestamp {} is {}s away from now ({}), more than the {}s tolerance \
+                 (check the server clock)",
+                &[
+                    &dec_signed(*t),
+                    &dec(now.abs_diff(*t)),
+                    &dec_signed(*now),
+                    &dec_signed(*tolerance),
+                ],
+            ),
             SignatureError::NoMatchingSignature => "no signature matches the body \
                  (wrong webhook secret, or the body was modified before verification)"
                 .into(),
-            SignatureError::InvalidPayload(d) => cat(&["invalid webhook payload: ", d]),
+            SignatureError::InvalidPayload(d) => fill("invalid webhook payload: {}", &[d]),
         }
     }
 }
@@ -132,7 +132,10 @@ impl SignatureError {
         w.string("code", "webhook_signature_invalid");
         w.string(
             "message",
-            &cat(&["webhook signature verification failed: ", &self.message()]),
+            &fill(
+                "webhook signature verification failed: {}",
+                &[&self.message()],
+            ),
         );
         w.string("reason", self.code());
         w.finish()
@@ -209,7 +212,7 @@ fn verified_body(
         let (k, v) = split_byte(part, b'=')
             .map(|(k, v)| (trim(k), trim(v)))
             .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-            .ok_or_else(|| MalformedHeader(cat(&["`", clip(part), "` is not key=value"])))?;
+            .ok_or_else(|| MalformedHeader(fill("`{}` is not key=value", &[clip(part)])))?;
         match k {
             // Digits only (no sign, `_` or spaces inside), so the string we sign below
             // is the one the sender signed.
@@ -220,9 +223,7 @@ fn verified_body(
                         let d = b.checked_sub(b'0').filter(|d| *d <= 9)?;
                         n.checked_mul(10)?.checked_add(i64::from(d))
                     })
-                    .ok_or_else(|| {
-                        MalformedHeader(cat(&["t=`", clip(v), "` is not an integer"]))
-                    })?;
+                    .ok_or_else(|| MalformedHeader(fill("t=`{}` is not an integer", &[clip(v)])))?;
                 // A second `t` would make the signed timestamp ambiguous.
                 if t.replace(ts).is_some() {
                     return Err(MalformedHeader("more than one t".into()));
@@ -267,13 +268,12 @@ fn verified_body(
     }
     // Step 5: only now parse.
     let text = ::core::str::from_utf8(body).map_err(|e| {
-        InvalidPayload(cat(&[
-            "body is not UTF-8 (byte ",
-            &dec(e.valid_up_to() as u64),
-            ")",
-        ]))
+        InvalidPayload(fill(
+            "body is not UTF-8 (byte {})",
+            &[&dec(e.valid_up_to() as u64)],
+        ))
     })?;
-    Value::parse(text).map_err(|e| InvalidPayload(cat(&["body is not JSON: ", &e.text()])))
+    Value::parse(text).map_err(|e| InvalidPayload(fill("body is not JSON: {}", &[&e.text()])))
 }
 
 /// At most 40 characters of a header part, for error messages: the header comes from
@@ -706,6 +706,15 @@ mod tests {
             assert_eq!(e.to_string(), e.message());
         }
         assert!(all[3].message().contains("301s"), "{}", all[3].message());
+        assert_eq!(
+            all[3].message(),
+            "webhook timestamp 1 is 301s away from now (302), more than the 300s tolerance \
+             (check the server clock)"
+        );
+        assert_eq!(
+            signature_header("k", -5, b""),
+            super::text::cat(&["t=-5,v1=", &expected_signature("k", -5, b"")])
+        );
         // Header text echoed into messages is clipped: the header comes from the network.
         let long = format!("t={T},{}", "x".repeat(10_000));
         let e = verify(BODY.as_bytes(), &long, SECRET, 0, T).err();
