@@ -161,13 +161,20 @@ pub fn verify(
     now_secs: i64,
 ) -> Result<Event, SignatureError> {
     let raw = verified_body(body, header, secret, tolerance_secs, now_secs)?;
-    let e = envelope(&raw).map_err(SignatureError::InvalidPayload)?;
+    let created = envelope(&raw).map_err(SignatureError::InvalidPayload)?;
+    // Checked by `envelope`: each is a string.
+    let string = |path| {
+        at(&raw, path)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     Ok(Event {
-        id: e.id.into(),
-        event_type: e.event_type.into(),
-        created: e.created,
-        api_version: e.api_version.into(),
-        call_id: e.call_id.into(),
+        id: string("id"),
+        event_type: string("type"),
+        created,
+        api_version: string("api_version"),
+        call_id: string("data.call.id"),
         raw,
     })
 }
@@ -283,15 +290,6 @@ fn clip(s: &str) -> &str {
     text::clip(trim(s), 40).0
 }
 
-/// The envelope fields (§3.8), borrowed from the parsed body.
-struct Envelope<'a> {
-    id: &'a str,
-    event_type: &'a str,
-    created: i64,
-    api_version: &'a str,
-    call_id: &'a str,
-}
-
 /// The §3.8 envelope fields, checked in this order: a type tag (`n` integer seconds, `o`
 /// object, `s` string) and a dotted path (packed like the operation tables: one loop
 /// instead of one check per field in the wasm).
@@ -305,8 +303,8 @@ fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     }
 }
 
-/// Checks the §3.8 envelope shape.
-fn envelope(raw: &Value) -> Result<Envelope<'_>, String> {
+/// Checks the §3.8 envelope shape; answers `created`.
+fn envelope(raw: &Value) -> Result<i64, String> {
     if raw.as_object().is_none() {
         return Err(fill("body must be an object, got {}", &[raw.type_name()]));
     }
@@ -333,14 +331,7 @@ fn envelope(raw: &Value) -> Result<Envelope<'_>, String> {
         };
         return Err(fill("{} must be {}, got {}", &[path, want, f.type_name()]));
     }
-    let string = |path| at(raw, path).and_then(Value::as_str).unwrap_or_default();
-    Ok(Envelope {
-        id: string("id"),
-        event_type: string("type"),
-        created,
-        api_version: string("api_version"),
-        call_id: string("data.call.id"),
-    })
+    Ok(created)
 }
 
 #[cfg(test)]
