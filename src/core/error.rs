@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::e164::E164Reason;
 use super::json::{ObjectWriter, Value};
-use super::text::{cat, dec};
+use super::text::{dec, fill, split_byte};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -66,16 +66,19 @@ impl Error {
         }
     }
 
+    /// An [`Error::Validation`] whose message is `template` filled with `args` ([`fill`]).
+    pub fn invalid(field: &str, template: &str, args: &[&str]) -> Error {
+        Error::validation(field, fill(template, args))
+    }
+
     /// An [`Error::Validation`] for a phone number `input` that is not E.164.
     pub fn phone(field: &str, input: &str, reason: E164Reason) -> Error {
         Error::Validation {
             field: field.into(),
-            message: cat(&[
-                "\"",
-                input,
-                "\" is not an E.164 phone number: it ",
-                &reason.message(),
-            ]),
+            message: fill(
+                "\"{}\" is not an E.164 phone number: it {}",
+                &[input, &reason.message()],
+            ),
             phone: Some(reason),
         }
     }
@@ -104,47 +107,35 @@ impl Error {
 
     pub fn message(&self) -> String {
         match self {
-            Error::Validation { field, message, .. } => cat(&[field, " ", message]),
-            Error::Api(e) => cat(&[
-                &dec(u64::from(e.status)),
-                " ",
-                status_text(e.status),
-                ": ",
-                &e.message,
-            ]),
+            Error::Validation { field, message, .. } => fill("{} {}", &[field, message]),
+            Error::Api(e) => fill(
+                "{} {}: {}",
+                &[&dec(u64::from(e.status)), status_text(e.status), &e.message],
+            ),
             Error::InvalidResponse {
                 status, message, ..
-            } => cat(&[
-                "the API answered ",
-                &dec(u64::from(*status)),
-                " with a body that cannot be read: ",
-                message,
-            ]),
+            } => fill(
+                "the API answered {} with a body that cannot be read: {}",
+                &[&dec(u64::from(*status)), message],
+            ),
             Error::OutcomeUnknown {
                 operation,
                 idempotency_key,
                 cause,
                 attempts,
             } => {
-                let (next, key, end) = match idempotency_key {
-                    Some(k) => (
-                        "send it again with the same idempotencyKey (",
-                        k.as_str(),
-                        ") to get the original result instead of a duplicate, or look it up",
+                let next = match idempotency_key {
+                    Some(k) => fill(
+                        "send it again with the same idempotencyKey ({}) to get the original \
+                         result instead of a duplicate, or look it up",
+                        &[k],
                     ),
-                    None => ("look it up before sending it again", "", ""),
+                    None => "look it up before sending it again".into(),
                 };
-                cat(&[
-                    operation,
-                    " may or may not have taken effect (",
-                    cause,
-                    "; attempts: ",
-                    &dec(u64::from(*attempts)),
-                    "): ",
-                    next,
-                    key,
-                    end,
-                ])
+                fill(
+                    "{} may or may not have taken effect ({}; attempts: {}): {}",
+                    &[operation, cause, &dec(u64::from(*attempts)), &next],
+                )
             }
         }
     }
@@ -210,53 +201,36 @@ impl Error {
     }
 }
 
-/// (status, class name, code, status text) for the statuses the contract names. A table
-/// rather than `match`es: much smaller in wasm.
-const STATUSES: &[(u16, &str, &str, &str)] = &[
-    (400, "BadRequestError", "bad_request", "Bad Request"),
-    (
-        401,
-        "AuthenticationError",
-        "authentication_error",
-        "Unauthorized",
-    ),
-    (
-        402,
-        "InsufficientCreditError",
-        "insufficient_credit",
-        "Payment Required",
-    ),
-    (
-        403,
-        "PermissionDeniedError",
-        "permission_denied",
-        "Forbidden",
-    ),
-    (404, "NotFoundError", "not_found", "Not Found"),
-    (405, "", "", "Method Not Allowed"),
-    (408, "", "", "Request Timeout"),
-    (409, "ConflictError", "conflict", "Conflict"),
-    (
-        422,
-        "UnprocessableEntityError",
-        "unprocessable_entity",
-        "Unprocessable Entity",
-    ),
-    (429, "RateLimitError", "rate_limited", "Too Many Requests"),
-    (500, "", "", "Internal Server Error"),
-    (
-        502,
-        "TelephonyProviderError",
-        "telephony_provider_error",
-        "Bad Gateway (telephony provider)",
-    ),
-    (503, "", "", "Service Unavailable"),
-    (504, "", "", "Gateway Timeout"),
-];
+/// `status name,code,text;` for the statuses the contract names (an empty name and code:
+/// the generic class for the status range). Packed into one string rather than a table of
+/// `&str`s: much smaller in wasm (issue 7).
+const STATUSES: &str = "400BadRequestError,bad_request,Bad Request;\
+401AuthenticationError,authentication_error,Unauthorized;\
+402InsufficientCreditError,insufficient_credit,Payment Required;\
+403PermissionDeniedError,permission_denied,Forbidden;\
+404NotFoundError,not_found,Not Found;\
+405,,Method Not Allowed;\
+408,,Request Timeout;\
+409ConflictError,conflict,Conflict;\
+422UnprocessableEntityError,unprocessable_entity,Unprocessable Entity;\
+429RateLimitError,rate_limited,Too Many Requests;\
+500,,Internal Server Error;\
+502TelephonyProviderError,telephony_provider_error,Bad Gateway (telephony provider);\
+503,,Service Unavailable;\
+504,,Gateway Timeout;";
 
 fn status_row(status: u16) -> (&'static str, &'static str, &'static str) {
-    for &(s, name, code, text) in STATUSES {
-        if s == status {
+    let digits = dec(u64::from(status));
+    let mut rest = STATUSES;
+    while let Some((row, next)) = split_byte(rest, b';') {
+        rest = next;
+        // Three digits exactly: 40 or 4000 must not match the 400 row.
+        let fields = row
+            .strip_prefix(digits.as_str())
+            .filter(|_| digits.len() == 3);
+        if let Some(fields) = fields {
+            let (name, more) = split_byte(fields, b',').unwrap_or_default();
+            let (code, text) = split_byte(more, b',').unwrap_or_default();
             return (name, code, text);
         }
     }
@@ -328,6 +302,10 @@ mod tests {
             (503, "InternalServerError", "server_error"),
             (502, "TelephonyProviderError", "telephony_provider_error"),
             (418, "APIError", "api_error"),
+            (40, "APIError", "api_error"),
+            (4000, "APIError", "api_error"),
+            (5000, "APIError", "api_error"),
+            (0, "APIError", "api_error"),
         ];
         for (status, name, code) in table {
             let e = Error::Api(ApiError {
@@ -392,6 +370,40 @@ mod tests {
             keyless.message()
         );
         assert!(keyless.to_record("").find("idempotencyKey").is_none());
+    }
+
+    #[test]
+    fn messages() {
+        let api = |status| {
+            Error::Api(ApiError {
+                status,
+                message: "no {} here".into(),
+                api_code: None,
+                request_id: None,
+                body: String::new(),
+            })
+            .message()
+        };
+        assert_eq!(api(404), "404 Not Found: no {} here");
+        assert_eq!(api(418), "418 : no {} here");
+        assert_eq!(api(504), "504 Gateway Timeout: no {} here");
+        assert_eq!(api(502), "502 Bad Gateway (telephony provider): no {} here");
+        assert_eq!(api(40), "40 : no {} here");
+        let e = Error::InvalidResponse {
+            status: 200,
+            message: "m".into(),
+            request_id: None,
+        };
+        assert_eq!(
+            e.message(),
+            "the API answered 200 with a body that cannot be read: m"
+        );
+        assert_eq!(Error::validation("to", "is {}").message(), "to is {}");
+        let p = Error::phone("to", "x{}", E164Reason::TooShort).message();
+        assert_eq!(
+            p,
+            "to \"x{}\" is not an E.164 phone number: it has fewer than 7 digits"
+        );
     }
 
     #[test]

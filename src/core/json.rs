@@ -12,7 +12,7 @@
 use crate::prelude::*;
 
 use super::host;
-use super::text::{cat, dec, push_hex, push_int};
+use super::text::{dec, fill, push_hex, push_int};
 
 /// A parsed JSON value. Numbers are `f64`, as in JavaScript.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,7 @@ pub struct ParseError {
 impl ParseError {
     /// `"<reason> at byte <offset>"` (what `Display` writes, without core::fmt).
     pub fn text(&self) -> String {
-        cat(&[self.reason, " at byte ", &dec(self.offset as u64)])
+        fill("{} at byte {}", &[self.reason, &dec(self.offset as u64)])
     }
 }
 
@@ -357,66 +357,59 @@ impl Parser<'_> {
             Some(b't') => self.lit(b"true", Value::Bool(true)),
             Some(b'f') => self.lit(b"false", Value::Bool(false)),
             Some(b'"') => self.string().map(Value::String),
-            Some(b'[') => {
+            // Arrays and objects share one loop (one copy of the separator logic in the wasm).
+            Some(open @ (b'[' | b'{')) => {
+                let object = open == b'{';
+                let close = open + 2; // `]` and `}` follow `[` and `{` by two in ASCII
                 self.i += 1;
                 let mut items = Vec::new();
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
-                    return Ok(Value::Array(items));
-                }
-                loop {
-                    self.ws();
-                    items.push(self.value(depth + 1)?);
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(Value::Array(items));
-                        }
-                        None => return Err(self.err("unexpected end of input")),
-                        _ => return Err(self.err("expected ',' or ']'")),
-                    }
-                }
-            }
-            Some(b'{') => {
-                self.i += 1;
                 let mut members = Vec::new();
                 self.ws();
-                if self.peek() == Some(b'}') {
+                if self.peek() == Some(close) {
                     self.i += 1;
-                    return Ok(Value::Object(members));
-                }
-                loop {
-                    self.ws();
-                    if self.peek() != Some(b'"') {
-                        return Err(if self.peek().is_none() {
-                            self.err("unexpected end of input")
-                        } else {
-                            self.err("expected a string key")
-                        });
-                    }
-                    let key = self.string()?;
-                    self.ws();
-                    if self.peek() != Some(b':') {
-                        return Err(self.err("expected ':'"));
-                    }
-                    self.i += 1;
-                    self.ws();
-                    let v = self.value(depth + 1)?;
-                    members.push((key, v));
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
+                } else {
+                    loop {
+                        self.ws();
+                        let key = if object {
+                            match self.peek() {
+                                Some(b'"') => {}
+                                None => return Err(self.err("unexpected end of input")),
+                                _ => return Err(self.err("expected a string key")),
+                            }
+                            let key = self.string()?;
+                            self.ws();
+                            if self.peek() != Some(b':') {
+                                return Err(self.err("expected ':'"));
+                            }
                             self.i += 1;
-                            return Ok(Value::Object(members));
+                            self.ws();
+                            Some(key)
+                        } else {
+                            None
+                        };
+                        let v = self.value(depth + 1)?;
+                        match key {
+                            Some(key) => members.push((key, v)),
+                            None => items.push(v),
                         }
-                        None => return Err(self.err("unexpected end of input")),
-                        _ => return Err(self.err("expected ',' or '}'")),
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.i += 1,
+                            Some(c) if c == close => {
+                                self.i += 1;
+                                break;
+                            }
+                            None => return Err(self.err("unexpected end of input")),
+                            _ if object => return Err(self.err("expected ',' or '}'")),
+                            _ => return Err(self.err("expected ',' or ']'")),
+                        }
                     }
                 }
+                Ok(if object {
+                    Value::Object(members)
+                } else {
+                    Value::Array(items)
+                })
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.err("unexpected character")),

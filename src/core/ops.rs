@@ -33,7 +33,7 @@ pub struct Field {
 /// name; entries separated by one space). One string instead of a slice of structs keeps
 /// the tables out of the wasm's data segment as pointer arrays (issue 7).
 #[derive(Debug, Clone)]
-pub struct Entries(&'static str);
+pub struct Entries(pub &'static str);
 
 impl Iterator for Entries {
     type Item = (u8, &'static str);

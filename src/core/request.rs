@@ -7,7 +7,7 @@ use super::e164;
 use super::error::Error;
 use super::json::{ObjectWriter, Value};
 use super::ops::{Field, Method, Op, Param};
-use super::text::{cat, clip, dec, is_blank, split_byte, trim};
+use super::text::{cat, clip, dec, fill, is_blank, split_byte, trim};
 
 /// The client's settings that shape every request.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,14 +50,19 @@ impl ClientConfig {
                 "must be printable ASCII without whitespace or control characters",
             ));
         }
-        let base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL)).trim_end_matches('/');
+        let mut base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL));
+        // A loop rather than `trim_end_matches('/')`, which links core's char searcher.
+        while let Some(b) = base_url.strip_suffix('/') {
+            base_url = b;
+        }
         let host = base_url
             .strip_prefix("https://")
             .or_else(|| base_url.strip_prefix("http://"));
         if host.is_none_or(str::is_empty) {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "baseUrl",
-                cat(&["must be an http(s) URL, got \"", base_url, "\""]),
+                "must be an http(s) URL, got \"{}\"",
+                &[base_url],
             ));
         }
         if base_url.bytes().any(|b| matches!(b, b'?' | b'#' | b' ')) {
@@ -93,15 +98,17 @@ impl ClientConfig {
                         )
                 })
             {
-                return Err(Error::validation(
+                return Err(Error::invalid(
                     "defaultHeaders",
-                    cat(&["has an invalid header name \"", name, "\""]),
+                    "has an invalid header name \"{}\"",
+                    &[name],
                 ));
             }
             if value.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-                return Err(Error::validation(
+                return Err(Error::invalid(
                     "defaultHeaders",
-                    cat(&["header \"", name, "\" has a line break in its value"]),
+                    "header \"{}\" has a line break in its value",
+                    &[name],
                 ));
             }
             // Header values are ByteStrings (Fetch spec): fetch refuses other characters.
@@ -110,20 +117,17 @@ impl ClientConfig {
                 .bytes()
                 .any(|b| matches!(b, 0..=0x08 | 0x0A..=0x1F | 0x7F | 0xC4..))
             {
-                return Err(Error::validation(
+                return Err(Error::invalid(
                     "defaultHeaders",
-                    cat(&[
-                        "header \"",
-                        name,
-                        "\" has a character that cannot be sent in a header value",
-                    ]),
+                    "header \"{}\" has a character that cannot be sent in a header value",
+                    &[name],
                 ));
             }
         }
         let user_agent = match platform {
             Some("browser") => None,
-            Some(p) => Some(cat(&["callingbox-js/", VERSION, " (", p, "; wasm)"])),
-            None => Some(cat(&["callingbox-js/", VERSION, " (wasm)"])),
+            Some(p) => Some(fill("callingbox-js/{} ({}; wasm)", &[VERSION, p])),
+            None => Some(fill("callingbox-js/{} (wasm)", &[VERSION])),
         };
         Ok(ClientConfig {
             api_key: api_key.to_string(),
@@ -146,9 +150,10 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
     let string = |name: &str| match options.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(other) => Err(Error::validation(
+        Some(other) => Err(Error::invalid(
             name,
-            cat(&["must be a string, got ", other.type_name()]),
+            "must be a string, got {}",
+            &[other.type_name()],
         )),
     };
     let mut default_headers = Vec::new();
@@ -160,9 +165,10 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
                     Value::String(s) => default_headers.push((k.clone(), s.clone())),
                     Value::Null => {}
                     _ => {
-                        return Err(Error::validation(
+                        return Err(Error::invalid(
                             "defaultHeaders",
-                            cat(&["header \"", k, "\" must have a string value"]),
+                            "header \"{}\" must have a string value",
+                            &[k],
                         ))
                     }
                 }
@@ -211,16 +217,14 @@ fn check_authority(authority: &str) -> Result<(), Error> {
         _ => false,
     };
     let host_ok = !host.is_empty() && !host.iter().any(|c| matches!(c, b'@' | b'\\' | b'%'));
-    if host_ok && port_ok && !b.contains(&b'@') {
+    // (`iter().all`: `contains` on bytes links core's memchr, ~0.3 KB of wasm.)
+    if host_ok && port_ok && b.iter().all(|&c| c != b'@') {
         Ok(())
     } else {
-        Err(Error::validation(
+        Err(Error::invalid(
             "baseUrl",
-            cat(&[
-                "must be http(s)://host[:port] without credentials, got \"",
-                authority,
-                "\"",
-            ]),
+            "must be http(s)://host[:port] without credentials, got \"{}\"",
+            &[authority],
         ))
     }
 }
@@ -246,14 +250,13 @@ pub fn build(
 ) -> Result<HttpRequest, Error> {
     // Path: every argument a non-empty string, percent-encoded as one segment.
     if path_args.len() != op.path_args.len() {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             op.name,
-            cat(&[
-                "takes ",
+            "takes {} id argument(s), got {}",
+            &[
                 &dec(op.path_args.len() as u64),
-                " id argument(s), got ",
                 &dec(path_args.len() as u64),
-            ]),
+            ],
         ));
     }
     let mut url = cfg.base_url.clone();
@@ -276,9 +279,10 @@ pub fn build(
         None | Some(Value::Null) => &[],
         Some(Value::Object(m)) => m,
         Some(other) => {
-            return Err(Error::validation(
+            return Err(Error::invalid(
                 "params",
-                cat(&["must be an object, got ", other.type_name()]),
+                "must be an object, got {}",
+                &[other.type_name()],
             ))
         }
     };
@@ -392,16 +396,14 @@ fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
             };
             return match items.iter().position(bad) {
                 None => Ok(None),
-                Some(i) => Err(Error::validation(
+                Some(i) => Err(Error::invalid(
                     field.name,
-                    cat(&[
-                        "must be an array of ",
+                    "must be an array of {}, but item {} is {}",
+                    &[
                         kind,
-                        ", but item ",
                         &dec(i as u64),
-                        " is ",
                         &describe(items.get(i).unwrap_or(&Value::Null)),
-                    ]),
+                    ],
                 )),
             };
         }
@@ -414,19 +416,20 @@ fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
         (Param::StrArr, _) => "an array of strings",
         (Param::ObjArr, _) => "an array of objects",
     };
-    Err(Error::validation(
+    Err(Error::invalid(
         field.name,
-        cat(&["must be ", want, ", got ", &describe(v)]),
+        "must be {}, got {}",
+        &[want, &describe(v)],
     ))
 }
 
 fn describe(v: &Value) -> String {
     match v {
         Value::Number(n) if !n.is_finite() => "a non-finite number".into(),
-        Value::Number(_) => cat(&["the number ", &v.to_json()]),
+        Value::Number(_) => fill("the number {}", &[&v.to_json()]),
         Value::Null => "null".into(),
-        Value::String(s) if !clip(s, 40).1 => cat(&["the string \"", s, "\""]),
-        other => cat(&["a value of type ", other.type_name()]),
+        Value::String(s) if !clip(s, 40).1 => fill("the string \"{}\"", &[s]),
+        other => fill("a value of type {}", &[other.type_name()]),
     }
 }
 

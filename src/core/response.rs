@@ -13,7 +13,7 @@ use crate::prelude::*;
 use super::error::{find, ApiError, Error};
 use super::json::{ObjectWriter, Value};
 use super::ops::{Kind, Op, Resource, Shape};
-use super::text::{cat, clip, dec, is_blank, trim, trim_range};
+use super::text::{clip, dec, fill, is_blank, trim, trim_range};
 
 /// What the host should `JSON.parse` to get the result.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +66,7 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
         } else {
             ""
         };
-        cat(&["not valid JSON: ", &e.text(), hint])
+        fill("not valid JSON: {}{}", &[&e.text(), hint])
     })?;
     let (r, list) = match op.shape {
         Shape::One(r) => {
@@ -122,22 +122,20 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
                 Some(Value::Bool(_)) => return Ok(Output::Body),
                 None | Some(Value::Null) => {}
                 Some(other) => {
-                    return Err(cat(&[
-                        "has_more: expected boolean, got ",
-                        other.type_name(),
-                    ]))
+                    return Err(fill(
+                        "has_more: expected boolean, got {}",
+                        &[other.type_name()],
+                    ))
                 }
             }
             let mut fixed = doc;
             fixed.set("has_more", Value::Bool(false));
             Ok(Output::Text(fixed.to_json()))
         }
-        other => Err(cat(&[
-            "expected ",
-            if list { "a list" } else { "an array" },
-            ", got ",
-            other.type_name(),
-        ])),
+        other => Err(fill(
+            "expected {}, got {}",
+            &[if list { "a list" } else { "an array" }, other.type_name()],
+        )),
     }
 }
 
@@ -151,13 +149,13 @@ fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.into()
     } else {
-        cat(&[path, ".", key])
+        fill("{}.{}", &[path, key])
     }
 }
 
 fn check_items(r: Resource, items: &[Value], path: &str) -> Result<(), String> {
     for (i, item) in items.iter().enumerate() {
-        check(r, item, &cat(&[path, "[", &dec(i as u64), "]"]))?;
+        check(r, item, &fill("{}[{}]", &[path, &dec(i as u64)]))?;
     }
     Ok(())
 }
@@ -168,23 +166,17 @@ pub fn check(r: Resource, v: &Value, path: &str) -> Result<(), String> {
     let where_ = |key: &str| join(path, key);
     if !matches!(v, Value::Object(_)) {
         let sep = if path.is_empty() { "" } else { ": " };
-        return Err(cat(&[
-            path,
-            sep,
-            "expected a ",
-            r.name(),
-            " object, got ",
-            v.type_name(),
-        ]));
+        return Err(fill(
+            "{}{}expected a {} object, got {}",
+            &[path, sep, r.name(), v.type_name()],
+        ));
     }
     for key in r.required() {
         if v.get(key).is_none_or(Value::is_null) {
-            return Err(cat(&[
-                &where_(key),
-                ": required field of ",
-                r.name(),
-                " is missing",
-            ]));
+            return Err(fill(
+                "{}: required field of {} is missing",
+                &[&where_(key), r.name()],
+            ));
         }
     }
     for (key, kind) in r.fields() {
@@ -211,13 +203,10 @@ pub fn check(r: Resource, v: &Value, path: &str) -> Result<(), String> {
                 Kind::Arr | Kind::ArrOf(_) => "array",
                 Kind::Scalar => "string or number",
             };
-            return Err(cat(&[
-                &where_(key),
-                ": expected ",
-                want,
-                ", got ",
-                x.type_name(),
-            ]));
+            return Err(fill(
+                "{}: expected {}, got {}",
+                &[&where_(key), want, x.type_name()],
+            ));
         }
     }
     Ok(())
@@ -276,12 +265,12 @@ fn describe_text(body: &str) -> String {
             .map(trim)
             .filter(|x| !x.is_empty());
         return match title {
-            Some(title) => cat(&["non-JSON error page: ", title]),
+            Some(title) => fill("non-JSON error page: {}", &[title]),
             None => "non-JSON error page (HTML)".into(),
         };
     }
     match clip(t, 200) {
-        (short, true) => cat(&[short, "…"]),
+        (short, true) => fill("{}…", &[short]),
         (all, false) => all.into(),
     }
 }

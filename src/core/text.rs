@@ -14,6 +14,22 @@ pub fn cat(parts: &[&str]) -> String {
     s
 }
 
+/// `template` with each `{}` replaced by the next of `args` (a missing argument is empty).
+/// One template and a short argument list take less wasm at each call site than [`cat`]'s
+/// alternating pieces (issue 7). Only the template is scanned, never the arguments.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(i) = find(rest, "{}") {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str(args.next().copied().unwrap_or_default());
+        rest = rest.get(i + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Appends `n` in decimal (what `{n}` would write).
 pub fn push_int(out: &mut String, n: i64) {
     if n < 0 {
@@ -120,6 +136,9 @@ mod tests {
         }
         assert_eq!(h, "00090aabff");
         assert_eq!(cat(&["a", "", "bc"]), "abc");
+        assert_eq!(fill("a{}b{}c", &["1", "{}"]), "a1b{}c");
+        assert_eq!(fill("{}{}", &["x"]), "x");
+        assert_eq!(fill("none", &[]), "none");
         assert_eq!(clip("héllo", 2), ("hé", true));
         assert_eq!(clip("héllo", 5), ("héllo", false));
         assert_eq!(clip("", 0), ("", false));
