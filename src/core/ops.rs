@@ -30,7 +30,7 @@ pub struct Field {
 }
 
 /// The entries of a packed table. Written `"<tag><name> <tag><name> ..."` (one tag byte,
-/// the name, one space between entries) and turned by [`packed!`] at compile time into
+/// the name, one space between entries) and turned by `packed!` at compile time into
 /// `<tag><length byte><name>...`: one string instead of a slice of structs keeps pointer
 /// arrays out of the wasm's data segment (issue 7), and the length bytes let the reader
 /// skip from entry to entry without scanning. Used for the operations' parameters and the
