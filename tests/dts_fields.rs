@@ -45,14 +45,14 @@ fn declarations_match_the_decoding_tables() {
             .collect();
         for (field, _) in r.fields() {
             assert!(
-                declared.contains(&field),
+                declared.contains(field),
                 "{}: field {field} is decoded but not declared in index.d.ts",
                 r.name()
             );
         }
         for d in &declared {
             assert!(
-                r.fields().any(|(f, _)| f == *d),
+                r.fields().iter().any(|(f, _)| f == d),
                 "{}: index.d.ts declares {d}, which the decoding table lacks",
                 r.name()
             );

@@ -51,8 +51,13 @@ impl ClientConfig {
             ));
         }
         let mut base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL));
-        // A loop rather than `trim_end_matches('/')`, which links core's char searcher.
-        while let Some(b) = base_url.strip_suffix('/') {
+        // A byte loop rather than `trim_end_matches('/')`, which links core's char searcher.
+        while let Some(b) = base_url
+            .len()
+            .checked_sub(1)
+            .filter(|&n| base_url.as_bytes().get(n) == Some(&b'/'))
+            .and_then(|n| base_url.get(..n))
+        {
             base_url = b;
         }
         let host = base_url
@@ -444,7 +449,14 @@ fn encode_segment(s: &str, out: &mut String) {
 }
 
 fn encode_component(s: &str, out: &mut String) {
-    let hex = |n: u8| char::from_digit(u32::from(n), 16).map_or('0', |c| c.to_ascii_uppercase());
+    let hex = |n: u8| {
+        char::from(
+            b"0123456789ABCDEF"
+                .get(usize::from(n))
+                .copied()
+                .unwrap_or(b'0'),
+        )
+    };
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));

@@ -189,7 +189,7 @@ pub fn check(r: Resource, v: &Value, path: &str) -> Result<(), String> {
             (Kind::Obj, Value::Object(_)) | (Kind::Arr, Value::Array(_)) => true,
             (Kind::Scalar, Value::String(_) | Value::Number(_) | Value::Bool(_)) => true,
             (Kind::ArrOf(inner), Value::Array(items)) => {
-                check_items(inner, items, &where_(key))?;
+                check_items(*inner, items, &where_(key))?;
                 true
             }
             _ => false,

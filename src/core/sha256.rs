@@ -107,11 +107,9 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
 
 /// Lowercase hex, two digits per byte.
 pub fn to_hex(bytes: &[u8]) -> String {
-    let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
     let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        s.push(digit(b >> 4));
-        s.push(digit(b & 15));
+        super::text::push_hex(&mut s, b);
     }
     s
 }

@@ -9,7 +9,7 @@
 use crate::prelude::*;
 
 use super::json::{ObjectWriter, Value};
-use super::ops::Entries;
+use super::ops::{packed, Entries};
 use super::sha256::{hmac_sha256, to_hex};
 use super::text::{self, dec, dec_signed, fill, is_blank, split_byte, trim};
 
@@ -293,7 +293,7 @@ fn clip(s: &str) -> &str {
 /// The §3.8 envelope fields, checked in this order: a type tag (`n` integer seconds, `o`
 /// object, `s` string) and a dotted path (packed like the operation tables: one loop
 /// instead of one check per field in the wasm).
-const ENVELOPE: &str = "ncreated odata odata.call sid stype sapi_version sdata.call.id";
+const ENVELOPE: &str = packed!("ncreated odata odata.call sid stype sapi_version sdata.call.id");
 
 /// The member at a dotted `path` of `v`.
 fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
