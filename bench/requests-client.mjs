@@ -10,7 +10,9 @@ import { benchDir, median, result } from "./common.mjs";
 
 const [baseUrl, apiKey, callId, only] = process.argv.slice(2);
 const N = Number(process.env.BENCH_REQ_N || 2000);
-const ROUNDS = Number(process.env.BENCH_REQ_ROUNDS || 3);
+// Many short rounds, the clients' order rotated each round: on a shared machine the load
+// drifts, and a ratio taken inside one round (the same minute) is steadier than one of medians.
+const ROUNDS = Number(process.env.BENCH_REQ_ROUNDS || 7);
 const CONCURRENCY = 16;
 
 const path = `/v1/calls/${callId}`;
@@ -113,7 +115,14 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const out = { n: N, rounds: ROUNDS, concurrency: CONCURRENCY, clients: {}, memory };
+// Per-round ratio to raw fetch (same round), then the median and the range over rounds.
+const paired = (name, mode) => {
+  if (!times.fetch) return null;
+  const rs = times[name][mode].map((t, i) => t / times.fetch[mode][i]).sort((a, b) => a - b);
+  return { median: median(rs), min: rs[0], max: rs[rs.length - 1] };
+};
 for (const name of names) {
-  out.clients[name] = { seqMs: median(times[name].seq), concMs: median(times[name].conc), seqCpuMs: median(times[name].seqCpu), concCpuMs: median(times[name].concCpu), seqAll: times[name].seq, concAll: times[name].conc };
+  out.clients[name] = {
+    seqRatio: paired(name, "seq"), concRatio: paired(name, "conc"), seqMs: median(times[name].seq), concMs: median(times[name].conc), seqCpuMs: median(times[name].seqCpu), concCpuMs: median(times[name].concCpu), seqAll: times[name].seq, concAll: times[name].conc };
 }
 result(out);
