@@ -368,15 +368,20 @@ export class CallingBox {
     if (signal && signal.aborted) throw aborted("before it was sent");
     const controller = new AbortController();
     // A fetch that ignores its signal must not hang us: every await below also settles when
-    // the timeout or the user's signal fires ("the gate"). Rejecting the gate directly from
-    // those two places costs less than an "abort" listener on our own signal.
+    // the timeout or the user's signal fires (`gated`). Rejecting it directly from those two
+    // places costs less than an "abort" listener on our own signal and a Promise.race.
     let timedOut = false;
-    let closeGate;
-    const gate = new Promise((_, reject) => (closeGate = reject));
-    gate.catch(() => {});
-    const stop = (reason) => {
-      controller.abort(reason);
-      closeGate(controller.signal.reason);
+    let stopped = false;
+    let interrupt; // rejects the await in progress
+    const gated = (promise) => new Promise((resolve, reject) => {
+      if (stopped) return reject(controller.signal.reason);
+      interrupt = reject;
+      Promise.resolve(promise).then(resolve, reject); // a custom fetch may return a plain value
+    });
+    const stop = () => {
+      controller.abort();
+      stopped = true;
+      if (interrupt) interrupt(controller.signal.reason);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -401,7 +406,7 @@ export class CallingBox {
         return failed(e, true);
       }
       try {
-        res = await Promise.race([pending, gate]);
+        res = await gated(pending);
       } catch (e) {
         return failed(e, false);
       }
@@ -412,7 +417,7 @@ export class CallingBox {
       const header = (name) => (headers && headers.get(name)) || undefined;
       let text;
       try {
-        text = await Promise.race([res.text(), gate]);
+        text = await gated(res.text());
       } catch (e) {
         return failed(e);
       }

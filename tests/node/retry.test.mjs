@@ -462,6 +462,19 @@ describe("timeouts", () => {
     assert.ok(took >= 55 && took < 1000, `took ${took} ms`);
   });
 
+  test("a body that never finishes (text() never settles, signal ignored) times out too", async () => {
+    const stuck = { status: 200, headers: new Headers(), text: () => new Promise(() => {}) };
+    const err = await failure(quick(async () => stuck, { timeout: 25, maxRetries: 0 }).calls.retrieve("c1"));
+    assert.ok(err instanceof TimeoutError, `${err.name}: ${err.message}`);
+  });
+
+  test("a fetch answering synchronously (a plain Response-like, a plain string from text()) works", async () => {
+    const like = { status: 200, headers: new Headers({ "x-request-id": "req_sync" }), text: () => JSON.stringify(call) };
+    const got = await quick(() => like).calls.retrieve(call.id);
+    assert.equal(got.id, call.id);
+    assert.equal(got.lastResponse.requestId, "req_sync");
+  });
+
   test("each attempt gets a fresh timeout signal", async () => {
     const fetch = steps(hang, ok());
     await quick(fetch, { timeout: 20 }).calls.retrieve("c1");
