@@ -74,7 +74,9 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     if n.is_empty() {
         return Some(0);
     }
-    h.windows(n.len()).position(|w| w == n)
+    // The first byte is tested inline; only candidates pay for the slice comparison.
+    h.windows(n.len())
+        .position(|w| w.first() == n.first() && w == n)
 }
 
 /// The byte range of `s` without leading and trailing whitespace (as `str::trim` defines
@@ -82,6 +84,11 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
 /// of wasm; the strings trimmed here are short (a full body is only trimmed to describe an
 /// error).
 pub fn trim_range(s: &str) -> (usize, usize) {
+    // Nothing to trim when both ends are visible ASCII (the common case: no char decoding).
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        return (0, s.len());
+    }
     let (mut start, mut end) = (None, 0);
     for (i, c) in s.char_indices() {
         if !c.is_whitespace() {
@@ -155,6 +162,10 @@ mod tests {
             "\u{a0}x y\u{3000}",
             "\u{2028} é \u{85}",
             "x\u{200a}",
+            "+1 (415) 555-0123",
+            "ab",
+            "a \u{a0}b",
+            "\u{a0}+1",
         ] {
             assert_eq!(trim(t), t.trim(), "{t:?}");
             assert_eq!(trim_range(t).1, t.trim_end().len(), "{t:?}");
