@@ -387,8 +387,7 @@ export class CallingBox {
       timedOut = true;
       stop();
     }, timeout);
-    const onAbort = () => stop();
-    if (signal) signal.addEventListener("abort", onAbort, { once: true });
+    if (signal) signal.addEventListener("abort", stop, { once: true });
     const failed = (error, sync) => {
       if (signal && signal.aborted) throw aborted("during the request");
       if (timedOut) return { kind: "timeout", error, timeout };
@@ -431,7 +430,7 @@ export class CallingBox {
       };
     } finally {
       clearTimeout(timer);
-      if (signal) signal.removeEventListener("abort", onAbort);
+      if (signal) signal.removeEventListener("abort", stop);
     }
   }
 }

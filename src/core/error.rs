@@ -220,15 +220,15 @@ const STATUSES: &str = "400BadRequestError,bad_request,Bad Request;\
 504,,Gateway Timeout;";
 
 fn status_row(status: u16) -> (&'static str, &'static str, &'static str) {
+    // Rows start with three digits: 40 or 4000 must not match the 400 row.
+    if !(100..1000).contains(&status) {
+        return ("", "", "");
+    }
     let digits = dec(u64::from(status));
     let mut rest = STATUSES;
     while let Some((row, next)) = split_byte(rest, b';') {
         rest = next;
-        // Three digits exactly: 40 or 4000 must not match the 400 row.
-        let fields = row
-            .strip_prefix(digits.as_str())
-            .filter(|_| digits.len() == 3);
-        if let Some(fields) = fields {
+        if let Some(fields) = row.strip_prefix(digits.as_str()) {
             let (name, more) = split_byte(fields, b',').unwrap_or_default();
             let (code, text) = split_byte(more, b',').unwrap_or_default();
             return (name, code, text);

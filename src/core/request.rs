@@ -51,14 +51,9 @@ impl ClientConfig {
             ));
         }
         let mut base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL));
-        // A byte loop rather than `trim_end_matches('/')`, which links core's char searcher.
-        while let Some(b) = base_url
-            .len()
-            .checked_sub(1)
-            .filter(|&n| base_url.as_bytes().get(n) == Some(&b'/'))
-            .and_then(|n| base_url.get(..n))
-        {
-            base_url = b;
+        // A loop rather than `trim_end_matches('/')`, which links core's char searcher.
+        while let Some(rest) = base_url.strip_suffix("/") {
+            base_url = rest;
         }
         let host = base_url
             .strip_prefix("https://")

@@ -133,9 +133,9 @@ impl Core {
     }
 
     /// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the
-    /// body should be `JSON.parse`d as is,
-    /// a string to parse instead when the core normalised it, or throws an error record.
-    /// `id` is the request's first path id ("" for none): a 204 to a delete names it.
+    /// body should be `JSON.parse`d as is, a string to parse instead when the core
+    /// normalised it, or throws an error record. `id` is the request's first path id ("" for
+    /// none): a 204 to a delete names it.
     pub fn decode(
         &self,
         op: &str,
