@@ -782,6 +782,17 @@ fn unreadable_success_bodies_are_invalid_response_errors() {
             r#"{"call_id":"c","segments":[{"text":3}]}"#,
             "segments[0].text: expected string",
         ),
+        // A repeated name: JSON.parse keeps the last one, so that is the one checked.
+        (
+            "calls.retrieve",
+            r#"{"id":"c","status":"queued","status":5}"#,
+            "status: expected string, got number",
+        ),
+        (
+            "calls.retrieve",
+            r#"{"id":"c","id":null}"#,
+            "id: required field of Call is missing",
+        ),
     ];
     for (op, body, text) in cases {
         match dec(op, 200, body) {

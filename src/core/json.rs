@@ -77,14 +77,15 @@ impl Value {
         }
     }
 
-    /// Member `key` of an object (first match), `None` for other types.
+    /// Member `key` of an object, `None` for other types. A repeated name gives its last
+    /// value, as `JSON.parse` does: what is checked is what the caller will get.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
             // Lengths first: most keys differ in length, and that test is inlined where a
             // string comparison is a call (the wasm is built for size).
             Value::Object(m) => m
                 .iter()
-                .find(|(k, _)| k.len() == key.len() && k == key)
+                .rfind(|(k, _)| k.len() == key.len() && k == key)
                 .map(|(_, v)| v),
             _ => None,
         }
@@ -129,10 +130,11 @@ impl Value {
         matches!(self, Value::Null)
     }
 
-    /// Sets `key` on an object, replacing an existing member; no-op on other types.
+    /// Sets `key` on an object, replacing the member [`Value::get`] reads; no-op on other
+    /// types.
     pub fn set(&mut self, key: &str, value: Value) {
         if let Value::Object(m) = self {
-            if let Some(slot) = m.iter_mut().find(|(k, _)| k == key) {
+            if let Some(slot) = m.iter_mut().rfind(|(k, _)| k == key) {
                 slot.1 = value;
             } else {
                 m.push((key.to_string(), value));
