@@ -10,8 +10,8 @@ import { benchDir, median, result } from "./common.mjs";
 
 const [baseUrl, apiKey, callId, only] = process.argv.slice(2);
 const N = Number(process.env.BENCH_REQ_N || 2000);
-// Many short rounds, the clients' order rotated each round: on a shared machine the load
-// drifts, and a ratio taken inside one round (the same minute) is steadier than one of medians.
+// Many short rounds, the clients interleaved in blocks inside each round: on a shared machine
+// the load drifts, and a ratio taken inside one round is steadier than one of medians.
 const ROUNDS = Number(process.env.BENCH_REQ_ROUNDS || 7);
 const CONCURRENCY = 16;
 
@@ -105,13 +105,26 @@ if (names.includes("callingbox") && !process.env.BENCH_NO_MEMORY) {
 }
 
 const times = Object.fromEntries(names.map((n) => [n, { seq: [], conc: [], seqCpu: [], concCpu: [] }]));
+// Within a round the clients take turns in blocks (100 sequential / 400 in flight), so a
+// change in the machine's load during the round falls on all of them alike; the round's
+// total per client is the sum of its blocks.
+const BLOCK = { seq: 100, conc: 400 };
 for (let round = 0; round < ROUNDS; round++) {
-  const order = names.map((_, i) => names[(i + round) % names.length]); // rotate who goes first
-  for (const name of order) {
-    times[name].seq.push(await timed(() => sequential(clients[name], N)));
-    times[name].seqCpu.push(cpuMs);
-    times[name].conc.push(await timed(() => concurrent(clients[name], N)));
-    times[name].concCpu.push(cpuMs);
+  for (const mode of ["seq", "conc"]) {
+    const go = mode === "seq" ? sequential : concurrent;
+    const wall = Object.fromEntries(names.map((n) => [n, 0]));
+    const cpu = Object.fromEntries(names.map((n) => [n, 0]));
+    for (let done = 0, k = 0; done < N; done += BLOCK[mode], k++) {
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(j + round + k) % names.length]; // rotate who goes first
+        wall[name] += await timed(() => go(clients[name], Math.min(BLOCK[mode], N - done)));
+        cpu[name] += cpuMs;
+      }
+    }
+    for (const name of names) {
+      times[name][mode].push(wall[name]);
+      times[name][`${mode}Cpu`].push(cpu[name]);
+    }
   }
 }
 const out = { n: N, rounds: ROUNDS, concurrency: CONCURRENCY, clients: {}, memory };

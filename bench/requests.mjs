@@ -2,7 +2,7 @@
 // `callingbox/emulator`, port 0, manual clock) in this process, creates one call, and runs
 // requests-client.mjs in a separate process against it: 2,000 sequential and 2,000 with 16 in
 // flight, for raw fetch + JSON.parse, callingbox's calls.retrieve and openai-node's generic
-// client.get, 7 rounds with the order rotated, medians (ratios to fetch: per round, then the
+// client.get, 7 rounds (clients interleaved in blocks inside each round), medians (ratios to fetch: per round, then the
 // median). Then a `node --cpu-prof` run of callingbox alone.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";

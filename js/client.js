@@ -18,6 +18,7 @@ export {
 export { Webhooks } from "./webhooks.js";
 
 const DEFAULT_TIMEOUT = 60_000;
+const DEFAULT_RETRY_JSON = `{"timeout":${DEFAULT_TIMEOUT}}`; // toJson of the options when none is given
 // Bodies cross into the wasm as UTF-8 bytes: one native encode and one copy, where a string
 // argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
 const utf8 = new TextEncoder();
@@ -200,8 +201,11 @@ export class CallingBox {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
     const { apiKey, baseUrl, defaultHeaders, fetch, onRetry } = options;
+    // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
+    const config = { apiKey, baseUrl, defaultHeaders };
+    const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") && defaultHeaders === undefined;
     try {
-      this.#core = new Core(toJson({ apiKey, baseUrl, defaultHeaders }, "options"), platform);
+      this.#core = new Core(plain ? JSON.stringify(config) : toJson(config, "options"), platform);
     } catch (e) {
       throw adopt(e);
     }
@@ -218,11 +222,13 @@ export class CallingBox {
     const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = options;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
-    this.#retryJson = toJson(this.#retry, "options");
     // The core validates the options now, not at the first call. Without any there is nothing
     // to validate: the first request asks for the decision (one core call less at start-up).
     if ([timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff].some((v) => v !== undefined)) {
+      this.#retryJson = toJson(this.#retry, "options");
       this.#startDecision = this.#decide(this.#retryJson, { kind: "start" });
+    } else {
+      this.#retryJson = DEFAULT_RETRY_JSON;
     }
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
       const ns = {};
