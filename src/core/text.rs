@@ -7,7 +7,8 @@ use crate::prelude::*;
 
 /// The concatenation of `parts`.
 pub fn cat(parts: &[&str]) -> String {
-    let mut s = String::new();
+    // Sized once: growing a String step by step was a third of a rejected checkE164's time.
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
         s.push_str(p);
     }
@@ -18,7 +19,8 @@ pub fn cat(parts: &[&str]) -> String {
 /// One template and a short argument list take less wasm at each call site than [`cat`]'s
 /// alternating pieces (issue 7). Only the template is scanned, never the arguments.
 pub fn fill(template: &str, args: &[&str]) -> String {
-    let mut out = String::new();
+    let mut out =
+        String::with_capacity(template.len() + args.iter().map(|a| a.len()).sum::<usize>());
     let mut args = args.iter();
     let mut rest = template;
     while let Some(i) = find(rest, "{}") {
