@@ -24,6 +24,10 @@ const cases = {
   "baseline: await instantFetch() + res.text() + JSON.parse": async () => { const r = await instantFetch(); JSON.parse(await r.text()); },
   [`calls.list of 100 calls (${(page.length / 1024).toFixed(0)} KB), fetch answers at once`]: async () => { await pageClient.calls.list({ limit: 100 }); },
   "baseline: the same page, await fetch + res.text() + JSON.parse": async () => { const r = await pageFetch(); JSON.parse(await r.text()); },
+  // What Node's fetch (undici) does with a RequestInit, with and without a signal: any fetch
+  // that can time out or be cancelled pays the difference on every request.
+  "new Request(url, init) without a signal (undici)": () => new Request(`http://127.0.0.1:9/v1/calls/${id}`, { method: "GET", headers }),
+  "new Request(url, init) with a fresh AbortSignal (undici)": () => new Request(`http://127.0.0.1:9/v1/calls/${id}`, { method: "GET", headers, signal: new AbortController().signal }),
   "new AbortController + setTimeout/clearTimeout + gate": () => { const c = new AbortController(); let close; const g = new Promise((_, rej) => (close = rej)); g.catch(() => {}); const t = setTimeout(() => { c.abort(); close(c.signal.reason); }, 60000); clearTimeout(t); },
 };
 const out = {};
