@@ -3,7 +3,7 @@
 // runs timers and AbortSignals, and turns core records into Error instances.
 
 import { Core, checkE164 as coreCheckE164, retryDecision } from "./callingbox_core.js";
-import { instance, ready } from "./runtime.js";
+import { instance, ready, utf8 } from "./runtime.js";
 import {
   adopt, AbortError, APIConnectionError, InvalidPhoneNumberError, InvalidResponseError, TimeoutError, ValidationError,
 } from "./errors.js";
@@ -18,47 +18,46 @@ export {
 export { Webhooks } from "./webhooks.js";
 
 const DEFAULT_TIMEOUT = 60_000;
-const DEFAULT_RETRY_JSON = `{"timeout":${DEFAULT_TIMEOUT}}`; // toJson of the options when none is given
-// Bodies cross into the wasm as UTF-8 bytes: one native encode and one copy, where a string
-// argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
-const utf8 = new TextEncoder();
+// Bodies cross into the wasm as UTF-8 bytes (`utf8`): one native encode and one copy, where
+// a string argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
 
-// resource → method → [operation, number of id arguments, takes params, is a POST]
+// resource → method → [number of id arguments, takes params, is a POST]; the operation is
+// named "resource.method" (tests/js_ops_table.rs checks every entry against the core's table)
 const OPERATIONS = {
   numbers: {
-    list: ["numbers.list", 0, true],
-    searchAvailable: ["numbers.searchAvailable", 0, true],
-    purchase: ["numbers.purchase", 0, true, true],
+    list: [0, true],
+    searchAvailable: [0, true],
+    purchase: [0, true, true],
   },
   agents: {
-    list: ["agents.list", 0, true],
-    create: ["agents.create", 0, true, true],
-    retrieve: ["agents.retrieve", 1, false],
-    update: ["agents.update", 1, true],
-    archive: ["agents.archive", 1, false],
-    attachNumber: ["agents.attachNumber", 1, true, true],
-    detachNumber: ["agents.detachNumber", 2, false],
-    setPrimaryNumber: ["agents.setPrimaryNumber", 1, true],
+    list: [0, true],
+    create: [0, true, true],
+    retrieve: [1, false],
+    update: [1, true],
+    archive: [1, false],
+    attachNumber: [1, true, true],
+    detachNumber: [2, false],
+    setPrimaryNumber: [1, true],
   },
   calls: {
-    create: ["calls.create", 0, true, true],
-    list: ["calls.list", 0, true],
-    retrieve: ["calls.retrieve", 1, false],
-    getTranscript: ["calls.getTranscript", 1, false],
+    create: [0, true, true],
+    list: [0, true],
+    retrieve: [1, false],
+    getTranscript: [1, false],
   },
   webhookEndpoints: {
-    create: ["webhookEndpoints.create", 0, true, true],
-    list: ["webhookEndpoints.list", 0, true],
-    retrieve: ["webhookEndpoints.retrieve", 1, false],
-    update: ["webhookEndpoints.update", 1, true],
-    delete: ["webhookEndpoints.delete", 1, false],
-    rotateSecret: ["webhookEndpoints.rotateSecret", 1, false, true],
+    create: [0, true, true],
+    list: [0, true],
+    retrieve: [1, false],
+    update: [1, true],
+    delete: [1, false],
+    rotateSecret: [1, false, true],
   },
   webhookDeliveries: {
-    list: ["webhookDeliveries.list", 0, true],
-    retrieve: ["webhookDeliveries.retrieve", 1, false],
-    redeliver: ["webhookDeliveries.redeliver", 1, false, true],
+    list: [0, true],
+    retrieve: [1, false],
+    redeliver: [1, false, true],
   },
 };
 
@@ -201,11 +200,8 @@ export class CallingBox {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
     const { apiKey, baseUrl, defaultHeaders, fetch, onRetry } = options;
-    // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
-    const config = { apiKey, baseUrl, defaultHeaders };
-    const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") && defaultHeaders === undefined;
     try {
-      this.#core = new Core(plain ? JSON.stringify(config) : toJson(config, "options"), platform);
+      this.#core = new Core(toJson({ apiKey, baseUrl, defaultHeaders }, "options"), platform);
     } catch (e) {
       throw adopt(e);
     }
@@ -224,15 +220,14 @@ export class CallingBox {
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
     // The core validates the options now, not at the first call. Without any there is nothing
     // to validate: the first request asks for the decision (one core call less at start-up).
+    this.#retryJson = toJson(this.#retry, "options");
     if ([timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff].some((v) => v !== undefined)) {
-      this.#retryJson = toJson(this.#retry, "options");
       this.#startDecision = this.#decide(this.#retryJson, { kind: "start" });
-    } else {
-      this.#retryJson = DEFAULT_RETRY_JSON;
     }
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
       const ns = {};
-      for (const [method, [op, ids, takesParams, post]] of Object.entries(methods)) {
+      for (const [method, [ids, takesParams, post]] of Object.entries(methods)) {
+        const op = `${resource}.${method}`;
         ns[method] = (...args) => {
           const idArgs = args.slice(0, ids);
           const params = takesParams ? args[ids] : undefined;
@@ -342,17 +337,27 @@ export class CallingBox {
         if (r.kind === "timeout") throw new TimeoutError(`${op} timed out after ${r.timeout} ms${why}`, { timeout: r.timeout, attempts: attempt });
         throw new APIConnectionError(`${op} failed to reach the API${why}: ${this.#redact(describe(r.error))}`, { attempts: attempt });
       }
+      // The body is parsed first: when JSON.parse accepts a 2xx body, the core only has to
+      // check its shape (one pass, no allocation); when not, the core words the error.
+      let result;
+      let parsed = true;
+      try {
+        result = JSON.parse(r.text);
+      } catch {
+        parsed = false; // the core says what is wrong with it below
+      }
       let normalised;
       try {
-        normalised = core.decode(op, r.status, utf8.encode(r.text), r.requestId ?? "", ids[0] ?? "");
+        normalised = core.decode(op, r.status, utf8.encode(r.text), r.requestId ?? "", ids[0] ?? "", parsed);
       } catch (e) {
         throw adopt(e);
       }
-      let result;
-      try {
-        result = JSON.parse(normalised ?? r.text);
-      } catch (e) {
-        throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
+      if (normalised !== undefined || !parsed) {
+        try {
+          result = JSON.parse(normalised ?? r.text);
+        } catch (e) {
+          throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
+        }
       }
       if (result && typeof result === "object") {
         Object.defineProperty(result, "lastResponse", {
@@ -452,8 +457,8 @@ export function checkE164(input) {
   }
   const out = coreCheckE164(input);
   if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
-  const end = out.indexOf("\0", 1); // "\0reason\0message" (slices: cheaper than split + destructuring)
-  return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };
+  const parts = out.split("\0"); // "\0reason\0message" (indexed: destructuring is slower)
+  return { ok: false, reason: parts[1], message: parts[2] };
 }
 
 /** Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError. */

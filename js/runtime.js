@@ -1,6 +1,9 @@
 // How this runtime's entry point loads each wasm module ("core" for the client, "emulator"
 // for callingbox/emulator). Entries call `setup` at import; nothing is compiled until first use.
 
+/** One UTF-8 encoder for the package (the driver's bodies, webhook payloads). */
+export const utf8 = new TextEncoder();
+
 const loaders = {};
 const instances = {};
 let platform = "unknown";

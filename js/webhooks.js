@@ -1,14 +1,13 @@
 // Webhook signature verification (contract §6.4): one synchronous Rust function, the same
 // bytes on every runtime — no `Buffer`, no `crypto.subtle`, no async.
 import { signWebhook, verifyWebhook } from "./callingbox_core.js";
-import { ready } from "./runtime.js";
+import { ready, utf8 } from "./runtime.js";
 import { adopt, ValidationError } from "./errors.js";
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 function bytesOf(body, field) {
-  if (typeof body === "string") return encoder.encode(body);
+  if (typeof body === "string") return utf8.encode(body);
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-//! js/client.js names each method's operation, its number of id arguments and whether it is a
-//! POST (to draw an Idempotency-Key). Those facts are the Rust operation table's: this test
+//! js/client.js lists each resource's methods (the operation is "resource.method") with their
+//! number of id arguments, whether they take params and whether they are a POST (to draw an
+//! Idempotency-Key). Those facts are the Rust operation table's: this test
 //! keeps the two in step, so an endpoint is still described once.
 
 use callingbox::core::ops::{Method, Shape, OPS};
@@ -12,34 +13,39 @@ fn the_js_method_table_matches_the_operation_table() {
     let start = js.find("const OPERATIONS = {").unwrap();
     let table = &js[start..start + js[start..].find("\n};").unwrap()];
     let mut seen = Vec::new();
-    for line in table.lines() {
-        let Some(open) = line.find("[\"") else {
+    let mut resource = "";
+    for line in table.lines().skip(1) {
+        let line = line.trim();
+        // `numbers: {` opens a resource; `list: [0, true],` is one of its methods.
+        if let Some(r) = line.strip_suffix(": {") {
+            resource = r;
+            continue;
+        }
+        let Some((method, rest)) = line.split_once(": [") else {
             continue;
         };
-        let inner = &line[open + 1..line.rfind(']').unwrap()];
+        let inner = &rest[..rest.rfind(']').unwrap()];
         let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
-        let name = parts[0].trim_matches('"');
+        let name = format!("{resource}.{method}");
         let op = OPS
             .iter()
             .find(|o| o.name == name)
             .unwrap_or_else(|| panic!("js/client.js names unknown operation {name}"));
-        let method = line.trim().split(':').next().unwrap();
-        assert_eq!(name.split('.').nth(1), Some(method), "{name}: method name");
         assert_eq!(
-            parts[1].parse::<usize>().unwrap(),
+            parts[0].parse::<usize>().unwrap(),
             op.path_args.len(),
             "{name}: id arguments"
         );
-        let takes_params = parts[2] == "true";
+        let takes_params = parts[1] == "true";
         let lists = matches!(op.shape, Shape::List(_) | Shape::Array(_));
         assert_eq!(
             takes_params,
             !op.params.is_empty() || lists,
             "{name}: takes params"
         );
-        let post = parts.get(3) == Some(&"true");
+        let post = parts.get(2) == Some(&"true");
         assert_eq!(post, op.method == Method::Post, "{name}: POST flag");
-        seen.push(name.to_string());
+        seen.push(name);
     }
     seen.sort();
     seen.dedup();
