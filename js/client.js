@@ -18,6 +18,7 @@ export {
 export { Webhooks } from "./webhooks.js";
 
 const DEFAULT_TIMEOUT = 60_000;
+const DEFAULT_RETRY_JSON = `{"timeout":${DEFAULT_TIMEOUT}}`; // toJson of the options when none is given
 // Bodies cross into the wasm as UTF-8 bytes (`utf8`): one native encode and one copy, where
 // a string argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
@@ -200,8 +201,11 @@ export class CallingBox {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
     const { apiKey, baseUrl, defaultHeaders, fetch, onRetry } = options;
+    // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
+    const config = { apiKey, baseUrl, defaultHeaders };
+    const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") && defaultHeaders === undefined;
     try {
-      this.#core = new Core(toJson({ apiKey, baseUrl, defaultHeaders }, "options"), platform);
+      this.#core = new Core(plain ? JSON.stringify(config) : toJson(config, "options"), platform);
     } catch (e) {
       throw adopt(e);
     }
@@ -220,9 +224,11 @@ export class CallingBox {
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
     // The core validates the options now, not at the first call. Without any there is nothing
     // to validate: the first request asks for the decision (one core call less at start-up).
-    this.#retryJson = toJson(this.#retry, "options");
     if ([timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff].some((v) => v !== undefined)) {
+      this.#retryJson = toJson(this.#retry, "options");
       this.#startDecision = this.#decide(this.#retryJson, { kind: "start" });
+    } else {
+      this.#retryJson = DEFAULT_RETRY_JSON;
     }
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
       const ns = {};
@@ -337,27 +343,17 @@ export class CallingBox {
         if (r.kind === "timeout") throw new TimeoutError(`${op} timed out after ${r.timeout} ms${why}`, { timeout: r.timeout, attempts: attempt });
         throw new APIConnectionError(`${op} failed to reach the API${why}: ${this.#redact(describe(r.error))}`, { attempts: attempt });
       }
-      // The body is parsed first: when JSON.parse accepts a 2xx body, the core only has to
-      // check its shape (one pass, no allocation); when not, the core words the error.
-      let result;
-      let parsed = true;
-      try {
-        result = JSON.parse(r.text);
-      } catch {
-        parsed = false; // the core says what is wrong with it below
-      }
       let normalised;
       try {
-        normalised = core.decode(op, r.status, utf8.encode(r.text), r.requestId ?? "", ids[0] ?? "", parsed);
+        normalised = core.decode(op, r.status, utf8.encode(r.text), r.requestId ?? "", ids[0] ?? "");
       } catch (e) {
         throw adopt(e);
       }
-      if (normalised !== undefined || !parsed) {
-        try {
-          result = JSON.parse(normalised ?? r.text);
-        } catch (e) {
-          throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
-        }
+      let result;
+      try {
+        result = JSON.parse(normalised ?? r.text);
+      } catch (e) {
+        throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
       }
       if (result && typeof result === "object") {
         Object.defineProperty(result, "lastResponse", {
@@ -457,8 +453,8 @@ export function checkE164(input) {
   }
   const out = coreCheckE164(input);
   if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
-  const parts = out.split("\0"); // "\0reason\0message" (indexed: destructuring is slower)
-  return { ok: false, reason: parts[1], message: parts[2] };
+  const end = out.indexOf("\0", 1); // "\0reason\0message" (slices: cheaper than split + destructuring)
+  return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };
 }
 
 /** Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError. */

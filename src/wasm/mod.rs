@@ -17,7 +17,7 @@ use crate::core::error::Error;
 use crate::core::json::{ObjectWriter, Value};
 use crate::core::ops;
 use crate::core::request::{build, config_from_options, ClientConfig};
-use crate::core::response::{decode, passes_as_is, Output};
+use crate::core::response::{decode, Output};
 use crate::core::retry;
 use crate::core::text::cat;
 
@@ -135,8 +135,7 @@ impl Core {
     /// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the
     /// body should be `JSON.parse`d as is, a string to parse instead when the core
     /// normalised it, or throws an error record. `id` is the request's first path id ("" for
-    /// none): a 204 to a delete names it. `parsed`: the host's `JSON.parse` has accepted the
-    /// body (then the common case is checked in one pass, see `response::passes_as_is`).
+    /// none): a 204 to a delete names it.
     pub fn decode(
         &self,
         op: &str,
@@ -144,7 +143,6 @@ impl Core {
         body: &[u8],
         request_id: &str,
         id: &str,
-        parsed: bool,
     ) -> Result<Option<String>, String> {
         let key = &self.cfg.api_key;
         let op = ops::find(op)
@@ -152,9 +150,6 @@ impl Core {
         // UTF-8 from the host's TextEncoder (one copy into wasm memory, where a string
         // argument is copied a character at a time): always valid, checked anyway.
         let body = ::core::str::from_utf8(body).unwrap_or_default();
-        if parsed && passes_as_is(op, status, body) {
-            return Ok(None);
-        }
         match decode(
             op,
             status,
