@@ -18,7 +18,6 @@ export {
 export { Webhooks } from "./webhooks.js";
 
 const DEFAULT_TIMEOUT = 60_000;
-const DEFAULT_RETRY_JSON = `{"timeout":${DEFAULT_TIMEOUT}}`; // toJson of the options when none is given
 // Bodies cross into the wasm as UTF-8 bytes (`utf8`): one native encode and one copy, where
 // a string argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
@@ -228,7 +227,7 @@ export class CallingBox {
       this.#retryJson = toJson(this.#retry, "options");
       this.#startDecision = this.#decide(this.#retryJson, { kind: "start" });
     } else {
-      this.#retryJson = DEFAULT_RETRY_JSON;
+      this.#retryJson = JSON.stringify(this.#retry); // only the default timeout: nothing toJson could reject
     }
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
       const ns = {};

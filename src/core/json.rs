@@ -81,12 +81,7 @@ impl Value {
     /// value, as `JSON.parse` does: what is checked is what the caller will get.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            // Lengths first: most keys differ in length, and that test is inlined where a
-            // string comparison is a call (the wasm is built for size).
-            Value::Object(m) => m
-                .iter()
-                .rfind(|(k, _)| k.len() == key.len() && k == key)
-                .map(|(_, v)| v),
+            Value::Object(m) => member(m, key).and_then(|i| m.get(i)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -134,7 +129,7 @@ impl Value {
     /// types.
     pub fn set(&mut self, key: &str, value: Value) {
         if let Value::Object(m) = self {
-            if let Some(slot) = m.iter_mut().rfind(|(k, _)| k == key) {
+            if let Some(slot) = member(m, key).and_then(|i| m.get_mut(i)) {
                 slot.1 = value;
             } else {
                 m.push((key.to_string(), value));
@@ -180,6 +175,14 @@ impl Value {
             }
         }
     }
+}
+
+/// The index of the last member named `key` (the one `JSON.parse` keeps). Lengths are compared
+/// first: most keys differ in length, and that test is inlined where a string comparison is a
+/// call (the wasm is built for size).
+fn member(m: &[(String, Value)], key: &str) -> Option<usize> {
+    m.iter()
+        .rposition(|(k, _)| k.len() == key.len() && k == key)
 }
 
 impl From<&str> for Value {
