@@ -2,11 +2,16 @@
 // (validation, URL, headers, body, decoding, error kinds); this file only calls `fetch`,
 // runs timers and AbortSignals, and turns core records into Error instances.
 
-import { Core, checkE164 as coreCheckE164, retryDecision } from "./callingbox_core.js";
-import { instance, ready, utf8 } from "./runtime.js";
 import {
-  adopt, AbortError, APIConnectionError, InvalidPhoneNumberError, InvalidResponseError, TimeoutError, ValidationError,
+  build as coreBuild, checkE164 as coreCheckE164, checkOptions, decode as coreDecode,
+  outcomeUnknown as coreOutcomeUnknown, retryDecision,
+} from "./callingbox_core.js";
+import { instance, ready, reset, utf8 } from "./runtime.js";
+import {
+  adopt, AbortError, APIConnectionError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
+  TimeoutError, ValidationError,
 } from "./errors.js";
+import { MIN_SECRET_LENGTH, redactSecret, scrub } from "./redact.js";
 
 export {
   CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, BadRequestError,
@@ -16,11 +21,21 @@ export {
   OutcomeUnknownError, WebhookSignatureError,
 } from "./errors.js";
 export { Webhooks } from "./webhooks.js";
+export { redactSecret } from "./redact.js";
 
 const DEFAULT_TIMEOUT = 60_000;
-// Bodies cross into the wasm as UTF-8 bytes (`utf8`): one native encode and one copy, where
-// a string argument is copied a character at a time by the glue (a 56 KB page: ~4× faster).
+// Bodies cross into the wasm as UTF-8 bytes: one copy, where a string argument is copied a
+// character at a time by the glue (a 56 KB page: ~4× faster).
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
+/** Default `maxResponseSize`: far above any documented answer (a 100-call page is ~80 KB). */
+const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
+const MAX_RESPONSE_CEILING = 512 * 1024 * 1024; // about the longest string V8 can make
+/** How much of an error body is kept: enough for any error document, never a flood. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** Past this much linear memory after a call, the instance is replaced (memory never shrinks). */
+const RESET_MEMORY = 8 * 1024 * 1024;
+const strict = new TextDecoder("utf-8", { fatal: true });
+const lenient = new TextDecoder();
 
 // resource → method → [number of id arguments, takes params, is a POST]; the operation is
 // named "resource.method" (tests/js_ops_table.rs checks every entry against the core's table)
@@ -74,19 +89,22 @@ const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetr
 
 const NO_OPTIONS = Object.freeze({});
 
+/** The request options, read once into a plain object (a getter cannot change them later). */
 function checkRequestOptions(options) {
   if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== "object") {
     throw new ValidationError("request options must be an object like { timeout, signal, idempotencyKey }", { field: "options" });
   }
+  const copy = {};
   for (const key of Object.keys(options)) {
     if (!REQUEST_OPTIONS.has(key)) {
       throw new ValidationError(`unknown request option "${key}" (request options are ${[...REQUEST_OPTIONS].join(", ")}; API parameters go in the argument before)`, { field: key });
     }
+    copy[key] = options[key];
   }
-  const { timeout, signal, idempotencyKey } = options;
+  const { timeout, signal, idempotencyKey } = copy;
   checkTimeout(timeout, "timeout");
-  if (signal !== undefined && signal !== null && (typeof signal !== "object" || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
+  if (signal !== undefined && signal !== null && !isSignal(signal)) {
     throw new ValidationError("signal must be an AbortSignal", { field: "signal" });
   }
   // Sent as a header value: printable ASCII only, no line breaks (header injection), no
@@ -94,7 +112,56 @@ function checkRequestOptions(options) {
   if (idempotencyKey !== undefined && (typeof idempotencyKey !== "string" || idempotencyKey.length > 255 || !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(idempotencyKey))) {
     throw new ValidationError("idempotencyKey must be 1-255 printable ASCII characters (no line breaks, no leading or trailing spaces)", { field: "idempotencyKey" });
   }
-  return options;
+  return copy;
+}
+
+function isSignal(s) {
+  return typeof s === "object" && typeof s.aborted === "boolean" &&
+    typeof s.addEventListener === "function" && typeof s.removeEventListener === "function";
+}
+
+// One "abort" listener per signal however many requests share it (past 10, Node prints
+// MaxListenersExceededWarning). Returns the function that stops watching.
+const watchers = new WeakMap(); // signal → Set of callbacks, with .fire
+function onAbort(signal, fn) {
+  let set = watchers.get(signal);
+  if (!set) {
+    set = new Set();
+    set.fire = () => {
+      watchers.delete(signal);
+      for (const f of set) f();
+    };
+    watchers.set(signal, set);
+    signal.addEventListener("abort", set.fire, { once: true });
+  }
+  set.add(fn);
+  return () => {
+    set.delete(fn);
+    if (set.size === 0 && watchers.get(signal) === set) {
+      watchers.delete(signal);
+      signal.removeEventListener("abort", set.fire);
+    }
+  };
+}
+
+/** Ids as JSON for the core: strings as they are; anything else by its JSON type only, so the
+ * core names the wrong type (an object's toJSON must not turn it into an id). */
+function idsJson(ids) {
+  return JSON.stringify(ids.map((id) => (typeof id === "string" || typeof id === "number" || typeof id === "boolean" ? id : id === null || id === undefined ? null : Array.isArray(id) ? [] : {})));
+}
+
+/** Calls the wasm. A thrown record becomes its Error; anything else is a trap, after which
+ * the instance is unusable: it is replaced, and `onTrap(error)` makes the typed error. */
+function wasm(fn, args, onTrap) {
+  instance("core"); // (re)instantiated after a reset
+  try {
+    return fn(...args);
+  } catch (e) {
+    const adopted = adopt(e);
+    if (adopted instanceof CallingBoxError) throw adopted;
+    reset("core");
+    throw onTrap(`the client's WebAssembly failed (${describe(e)}); it has been replaced`, e);
+  }
 }
 
 /**
@@ -158,6 +225,9 @@ function describe(e) {
 // Errors a runtime gives when the request provably never left the machine (nothing can
 // have reached the server): Node/undici `cause.code`, Bun `code`, Deno's message.
 // TLS handshake failures count too: no HTTP request is sent before the handshake completes.
+// Trusted only from the runtime's own fetch, which the client calls with redirect: "manual"
+// (one hop: a refused connection cannot be a redirect's second hop after the first was
+// processed); a custom fetch may follow redirects or retry by itself.
 const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ConnectionRefused|FailedToOpenSocket|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
 function neverSent(e) {
   const code = (e && e.cause && e.cause.code) || (e && e.code);
@@ -168,30 +238,32 @@ function neverSent(e) {
 function sleep(ms, signal, makeAbort) {
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(makeAbort());
-    const onAbort = () => {
+    const unwatch = signal ? onAbort(signal, () => {
       clearTimeout(timer);
       reject(makeAbort());
-    };
+    }) : undefined;
     const timer = setTimeout(() => {
-      if (signal) signal.removeEventListener("abort", onAbort);
+      if (unwatch) unwatch();
       resolve();
     }, ms);
-    if (signal) signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
 export class CallingBox {
-  #core;
+  #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp } as JSON, converted once
+  #platform;
+  #key; // for redaction
   #fetch;
+  #maxResponse;
   #retry; // client-level retry/timeout options, as given
   #retryJson; // ... as the JSON the core reads
   #startDecision; // the core's decision before a first attempt with the client's options (#start)
   #onRetry;
-  #redact; // removes the key from messages made outside the core (a runtime's fetch error)
 
   /**
    * @param {{ apiKey: string, baseUrl?: string, fetch?: typeof fetch, timeout?: number,
    *           maxRetries?: number, maxRetryDelay?: number, deadline?: number,
+   *           maxResponseSize?: number, allowInsecureHttp?: boolean,
    *           onRetry?: (info: object) => void, defaultHeaders?: Record<string, string> }} options
    */
   constructor(options) {
@@ -199,25 +271,31 @@ export class CallingBox {
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
-    const { apiKey, baseUrl, defaultHeaders, fetch, onRetry } = options;
-    // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
-    const config = { apiKey, baseUrl, defaultHeaders };
-    const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") && defaultHeaders === undefined;
-    try {
-      this.#core = new Core(plain ? JSON.stringify(config) : toJson(config, "options"), platform);
-    } catch (e) {
-      throw adopt(e);
+    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, fetch, onRetry, maxResponseSize } = options;
+    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
+      throw new ValidationError(`apiKey must be a string, got ${typeof apiKey}`, { field: "apiKey" });
     }
+    // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
+    const config = { apiKey, baseUrl, defaultHeaders, allowInsecureHttp };
+    const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") &&
+      defaultHeaders === undefined && allowInsecureHttp === undefined;
+    this.#options = plain ? JSON.stringify(config) : toJson(config, "options");
+    this.#platform = platform;
+    wasm(checkOptions, [this.#options, platform], (m) => new ValidationError(m, { field: "options" }));
+    this.#key = apiKey.trim(); // the core accepted it: a string of at least MIN_SECRET_LENGTH
+    if (this.#key.length < MIN_SECRET_LENGTH) throw new ValidationError("apiKey is too short", { field: "apiKey" });
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new ValidationError("fetch must be a function compatible with the global fetch", { field: "fetch" });
     }
     if (onRetry !== undefined && typeof onRetry !== "function") {
       throw new ValidationError("onRetry must be a function", { field: "onRetry" });
     }
+    if (maxResponseSize !== undefined && (!Number.isInteger(maxResponseSize) || maxResponseSize < 1 || maxResponseSize > MAX_RESPONSE_CEILING)) {
+      throw new ValidationError(`maxResponseSize must be a whole number of bytes from 1 to ${MAX_RESPONSE_CEILING}`, { field: "maxResponseSize" });
+    }
+    this.#maxResponse = maxResponseSize ?? DEFAULT_MAX_RESPONSE;
     this.#fetch = fetch;
     this.#onRetry = onRetry;
-    const key = apiKey.trim(); // the core accepted it: a non-empty string
-    this.#redact = (text) => text.split(key).join("[redacted api key]");
     const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = options;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
@@ -257,41 +335,66 @@ export class CallingBox {
   /**
    * Every item of a list, page after page: the cursor is the last item's id
    * (`starting_after`), or the first item's when paging backwards from `ending_before`.
-   * Stops when the server says `has_more: false` (lists without cursors are one page).
+   * Stops when the server says `has_more: false` (lists without cursors are one page). A
+   * server that says `has_more` but does not move the cursor ends in InvalidResponseError
+   * rather than the same items forever.
    */
   async *#items(first, op, ids, params, options) {
     const backwards = params != null && params.ending_before != null;
+    let cursor = backwards ? params.ending_before : params != null ? params.starting_after : undefined;
     for (let page = await first; ; ) {
       yield* backwards ? [...page.data].reverse() : page.data;
       if (!page.has_more || page.data.length === 0) return;
-      const cursor = backwards ? { ending_before: page.data[0].id } : { starting_after: page.data[page.data.length - 1].id };
-      page = await this.#request(op, false, ids, { ...params, ...cursor }, options);
+      const edge = backwards ? page.data[0] : page.data[page.data.length - 1];
+      const id = edge !== null && typeof edge === "object" ? edge.id : undefined;
+      if (typeof id !== "string" || id === "" || id === cursor) {
+        throw new InvalidResponseError(`${op}: the list says has_more but does not advance (its ${backwards ? "first" : "last"} item's id is ${typeof id === "string" ? `"${redactSecret(id.slice(0, 64), this.#key)}" again` : "missing"}); stopped instead of repeating it`, { status: page.lastResponse && page.lastResponse.status });
+      }
+      cursor = id;
+      page = await this.#request(op, false, ids, { ...params, ...(backwards ? { ending_before: id } : { starting_after: id }) }, options);
     }
   }
 
   /** Asks the core what to do next (all retry/timeout rules live there). */
   #decide(configJson, attempt) {
+    return JSON.parse(wasm(retryDecision, [configJson, JSON.stringify(attempt)], (m) => new CallingBoxError(m)));
+  }
+
+  /**
+   * One logical request. Whatever it throws passes through `#finish`: a typed error, with the
+   * Idempotency-Key once a request may have left, and with the key removed (the last step).
+   */
+  async #request(op, post, ids, params, options) {
+    const state = { key: undefined, sent: false };
     try {
-      return JSON.parse(retryDecision(configJson, JSON.stringify(attempt)));
+      return await this.#send(state, op, post, ids, params, options);
     } catch (e) {
-      throw adopt(e);
+      throw this.#finish(e, state, op, post);
     }
   }
 
-  async #request(op, post, ids, params, options) {
-    const core = this.#core;
-    let built;
-    let opts;
-    try {
-      opts = checkRequestOptions(options);
-      // Ids are checked (strings) by the core; plain JSON is enough for them.
-      const idsJson = ids.length === 0 ? "[]" : JSON.stringify(ids);
-      const paramsJson = params === undefined ? "null" : toJson(params, "params");
-      built = JSON.parse(core.build(op, idsJson, paramsJson, post ? opts.idempotencyKey ?? newIdempotencyKey() : ""));
-    } catch (e) {
-      throw adopt(e);
+  #finish(e, { key, sent }, op, post) {
+    let err = e;
+    if (!(err instanceof CallingBoxError)) {
+      // Nothing should get here; if something does (a runtime's surprise), it is still typed.
+      const why = `${op}: ${describe(err)}`;
+      err = !sent ? new ValidationError(why, { field: "arguments", cause: err })
+        : post ? adopt(coreOutcomeUnknown(op, key ?? "", describe(err), 1))
+        : new APIConnectionError(why, { cause: err });
     }
+    if (sent && key !== undefined && err.idempotencyKey === undefined) err.idempotencyKey = key;
+    return scrub(err, this.#key);
+  }
+
+  async #send(state, op, post, ids, params, options) {
+    const opts = checkRequestOptions(options);
+    const paramsJson = params === undefined ? "null" : toJson(params, "params");
+    const built = JSON.parse(wasm(coreBuild, [
+      this.#options, this.#platform, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
+      post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
+    ], (m) => new ValidationError(m, { field: "arguments" })));
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
+    state.key = key;
     // null/undefined per-request options leave the client's settings in force.
     let configJson = this.#retryJson;
     let decision = this.#start;
@@ -305,13 +408,14 @@ export class CallingBox {
     const aborted = (when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
     if (signal && signal.aborted) throw aborted("before it was sent");
     const fetchFn = this.#fetch ?? globalThis.fetch;
+    const own = fetchFn === globalThis.fetch; // see NEVER_SENT
     if (typeof fetchFn !== "function") {
       throw new APIConnectionError("no fetch function: this runtime has no global fetch; pass { fetch } to the client");
     }
     const started = Date.now();
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
-      const r = await this.#attempt(fetchFn, built, decision.timeoutMs, signal, aborted);
+      const r = await this.#attempt(fetchFn, own, built, decision.timeoutMs, signal, aborted, state);
       // A first attempt answered 2xx needs no decision (the core's would be "success").
       const settled = attempt === 1 && r.kind === "response" && r.status >= 200 && r.status < 300;
       decision = settled ? { retry: false } : this.#decide(configJson, {
@@ -335,19 +439,17 @@ export class CallingBox {
         continue;
       }
       if (decision.outcomeUnknown) {
-        throw adopt(core.outcomeUnknown(op, key ?? "", r.kind === "response" ? `the API answered ${r.status}` : describe(r.error), attempt));
+        throw adopt(coreOutcomeUnknown(op, key ?? "", r.kind === "response" ? `the API answered ${r.status}` : describe(r.error), attempt));
       }
       if (r.kind !== "response") {
         const why = decision.reason === "deadline" ? " (deadline reached)" : "";
         if (r.kind === "timeout") throw new TimeoutError(`${op} timed out after ${r.timeout} ms${why}`, { timeout: r.timeout, attempts: attempt });
-        throw new APIConnectionError(`${op} failed to reach the API${why}: ${this.#redact(describe(r.error))}`, { attempts: attempt });
+        throw new APIConnectionError(`${op} failed to reach the API${why}: ${describe(r.error)}`, { attempts: attempt, cause: r.error });
       }
-      let normalised;
-      try {
-        normalised = core.decode(op, r.status, utf8.encode(r.text), r.requestId ?? "", ids[0] ?? "");
-      } catch (e) {
-        throw adopt(e);
-      }
+      const normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? ""],
+        (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
+      // Memory a large body took comes back only with a new instance.
+      if (instance("core").memory.buffer.byteLength > RESET_MEMORY) reset("core");
       let result;
       try {
         result = JSON.parse(normalised ?? r.text);
@@ -356,7 +458,7 @@ export class CallingBox {
       }
       if (result && typeof result === "object") {
         Object.defineProperty(result, "lastResponse", {
-          value: { status: r.status, requestId: r.requestId, idempotencyKey: key, attempts: attempt },
+          value: { status: r.status, requestId: redactSecret(r.requestId, this.#key), idempotencyKey: key, attempts: attempt },
           enumerable: false,
         });
       }
@@ -365,11 +467,12 @@ export class CallingBox {
   }
 
   /**
-   * One HTTP attempt. Resolves { kind: "response", status, text, requestId, retryAfter,
-   * retryAfterMs } or { kind: "timeout" | "lost" | "before_send", error }; rejects only with
-   * AbortError (the user's signal) or InvalidResponseError (fetch returned a non-Response).
+   * One HTTP attempt. Resolves { kind: "response", status, bytes, text, requestId, location,
+   * retryAfter, retryAfterMs } or { kind: "timeout" | "lost" | "before_send", error }; rejects
+   * with AbortError (the user's signal) or InvalidResponseError (not a Response, a status
+   * outside 100-599, a body over maxResponseSize, a 2xx body that is not UTF-8).
    */
-  async #attempt(fetchFn, built, timeout, signal, aborted) {
+  async #attempt(fetchFn, own, built, timeout, signal, aborted, state) {
     // The signal may have fired between the end of a backoff wait and this attempt.
     if (signal && signal.aborted) throw aborted("before it was sent");
     const controller = new AbortController();
@@ -393,51 +496,123 @@ export class CallingBox {
       timedOut = true;
       stop();
     }, timeout);
-    if (signal) signal.addEventListener("abort", stop, { once: true });
+    const unwatch = signal ? onAbort(signal, stop) : undefined;
     const failed = (error, sync) => {
       if (signal && signal.aborted) throw aborted("during the request");
       if (timedOut) return { kind: "timeout", error, timeout };
       // fetch throwing before it returned a promise never sent anything (bad URL or header).
-      return { kind: sync || neverSent(error) ? "before_send" : "lost", error };
+      return { kind: sync || (own && neverSent(error)) ? "before_send" : "lost", error };
     };
     try {
       let res;
       let pending;
       try {
         // Called as a plain function (this = undefined): a fetch bound to another object
-        // throws "Illegal invocation" in browsers and Workers.
-        pending = fetchFn(built.url, { method: built.method, headers: built.headers, body: built.body, signal: controller.signal });
+        // throws "Illegal invocation" in browsers and Workers. Redirects are not followed:
+        // a redirected POST would carry the number and the Idempotency-Key to another
+        // origin (or become a GET after a 303); the answer is reported instead.
+        pending = fetchFn(built.url, { method: built.method, headers: built.headers, body: built.body, signal: controller.signal, redirect: "manual" });
       } catch (e) {
         return failed(e, true);
       }
+      state.sent = true;
       try {
         res = await gated(pending);
       } catch (e) {
         return failed(e, false);
       }
-      if (!res || typeof res.status !== "number" || typeof res.text !== "function") {
+      if (!res || typeof res !== "object" || typeof res.status !== "number" || typeof res.text !== "function") {
         throw new InvalidResponseError("fetch did not return a Response");
+      }
+      const status = res.status;
+      if (res.type === "opaqueredirect") {
+        // A browser hides a redirect's status and target from scripts.
+        return { kind: "response", status: 302, bytes: new Uint8Array(0), text: "", location: "" };
+      }
+      if (!Number.isInteger(status) || status < 100 || status > 599) {
+        throw new InvalidResponseError(`fetch returned an invalid HTTP status (${String(status).slice(0, 20)})`, { status: 0 });
       }
       const headers = res.headers && typeof res.headers.get === "function" ? res.headers : undefined;
       const header = (name) => (headers && headers.get(name)) || undefined;
-      let text;
+      const ok = status >= 200 && status <= 299;
+      let bytes;
       try {
-        text = await gated(res.text());
+        bytes = await this.#body(res, header, ok, gated);
       } catch (e) {
+        if (e instanceof CallingBoxError) throw e;
         return failed(e);
       }
-      const status = res.status;
+      let text;
+      if (ok) {
+        if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a BOM, as res.text() drops it
+        try {
+          text = strict.decode(bytes);
+        } catch {
+          throw new InvalidResponseError(`the API answered ${status} with a body that is not UTF-8 text`, { status, requestId: header("x-request-id") });
+        }
+      } else {
+        // The key is removed before anything reads an error body (the core clips messages).
+        text = redactSecret(lenient.decode(bytes), this.#key);
+        bytes = utf8.encode(text);
+      }
       // Retry-After only matters for an answer that may be retried (not a 2xx).
-      const retryable = status < 200 || status > 299;
       return {
-        kind: "response", status, text, requestId: header("x-request-id"),
-        retryAfter: retryable ? header("retry-after") : undefined,
-        retryAfterMs: retryable ? header("retry-after-ms") : undefined,
+        kind: "response", status, bytes, text, requestId: header("x-request-id"),
+        location: status >= 300 && status <= 399 ? header("location") : undefined,
+        retryAfter: ok ? undefined : header("retry-after"),
+        retryAfterMs: ok ? undefined : header("retry-after-ms"),
       };
     } finally {
       clearTimeout(timer);
-      if (signal) signal.removeEventListener("abort", stop);
+      if (unwatch) unwatch();
     }
+  }
+
+  /**
+   * The body's bytes, read under the attempt's timeout. A 2xx body over maxResponseSize is an
+   * InvalidResponseError (checked while it streams in, and from Content-Length first); an
+   * error body is clipped to ERROR_BODY_LIMIT.
+   */
+  async #body(res, header, ok, gated) {
+    const limit = ok ? this.#maxResponse : ERROR_BODY_LIMIT;
+    const tooLarge = () => new InvalidResponseError(`the API answered ${res.status} with a body larger than maxResponseSize (${limit} bytes)`, { status: res.status, requestId: header("x-request-id") });
+    const length = Number(header("content-length"));
+    const encoded = (header("content-encoding") || "identity").toLowerCase() !== "identity";
+    if (ok && !encoded && length > limit) throw tooLarge();
+    const stream = res.body;
+    if (!stream || typeof stream.getReader !== "function" || (!encoded && length <= limit && typeof res.arrayBuffer === "function")) {
+      // A known, small enough length (the body cannot exceed it), or a Response-like object
+      // without a stream (a custom fetch): read whole, then check.
+      const whole = typeof res.arrayBuffer === "function" ? new Uint8Array(await gated(res.arrayBuffer())) : utf8.encode(String(await gated(res.text())));
+      if (whole.length <= limit) return whole;
+      if (ok) throw tooLarge();
+      return whole.subarray(0, limit);
+    }
+    const reader = stream.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await gated(reader.read());
+      if (done) break;
+      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
+      if (size + chunk.length > limit) {
+        reader.cancel().catch(() => {});
+        if (ok) throw tooLarge();
+        chunks.push(chunk.subarray(0, limit - size));
+        size = limit;
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+    if (chunks.length === 1) return chunks[0];
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return all;
   }
 }
 

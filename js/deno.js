@@ -2,6 +2,7 @@
 import { initSync } from "./callingbox_core.js";
 import { setup } from "./runtime.js";
 
-setup("core", () => initSync({ module: Deno.readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)) }), "deno");
+let compiled; // compiled once; instantiated again after a reset
+setup("core", () => initSync({ module: (compiled ??= new WebAssembly.Module(Deno.readFileSync(new URL("./callingbox_core_bg.wasm", import.meta.url)))) }), "deno");
 
 export * from "./client.js";

@@ -79,12 +79,6 @@ export function adopt(thrown) {
   for (const key of Object.keys(raw)) {
     if (key !== "__callingbox" && key !== "name" && key !== "message") props[key] = raw[key];
   }
-  if (typeof props.body === "string") {
-    try {
-      props.body = JSON.parse(props.body);
-    } catch {
-      // not JSON (an HTML error page): keep the text
-    }
-  }
+  // `body` is already the parsed document when the core could parse it, else the text.
   return new Cls(raw.message, props);
 }

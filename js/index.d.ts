@@ -31,8 +31,12 @@ export interface ClientOptions {
   maxBackoff?: number;
   /** Observes each retry before its wait. */
   onRetry?: (info: RetryInfo) => void;
-  /** Extra headers on every request (cannot replace Authorization, Content-Type, Idempotency-Key). */
+  /** Extra headers on every request (cannot replace Authorization, Content-Type, Idempotency-Key; the Fetch standard's forbidden request headers, such as Connection or Transfer-Encoding, are refused). */
   defaultHeaders?: Record<string, string>;
+  /** Largest 2xx body accepted, in bytes (default 16 MiB); checked while the body streams in. Error bodies are clipped to 64 KiB. */
+  maxResponseSize?: number;
+  /** Allows an `http://` baseUrl to a host that is not loopback (the key then crosses the network in clear text). Default false. */
+  allowInsecureHttp?: boolean;
 }
 
 export interface RetryInfo {
@@ -340,6 +344,13 @@ export declare function checkE164(
   input: unknown,
 ): { ok: true; value: E164 } | { ok: false; reason: E164Reason | "not_a_string"; message: string };
 
+/**
+ * `text` with `secret` removed wherever it appears: as written, JSON-escaped (`\u0073k_...`),
+ * or cut off at the end of a clipped text. What the client applies to everything it throws;
+ * for proxies and loggers that pass on what a server said.
+ */
+export declare function redactSecret(text: string, secret: string): string;
+
 /** Diagnostics: bytes of linear memory of the client's wasm instance. */
 export declare function wasmMemoryBytes(): number;
 
@@ -374,6 +385,8 @@ export declare const Webhooks: {
 export declare class CallingBoxError extends Error {
   /** Stable machine-readable kind, e.g. "not_found", "timeout", "invalid_phone_number". */
   readonly code: string;
+  /** For a POST that may have reached the server: resending with this key can never place a second call. */
+  readonly idempotencyKey?: string;
 }
 export declare class ValidationError extends CallingBoxError {
   /** The argument or option that was rejected. */
@@ -389,6 +402,8 @@ export declare class APIError extends CallingBoxError {
   readonly body: unknown;
   /** `error.code` from the body, when the API sent one. */
   readonly apiCode?: string;
+  /** A 3xx answer's `Location` (the client never follows redirects; absent in browsers, which hide it). */
+  readonly location?: string;
 }
 export declare class BadRequestError extends APIError {}
 export declare class AuthenticationError extends APIError {}

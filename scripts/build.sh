@@ -37,6 +37,7 @@ build_wasm() { # $1 = output name, $2 = extra wasm-opt passes, rest = cargo flag
   # linear memory, JS values in a JS array) keeps every export on V8's generic wrapper.
   node scripts/wasm-features.mjs target/wasm32-unknown-unknown/release/callingbox.wasm "$tmp/$name.wasm" multivalue reference-types
   wasm-bindgen --target web --out-dir "$tmp/$name" --out-name "$name" "$tmp/$name.wasm"
+  node scripts/glue-reinit.mjs "$tmp/$name/$name.js"
   # shellcheck disable=SC2086 # $extra is a list of flags
   "$WASM_OPT" "${OPT_FLAGS[@]}" $extra "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
 }

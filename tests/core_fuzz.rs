@@ -79,7 +79,7 @@ fn outside_input_never_panics() {
         }
         let op = &OPS[i % OPS.len()];
         let status = [200u16, 201, 204, 400, 404, 429, 500, 502][i % 8];
-        let _ = decode(op, status, &doc, Some("req"), &["id"]);
+        let _ = decode(op, status, &doc, Some("req"), &["id"], Some("loc"));
         let _ = e164::parse(&mutate(&mut rng, "+1 (415) 555-0123"));
         if let Ok(params) = Value::parse(&mutate(
             &mut rng,

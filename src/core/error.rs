@@ -1,12 +1,13 @@
 //! Every way a CallingBox operation can fail. Each variant becomes a JS `Error` subclass
-//! with a stable `name` and `code` (see `js/errors.js`); messages are for people and never
-//! contain the API key (the wasm layer redacts it as a last line of defence, too).
+//! with a stable `name` and `code` (see `js/errors.js`); messages are for people. The host
+//! removes the API key from everything it throws (`js/redact.js`), after these records are
+//! made: one redaction step, applied last, over the decoded text.
 
 use crate::prelude::*;
 
 use super::e164::E164Reason;
 use super::json::{ObjectWriter, Value};
-use super::text::{dec, fill, split_byte};
+use super::text::{dec, fill, split_byte, trim};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -55,6 +56,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The raw body text, for callers who need more than the message.
     pub body: String,
+    /// The `Location` of a 3xx answer (the client never follows redirects).
+    pub location: Option<String>,
 }
 
 impl Error {
@@ -143,46 +146,43 @@ impl Error {
 
 impl Error {
     /// The error as the JSON record the host turns into an `Error` instance
-    /// (`{"__callingbox":true,"name","code","message",...}`), with `key` redacted everywhere.
+    /// (`{"__callingbox":true,"name","code","message",...}`). An API error's `body` is the
+    /// parsed document when the body is JSON this parser accepts (so the host never parses
+    /// what the core refused, e.g. nesting past [`super::json::MAX_DEPTH`]), else its text.
     /// Written member by member (smaller wasm than building a `Value`).
-    pub fn to_record(&self, key: &str) -> String {
+    pub fn to_record(&self) -> String {
         let mut w = ObjectWriter::default();
-        let s = |w: &mut ObjectWriter, k: &str, v: &str| w.string(k, &redact(v, key));
         w.raw("__callingbox", "true");
         w.string("name", self.name());
         w.string("code", self.code());
-        s(&mut w, "message", &self.message());
+        w.string("message", &self.message());
+        let opt = |w: &mut ObjectWriter, k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                w.string(k, v);
+            }
+        };
         match self {
             Error::Validation { field, phone, .. } => {
-                s(&mut w, "field", field);
+                w.string("field", field);
                 if let Some(reason) = phone {
                     w.string("reason", reason.code());
                 }
             }
             Error::Api(a) => {
                 w.raw("status", &dec(u64::from(a.status)));
-                // Redacted after decoding too: a key echoed with JSON escapes
-                // (`\u0073k_live_...`) would survive a search of the raw text and reappear
-                // when the host parses the body.
-                let body = redact(&a.body, key);
-                match Value::parse(&body) {
-                    Ok(v) if key.len() >= 4 && contains(&v, key) => w.string("body", WITHHELD),
-                    _ => w.string("body", &body),
+                match Value::parse(&a.body) {
+                    Ok(_) => w.raw("body", trim(&a.body)),
+                    Err(_) => w.string("body", &a.body),
                 }
-                if let Some(id) = &a.request_id {
-                    s(&mut w, "requestId", id);
-                }
-                if let Some(c) = &a.api_code {
-                    s(&mut w, "apiCode", c);
-                }
+                opt(&mut w, "requestId", &a.request_id);
+                opt(&mut w, "apiCode", &a.api_code);
+                opt(&mut w, "location", &a.location);
             }
             Error::InvalidResponse {
                 status, request_id, ..
             } => {
                 w.raw("status", &dec(u64::from(*status)));
-                if let Some(id) = request_id {
-                    s(&mut w, "requestId", id);
-                }
+                opt(&mut w, "requestId", request_id);
             }
             Error::OutcomeUnknown {
                 idempotency_key,
@@ -190,11 +190,9 @@ impl Error {
                 attempts,
                 ..
             } => {
-                if let Some(k) = idempotency_key {
-                    s(&mut w, "idempotencyKey", k);
-                }
+                opt(&mut w, "idempotencyKey", idempotency_key);
                 w.raw("attempts", &dec(u64::from(*attempts)));
-                s(&mut w, "cause", cause);
+                w.string("cause", cause);
             }
         }
         w.finish()
@@ -204,7 +202,12 @@ impl Error {
 /// `status name,code,text;` for the statuses the contract names (an empty name and code:
 /// the generic class for the status range). Packed into one string rather than a table of
 /// `&str`s: much smaller in wasm (issue 7).
-const STATUSES: &str = "400BadRequestError,bad_request,Bad Request;\
+const STATUSES: &str = "301,,Moved Permanently;\
+302,,Found;\
+303,,See Other;\
+307,,Temporary Redirect;\
+308,,Permanent Redirect;\
+400BadRequestError,bad_request,Bad Request;\
 401AuthenticationError,authentication_error,Unauthorized;\
 402InsufficientCreditError,insufficient_credit,Payment Required;\
 403PermissionDeniedError,permission_denied,Forbidden;\
@@ -250,39 +253,6 @@ fn status_text(status: u16) -> &'static str {
     status_row(status).2
 }
 
-/// Replaces every occurrence of `secret` in `text` (a server that echoes the key back, a
-/// runtime error quoting a header value) so the key never reaches an error or a log.
-/// What `body` says instead when the parsed body holds the key (escaped, so that redacting
-/// the raw text cannot find it).
-const WITHHELD: &str = "{\"error\":\"[withheld: the response body contained the API key]\"}";
-
-/// Whether a string or member name anywhere in `v` contains `key`.
-fn contains(v: &Value, key: &str) -> bool {
-    match v {
-        Value::String(t) => find(t, key).is_some(),
-        Value::Array(items) => items.iter().any(|i| contains(i, key)),
-        Value::Object(m) => m
-            .iter()
-            .any(|(k, x)| find(k, key).is_some() || contains(x, key)),
-        _ => false,
-    }
-}
-
-pub fn redact(text: &str, secret: &str) -> String {
-    if secret.len() < 4 {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = find(rest, secret) {
-        out.push_str(rest.get(..i).unwrap_or_default());
-        out.push_str("[redacted api key]");
-        rest = rest.get(i + secret.len()..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
-}
-
 pub use super::text::find;
 
 #[cfg(test)]
@@ -314,6 +284,7 @@ mod tests {
                 api_code: None,
                 request_id: None,
                 body: String::new(),
+                location: None,
             });
             assert_eq!((e.name(), e.code()), (name, code), "{status}");
         }
@@ -344,7 +315,7 @@ mod tests {
             "{}",
             e.message()
         );
-        let rec = super::super::json::Value::parse(&e.to_record("sk_live_abcdef123")).unwrap();
+        let rec = super::super::json::Value::parse(&e.to_record()).unwrap();
         assert_eq!(
             rec.get("idempotencyKey").and_then(|v| v.as_str()),
             Some("idem-7")
@@ -352,9 +323,8 @@ mod tests {
         assert_eq!(rec.get("attempts").and_then(|v| v.as_f64()), Some(3.0));
         assert_eq!(
             rec.get("cause").and_then(|v| v.as_str()),
-            Some("timed out after 30000 ms with [redacted api key]")
+            Some("timed out after 30000 ms with sk_live_abcdef123")
         );
-        assert!(!rec.to_json().contains("sk_live_abcdef123"));
         let keyless = Error::OutcomeUnknown {
             operation: "calls.create".into(),
             idempotency_key: None,
@@ -369,7 +339,7 @@ mod tests {
             "{}",
             keyless.message()
         );
-        assert!(keyless.to_record("").find("idempotencyKey").is_none());
+        assert!(keyless.to_record().find("idempotencyKey").is_none());
     }
 
     #[test]
@@ -381,6 +351,7 @@ mod tests {
                 api_code: None,
                 request_id: None,
                 body: String::new(),
+                location: None,
             })
             .message()
         };
@@ -407,11 +378,31 @@ mod tests {
     }
 
     #[test]
-    fn redacts_the_key() {
+    fn api_error_body_is_json_only_when_the_core_parses_it() {
+        let rec = |body: &str| {
+            let e = Error::Api(ApiError {
+                status: 500,
+                message: "m".into(),
+                api_code: None,
+                request_id: Some("req_1".into()),
+                body: body.into(),
+                location: Some("https://elsewhere.example/v1".into()),
+            });
+            Value::parse(&e.to_record()).unwrap()
+        };
+        let json = rec(" {\"error\":[1,{\"a\":\"\\u0041\"}]} ");
+        let body = json.get("body").unwrap();
+        assert_eq!(body.get("error").unwrap().as_array().unwrap().len(), 2);
         assert_eq!(
-            redact("bad key sk_live_abcdef123 given", "sk_live_abcdef123"),
-            "bad key [redacted api key] given"
+            json.get("location").unwrap().as_str(),
+            Some("https://elsewhere.example/v1")
         );
-        assert_eq!(redact("nothing here", "sk_live_abcdef123"), "nothing here");
+        assert_eq!(json.get("requestId").unwrap().as_str(), Some("req_1"));
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(
+            rec(&deep).get("body").unwrap().as_str(),
+            Some(deep.as_str())
+        );
+        assert_eq!(rec("<html>").get("body").unwrap().as_str(), Some("<html>"));
     }
 }

@@ -7,7 +7,7 @@ use super::e164;
 use super::error::Error;
 use super::json::{ObjectWriter, Value};
 use super::ops::{Field, Method, Op, Param};
-use super::text::{cat, clip, dec, fill, is_blank, split_byte, trim};
+use super::text::{cat, clip, dec, fill, find, is_blank, split_byte, trim};
 
 /// The client's settings that shape every request.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,13 +27,74 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Header names the client owns; `defaultHeaders` cannot replace them.
 const RESERVED: &[&str] = &["authorization", "content-type", "idempotency-key"];
 
+/// The Fetch standard's forbidden request-header names (https://fetch.spec.whatwg.org/#forbidden-request-header),
+/// plus its `proxy-`/`sec-` prefixes and method overrides: browsers drop them silently and
+/// Node's fetch refuses some at send time (so a POST would end "outcome unknown" although
+/// nothing left), so `defaultHeaders` may not name them at all. Comma-delimited, lowercase.
+const FORBIDDEN: &str = ",accept-charset,accept-encoding,access-control-request-headers,\
+access-control-request-method,connection,content-length,cookie,cookie2,date,dnt,expect,host,\
+keep-alive,origin,referer,set-cookie,te,trailer,transfer-encoding,upgrade,via,x-http-method,\
+x-http-method-override,x-method-override,";
+
+/// Whether a header name is one `defaultHeaders` may not set (see [`FORBIDDEN`]).
+pub fn forbidden_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("proxy-")
+        || lower.starts_with("sec-")
+        || find(FORBIDDEN, &cat(&[",", &lower, ","])).is_some()
+}
+
+/// API keys shorter than this cannot be told apart from ordinary text, so they could not be
+/// removed reliably from what the client reports; they are refused.
+pub const MIN_API_KEY_LENGTH: usize = 8;
+
+/// Whether `host` (of `http://host[:port]`) is this machine: `localhost` (and names under
+/// it), 127.0.0.0/8 or `[::1]`. Only such hosts may be reached without TLS by default.
+fn is_loopback(host: &str) -> bool {
+    let lower = host.to_ascii_lowercase();
+    let name = lower.strip_suffix('.').unwrap_or(&lower);
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name == "[::1]"
+        || name.strip_prefix("127.").is_some_and(|rest| {
+            // Three more dot-separated groups of 1-3 digits (a byte loop: no string searcher).
+            let (mut groups, mut digits) = (1, 0);
+            rest.bytes().all(|b| match b {
+                b'0'..=b'9' if digits < 3 => {
+                    digits += 1;
+                    true
+                }
+                b'.' if digits > 0 => {
+                    groups += 1;
+                    digits = 0;
+                    true
+                }
+                _ => false,
+            }) && digits > 0
+                && groups == 3
+        })
+}
+
 impl ClientConfig {
     /// Checks the user's options. The key is validated for shape only and never echoed.
+    /// Plain `http://` is refused unless the host is loopback (see [`ClientConfig::with`]).
     pub fn new(
         api_key: Option<&str>,
         base_url: Option<&str>,
         platform: Option<&str>,
         default_headers: Vec<(String, String)>,
+    ) -> Result<ClientConfig, Error> {
+        ClientConfig::with(api_key, base_url, platform, default_headers, false)
+    }
+
+    /// [`ClientConfig::new`], where `allow_insecure_http` lets an `http://` base URL name a
+    /// host that is not loopback (the key would cross the network in clear text).
+    pub fn with(
+        api_key: Option<&str>,
+        base_url: Option<&str>,
+        platform: Option<&str>,
+        default_headers: Vec<(String, String)>,
+        allow_insecure_http: bool,
     ) -> Result<ClientConfig, Error> {
         let api_key = api_key.map(trim).unwrap_or_default();
         if api_key.is_empty() {
@@ -48,6 +109,12 @@ impl ClientConfig {
             return Err(Error::validation(
                 "apiKey",
                 "must be printable ASCII without whitespace or control characters",
+            ));
+        }
+        if api_key.len() < MIN_API_KEY_LENGTH {
+            return Err(Error::validation(
+                "apiKey",
+                "is too short to be a CallingBox secret key (at least 8 characters)",
             ));
         }
         let mut base_url = trim(base_url.unwrap_or(DEFAULT_BASE_URL));
@@ -71,9 +138,18 @@ impl ClientConfig {
                 "must not contain a query, fragment or spaces",
             ));
         }
-        if let Some(host) = host {
-            let end = host.bytes().position(|c| c == b'/').unwrap_or(host.len());
-            check_authority(host.get(..end).unwrap_or_default())?;
+        if let Some(rest) = host {
+            let end = rest.bytes().position(|c| c == b'/').unwrap_or(rest.len());
+            let authority = rest.get(..end).unwrap_or_default();
+            let host = check_authority(authority)?;
+            if !allow_insecure_http && base_url.starts_with("http://") && !is_loopback(host) {
+                return Err(Error::invalid(
+                    "baseUrl",
+                    "is http:// to \"{}\", which would send the API key in clear text: use \
+                     https://, or set allowInsecureHttp: true if the network is trusted",
+                    &[host],
+                ));
+            }
         }
         for (name, value) in &default_headers {
             if name.is_empty()
@@ -101,6 +177,13 @@ impl ClientConfig {
                 return Err(Error::invalid(
                     "defaultHeaders",
                     "has an invalid header name \"{}\"",
+                    &[name],
+                ));
+            }
+            if forbidden_header(name) {
+                return Err(Error::invalid(
+                    "defaultHeaders",
+                    "cannot set \"{}\": fetch does not let a script set it",
                     &[name],
                 ));
             }
@@ -181,17 +264,29 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
             ))
         }
     }
-    ClientConfig::new(
+    let allow_insecure_http = match options.get("allowInsecureHttp") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(Error::invalid(
+                "allowInsecureHttp",
+                "must be a boolean, got {}",
+                &[other.type_name()],
+            ))
+        }
+    };
+    ClientConfig::with(
         string("apiKey")?,
         string("baseUrl")?,
         platform,
         default_headers,
+        allow_insecure_http,
     )
 }
 
 /// `host[:port]` of the base URL: no credentials (fetch refuses them), a host, a port that
-/// is a number up to 65535, IPv6 literals in matching brackets.
-fn check_authority(authority: &str) -> Result<(), Error> {
+/// is a number up to 65535, IPv6 literals in matching non-empty brackets. Returns the host.
+fn check_authority(authority: &str) -> Result<&str, Error> {
     let b = authority.as_bytes();
     // Host: a bracketed IPv6 literal, or everything up to the first ':'.
     let host_end = if b.first() == Some(&b'[') {
@@ -219,7 +314,7 @@ fn check_authority(authority: &str) -> Result<(), Error> {
     let host_ok = !host.is_empty() && !host.iter().any(|c| matches!(c, b'@' | b'\\' | b'%'));
     // (`iter().all`: `contains` on bytes links core's memchr, ~0.3 KB of wasm.)
     if host_ok && port_ok && b.iter().all(|&c| c != b'@') {
-        Ok(())
+        Ok(authority.get(..host.len()).unwrap_or_default())
     } else {
         Err(Error::invalid(
             "baseUrl",
@@ -269,7 +364,16 @@ pub fn build(
             if is_blank(value) {
                 return Err(Error::validation(name, "must be a non-empty id"));
             }
-            encode_segment(value, &mut url);
+            // URL parsers remove "." and ".." segments (also written %2E), so such an id would
+            // address another resource: `agents.detachNumber("..", n)` would DELETE /v1/numbers/n.
+            if *value == "." || *value == ".." {
+                return Err(Error::invalid(
+                    name,
+                    "cannot be \"{}\": as a path segment it would address another resource",
+                    &[value],
+                ));
+            }
+            encode_component(value, &mut url);
         }
         rest = tail.strip_prefix("}").unwrap_or(tail);
     }
@@ -433,16 +537,9 @@ fn describe(v: &Value) -> String {
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, so an id can never
-/// change the path (`../`, `/`, `?`, `#`).
-fn encode_segment(s: &str, out: &mut String) {
-    if s == "." || s == ".." {
-        out.push_str(if s == "." { "%2E" } else { "%2E%2E" });
-        return;
-    }
-    encode_component(s, out);
-}
-
+/// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never
+/// change the path or the query (`/`, `?`, `#`, `&`, `\\`, `%`). (As a path segment, `build`
+/// also refuses the dot segments `.` and `..`, which stay dots.)
 fn encode_component(s: &str, out: &mut String) {
     let hex = |n: u8| {
         char::from(

@@ -24,16 +24,29 @@ pub enum Output {
     Text(String),
 }
 
-/// Decodes one response for `op` (`path_args` are the ids the request used).
+/// Decodes one response for `op` (`path_args` are the ids the request used; `location` the
+/// `Location` header of a redirect, which the client never follows).
 pub fn decode(
     op: &Op,
     status: u16,
     body: &str,
     request_id: Option<&str>,
     path_args: &[&str],
+    location: Option<&str>,
 ) -> Result<Output, Error> {
     if !(200..300).contains(&status) {
-        return Err(Error::Api(api_error(status, body, request_id)));
+        let mut e = api_error(status, body, request_id);
+        if (300..400).contains(&status) {
+            // A redirect is not followed: a POST must not be re-sent (with the phone number
+            // and the Idempotency-Key) to another origin, nor turned into a GET by a 303.
+            e.message = fill(
+                "the API answered with a redirect to {}, which the client does not follow \
+                 (set baseUrl to the API's final address)",
+                &[location.unwrap_or("an undisclosed address")],
+            );
+            e.location = location.map(str::to_string);
+        }
+        return Err(Error::Api(e));
     }
     decode_success(op, status, body, path_args).map_err(|message| Error::InvalidResponse {
         status,
@@ -242,6 +255,7 @@ pub fn api_error(status: u16, body: &str, request_id: Option<&str>) -> ApiError 
         api_code,
         request_id: request_id.map(str::to_string),
         body: body.to_string(),
+        location: None,
     }
 }
 

@@ -4,6 +4,11 @@
 //! (validation, URLs, headers, decoding, error kinds) are the core's. Errors are thrown as
 //! JSON records (`Error::to_record`) that `js/errors.js` turns into `Error` subclasses.
 //! Nothing here can panic on outside data: every path returns a `Result`.
+//!
+//! The wasm keeps no state between calls (the client's options come with each request):
+//! the allocator reuses the whole heap after every call ([`alloc`]), and the host can
+//! replace the instance at any time — after a trap, or to give back memory a large body
+//! took — without losing anything.
 
 use wasm_bindgen::prelude::*;
 
@@ -16,16 +21,18 @@ use crate::core::e164;
 use crate::core::error::Error;
 use crate::core::json::{ObjectWriter, Value};
 use crate::core::ops;
-use crate::core::request::{build, config_from_options, ClientConfig};
-use crate::core::response::{decode, Output};
+use crate::core::request::{build as build_request, config_from_options, ClientConfig};
+use crate::core::response::{decode as decode_response, Output};
 use crate::core::retry;
 use crate::core::text::cat;
 
-// A 1 KB free-list allocator instead of dlmalloc (~7 KB): the wasm is single-threaded.
+#[cfg(not(feature = "emulator"))]
+mod alloc;
+
+// The client's allocator (the emulator keeps state between calls: it uses std's).
+#[cfg(not(feature = "emulator"))]
 #[global_allocator]
-#[allow(unsafe_code)] // SAFETY: wasm32 without threads; the allocator is never shared across threads.
-static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
-    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+static ALLOC: alloc::Bump = alloc::Bump::new();
 
 #[wasm_bindgen]
 extern "C" {
@@ -76,113 +83,113 @@ fn id_list<'a>(ids: &'a Value, names: &[&str]) -> Result<Vec<&'a str>, Error> {
     Ok(out)
 }
 
-/// The per-client core: validated settings and the request/response codec.
-#[wasm_bindgen]
-pub struct Core {
-    cfg: ClientConfig,
+/// The client's settings from `options` (JSON of `{ apiKey, baseUrl?, defaultHeaders?,
+/// allowInsecureHttp? }`) for `platform` ("node", "browser", ...).
+fn config(options: &str, platform: &str) -> Result<ClientConfig, Error> {
+    parse(options, "options").and_then(|o| config_from_options(&o, Some(platform)))
 }
 
+/// Validates the client options (see [`config`]); throws a `ValidationError` record.
+#[wasm_bindgen(js_name = checkOptions)]
+pub fn check_options(options: &str, platform: &str) -> Result<(), String> {
+    config(options, platform)
+        .map(drop)
+        .map_err(|e| e.to_record())
+}
+
+/// Builds the request for operation `op` from JSON `ids` and `params`, with the client's
+/// `options` as [`check_options`] accepted them: JSON `{ method, url, headers, body? }`.
 #[wasm_bindgen]
-impl Core {
-    /// `options`: JSON of `{ apiKey, baseUrl?, defaultHeaders? }`; `platform`: "node", "browser", ...
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: &str, platform: &str) -> Result<Core, String> {
-        parse(options, "options")
-            .and_then(|o| config_from_options(&o, Some(platform)))
-            .map(|cfg| Core { cfg })
-            .map_err(|e| e.to_record(""))
-    }
+pub fn build(
+    options: &str,
+    platform: &str,
+    op: &str,
+    ids: &str,
+    params: &str,
+    idempotency_key: &str,
+) -> Result<String, String> {
+    build_inner(options, platform, op, ids, params, idempotency_key).map_err(|e| e.to_record())
+}
 
-    /// Builds the request for operation `op` from JSON `ids` and `params`:
-    /// JSON `{ method, url, headers, body? }`.
-    pub fn build(
-        &self,
-        op: &str,
-        ids: &str,
-        params: &str,
-        idempotency_key: &str,
-    ) -> Result<String, String> {
-        self.build_inner(op, ids, params, idempotency_key)
-            .map_err(|e| e.to_record(&self.cfg.api_key))
+fn build_inner(
+    options: &str,
+    platform: &str,
+    op: &str,
+    ids: &str,
+    params: &str,
+    idem: &str,
+) -> Result<String, Error> {
+    let cfg = config(options, platform)?;
+    let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown"))?;
+    let ids = parse(ids, "ids")?;
+    let id_refs = id_list(&ids, op.path_args)?;
+    let params = parse(params, "params")?;
+    let req = build_request(
+        &cfg,
+        op,
+        &id_refs,
+        Some(&params),
+        (!idem.is_empty()).then_some(idem),
+    )?;
+    let mut headers = ObjectWriter::default();
+    for (k, v) in &req.headers {
+        headers.string(k, v);
     }
+    let mut out = ObjectWriter::default();
+    out.string("method", req.method);
+    out.string("url", &req.url);
+    out.raw("headers", &headers.finish());
+    if let Some(body) = &req.body {
+        out.string("body", body);
+    }
+    Ok(out.finish())
+}
 
-    fn build_inner(&self, op: &str, ids: &str, params: &str, idem: &str) -> Result<String, Error> {
-        let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown"))?;
-        let ids = parse(ids, "ids")?;
-        let id_refs = id_list(&ids, op.path_args)?;
-        let params = parse(params, "params")?;
-        let req = build(
-            &self.cfg,
-            op,
-            &id_refs,
-            Some(&params),
-            (!idem.is_empty()).then_some(idem),
-        )?;
-        let mut headers = ObjectWriter::default();
-        for (k, v) in &req.headers {
-            headers.string(k, v);
-        }
-        let mut out = ObjectWriter::default();
-        out.string("method", req.method);
-        out.string("url", &req.url);
-        out.raw("headers", &headers.finish());
-        if let Some(body) = &req.body {
-            out.string("body", body);
-        }
-        Ok(out.finish())
+/// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the body
+/// should be `JSON.parse`d as is, a string to parse instead when the core normalised it, or
+/// throws an error record. `id` is the request's first path id ("" for none): a 204 to a
+/// delete names it. `location`: a redirect's `Location` header ("" for none).
+#[wasm_bindgen]
+pub fn decode(
+    op: &str,
+    status: u16,
+    body: &[u8],
+    request_id: &str,
+    id: &str,
+    location: &str,
+) -> Result<Option<String>, String> {
+    let op =
+        ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown").to_record())?;
+    // Invalid UTF-8 (the host sends what the server sent) is read as an empty body, which no
+    // resource accepts: a typed InvalidResponse error.
+    let body = ::core::str::from_utf8(body).unwrap_or_default();
+    match decode_response(
+        op,
+        status,
+        body,
+        (!request_id.is_empty()).then_some(request_id),
+        &[id],
+        (!location.is_empty()).then_some(location),
+    ) {
+        Ok(Output::Body) => Ok(None),
+        Ok(Output::Text(t)) => Ok(Some(t)),
+        Err(e) => Err(e.to_record()),
     }
+}
 
-    /// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the
-    /// body should be `JSON.parse`d as is, a string to parse instead when the core
-    /// normalised it, or throws an error record. `id` is the request's first path id ("" for
-    /// none): a 204 to a delete names it.
-    pub fn decode(
-        &self,
-        op: &str,
-        status: u16,
-        body: &[u8],
-        request_id: &str,
-        id: &str,
-    ) -> Result<Option<String>, String> {
-        let key = &self.cfg.api_key;
-        let op = ops::find(op)
-            .ok_or_else(|| Error::validation("operation", "is unknown").to_record(key))?;
-        // UTF-8 from the host's TextEncoder (one copy into wasm memory, where a string
-        // argument is copied a character at a time): always valid, checked anyway.
-        let body = ::core::str::from_utf8(body).unwrap_or_default();
-        match decode(
-            op,
-            status,
-            body,
-            (!request_id.is_empty()).then_some(request_id),
-            &[id],
-        ) {
-            Ok(Output::Body) => Ok(None),
-            Ok(Output::Text(t)) => Ok(Some(t)),
-            Err(e) => Err(e.to_record(key)),
-        }
+/// The `OutcomeUnknownError` record (to `adopt` and throw) for a POST given up on while
+/// its outcome is unknown (`retryDecision` said `outcomeUnknown`). `cause` describes the
+/// last failure. An empty `idempotency_key` means none was sent.
+#[wasm_bindgen(js_name = outcomeUnknown)]
+pub fn outcome_unknown(op: &str, idempotency_key: &str, cause: &str, attempts: u32) -> String {
+    let idempotency_key = (!idempotency_key.is_empty()).then(|| idempotency_key.into());
+    Error::OutcomeUnknown {
+        operation: op.into(),
+        idempotency_key,
+        cause: cause.into(),
+        attempts,
     }
-
-    /// The `OutcomeUnknownError` record (to `adopt` and throw) for a POST given up on while
-    /// its outcome is unknown (`retryDecision` said `outcomeUnknown`). `cause` describes the
-    /// last failure; it is redacted. An empty `idempotency_key` means none was sent.
-    #[wasm_bindgen(js_name = outcomeUnknown)]
-    pub fn outcome_unknown(
-        &self,
-        op: &str,
-        idempotency_key: &str,
-        cause: &str,
-        attempts: u32,
-    ) -> String {
-        let idempotency_key = (!idempotency_key.is_empty()).then(|| idempotency_key.into());
-        Error::OutcomeUnknown {
-            operation: op.into(),
-            idempotency_key,
-            cause: cause.into(),
-            attempts,
-        }
-        .to_record(&self.cfg.api_key)
-    }
+    .to_record()
 }
 
 /// One retry decision (`core::retry`, whose docs give the rules). `config`: JSON of
@@ -195,7 +202,7 @@ impl Core {
 pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
     parse(config, "retry options")
         .and_then(|c| parse(attempt, "retry attempt").and_then(|a| retry::decide_json(&c, &a)))
-        .map_err(|e| e.to_record(""))
+        .map_err(|e| e.to_record())
 }
 
 /// Checks an E.164 number without throwing (bulk validation is common, and a thrown JS

@@ -43,11 +43,11 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
       const secret = "whsec_test_0123456789abcdef0123456789abcdef";
       const body = '{"id":"9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f","type":"call.completed","created":1713268800,"api_version":"2026-04","data":{"call":{"id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","status":"completed"}}}';
       const header = "t=1713268860,v1=499924f261fc2dc3e6d4d16382f32505cb22de494f046fbba6734b93adb5c910";
-      const event = sdk.Webhooks.constructEvent(body, header, secret, { tolerance: 0 });
+      const event = sdk.Webhooks.constructEvent(body, header, secret, { tolerance: Infinity });
       check(event.type === "call.completed" && event.data.call.id === "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "vector verifies");
       check(sdk.Webhooks.constructEvent(new TextEncoder().encode(body), header, secret, { now: 1713268860 }).id === event.id, "bytes verify too");
       check(sdk.Webhooks.generateTestHeader({ payload: body, secret, timestamp: 1713268860 }) === header, "generateTestHeader matches the vector");
-      const e = await rejects((async () => sdk.Webhooks.constructEvent(body.replace("completed", "failed"), header, secret, { tolerance: 0 }))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "tampered body");
+      const e = await rejects((async () => sdk.Webhooks.constructEvent(body.replace("completed", "failed"), header, secret, { tolerance: Infinity }))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "tampered body");
       check(e.reason === "no_matching_signature", `reason ${e.reason}`);
       const stale = await rejects((async () => sdk.Webhooks.constructEvent(body, header, secret))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "stale timestamp");
       check(stale.reason === "timestamp_outside_tolerance", `reason ${stale.reason}`);
@@ -151,7 +151,7 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
       const fresh = await client.agents.create({ name: "No numbers", type: "outbound" });
       const bad = await rejects(client.calls.create({ agent_id: fresh.id, to: "+15551234567" }), sdk.BadRequestError, "bad_request", "no from number");
       check(bad.status === 400 && typeof bad.requestId === "string" && typeof bad.body.error === "string", "400 details");
-      const stranger = new CallingBox({ apiKey: "sk_bad", baseUrl });
+      const stranger = new CallingBox({ apiKey: "sk_not-a-key", baseUrl });
       const auth = await rejects(stranger.calls.list(), sdk.AuthenticationError, "authentication_error", "bad key");
       check(auth.status === 401, "401");
       const nf = await rejects(client.calls.retrieve("00000000-0000-4000-8000-000000000000"), sdk.NotFoundError, "not_found", "unknown id");

@@ -58,6 +58,20 @@ export function hangingFetch() {
   }));
 }
 
+/**
+ * Runs `work` with `fetch` installed as the runtime's global fetch: only errors from the
+ * runtime's own fetch (called with redirect: "manual") can prove a request never left.
+ */
+export async function asRuntimeFetch(fetch, work) {
+  const saved = globalThis.fetch;
+  globalThis.fetch = fetch;
+  try {
+    return await work();
+  } finally {
+    globalThis.fetch = saved;
+  }
+}
+
 export function client(fetch, options = {}) {
   return new pkg.CallingBox({ apiKey: KEY, baseUrl: BASE, fetch, ...options });
 }

@@ -57,7 +57,7 @@ describe("installed package", () => {
 
   test("exactly the public API is exported (no internal helper such as adopt leaks)", () => {
     const names = Object.keys(pkg).filter((n) => n !== "resolvedFrom").sort(); // resolvedFrom: added by the consumer shim
-    assert.deepEqual(names, ["CallingBox", "Webhooks", "checkE164", "parseE164", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
+    assert.deepEqual(names, ["CallingBox", "Webhooks", "checkE164", "parseE164", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
     assert.equal(pkg.adopt, undefined);
     assert.equal(typeof pkg.Webhooks.constructEvent, "function");
     assert.equal(typeof pkg.Webhooks.generateTestHeader, "function");
@@ -197,12 +197,13 @@ describe("how fetch is called", () => {
     assert.match(err.message, /fetch/);
   });
 
-  test("fetch gets a plain string URL and a RequestInit with method/headers/body/signal only", async () => {
+  test("fetch gets a plain string URL and a RequestInit with method/headers/body/signal/redirect only", async () => {
     const fetch = fakeFetch(() => json(201, call));
     await client(fetch).calls.create({ agent_id: "a", to: "+15551234567" });
     const { url, init } = fetch.calls[0];
     assert.equal(typeof url, "string");
-    assert.deepEqual(Object.keys(init).sort(), ["body", "headers", "method", "signal"]);
+    assert.deepEqual(Object.keys(init).sort(), ["body", "headers", "method", "redirect", "signal"]);
+    assert.equal(init.redirect, "manual", "redirects are reported, never followed");
     assert.ok(init.signal instanceof AbortSignal);
   });
 });

@@ -5,7 +5,7 @@
 // attempts are measured with Date.now() and asserted loosely.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { KEY, UUID_V4, client, everyRendering, failure, fakeFetch, fixture, json, pkg } from "./helpers.mjs";
+import { KEY, UUID_V4, asRuntimeFetch, client, everyRendering, failure, fakeFetch, fixture, json, pkg } from "./helpers.mjs";
 
 const {
   APIError, APIConnectionError, AbortError, BadRequestError, CallingBoxError, ConflictError,
@@ -99,7 +99,7 @@ describe("what is retried", () => {
   test("connection failures and timeouts are retried; a 2xx ends the loop", async () => {
     const fetch = steps(reset, refused, ok());
     const retries = [];
-    const r = await quick(fetch, { onRetry: (i) => retries.push(i.reason) }).calls.retrieve("c1");
+    const r = await asRuntimeFetch(fetch, () => quick(fetch, { onRetry: (i) => retries.push(i.reason) }).calls.retrieve("c1"));
     assert.equal(r.lastResponse.attempts, 3);
     assert.deepEqual(retries, ["connection_lost", "connection_failed"]);
 
@@ -393,12 +393,20 @@ describe("outcome unknown (POST) vs. known failures", () => {
   test('a POST that never left ("connection refused", cause.code ECONNREFUSED) → APIConnectionError, not outcome unknown', async () => {
     const reasons = [];
     const fetch = steps(refused);
-    const err = await failure(quick(fetch, { onRetry: (i) => reasons.push(i.reason) }).calls.create(OK_CALL));
+    const err = await asRuntimeFetch(fetch, () => failure(quick(fetch, { onRetry: (i) => reasons.push(i.reason) }).calls.create(OK_CALL)));
     assert.equal(fetch.calls.length, 3, "still retried");
     assert.deepEqual(reasons, ["connection_failed", "connection_failed"]);
     assert.ok(err instanceof APIConnectionError, `${err.name}: ${err.message}`);
     assert.ok(!(err instanceof OutcomeUnknownError));
     assert.match(err.message, /ECONNREFUSED/);
+  });
+
+  test("the same refusal from a custom fetch proves nothing (it may follow redirects itself) → OutcomeUnknownError with the key", async () => {
+    const fetch = steps(refused);
+    const err = await failure(quick(fetch, { maxRetries: 1 }).calls.create(OK_CALL));
+    assert.ok(err instanceof OutcomeUnknownError, `${err.name}: ${err.message}`);
+    assert.match(err.idempotencyKey, UUID_V4);
+    assert.equal(fetch.calls[0].headers.get("idempotency-key"), err.idempotencyKey);
   });
 
   test("a POST timeout, then 503s on the retries → OutcomeUnknownError (a 5xx does not settle it)", async () => {

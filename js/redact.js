@@ -1,0 +1,159 @@
+// Removing the API key from text that leaves the package: error messages, stacks, bodies,
+// causes, request ids, hook arguments. One function, applied last to everything thrown
+// (`scrub`), and first to an error body before anything reads it.
+//
+// A hostile or careless server can echo the key raw, JSON-escaped (`\u0073\u006b_...`, as any
+// JSON encoder may write it), inside JSON too deep or too broken to parse, or cut off at the
+// end of a clipped body. The search therefore runs over the text as written *and* over the
+// text as JSON would decode it, and a tail that starts the key is removed too.
+
+export const REDACTED = "[redacted api key]";
+
+/** Shorter keys cannot be told apart from ordinary text, so they are refused at construction. */
+export const MIN_SECRET_LENGTH = 8;
+
+// One JSON escape at the start of `s.slice(i)`: [decoded character, length], or undefined.
+const SIMPLE = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+function escapeAt(s, i) {
+  const c = s[i + 1];
+  if (c === "u") {
+    const hex = s.slice(i + 2, i + 6);
+    return /^[0-9a-fA-F]{4}$/.test(hex) ? [String.fromCharCode(parseInt(hex, 16)), 6] : undefined;
+  }
+  return c !== undefined && Object.hasOwn(SIMPLE, c) ? [SIMPLE[c], 2] : undefined;
+}
+
+/**
+ * `text` with every occurrence of `secret` replaced by "[redacted api key]": raw, JSON-escaped
+ * (wholly or in part), and a trailing start of it (at least 4 characters, or the whole tail
+ * of a clipped text). Text without the secret comes back unchanged.
+ */
+export function redactSecret(text, secret) {
+  if (typeof text !== "string" || typeof secret !== "string" || secret.length === 0) return text;
+  let out = text.split(secret).join(REDACTED);
+  if (out.includes("\\")) out = redactDecoded(out, secret);
+  return redactTail(out, secret);
+}
+
+// The search over the JSON-decoded view: `view` is the decoded text, `from[i]` where its
+// character i starts in `s` (plus one entry for the end).
+function redactDecoded(s, secret) {
+  let view = "";
+  const from = [];
+  for (let i = 0; i < s.length; ) {
+    const esc = s[i] === "\\" ? escapeAt(s, i) : undefined;
+    from.push(i);
+    view += esc ? esc[0] : s[i];
+    i += esc ? esc[1] : 1;
+  }
+  from.push(s.length);
+  let out = "";
+  let copied = 0;
+  for (let at = view.indexOf(secret); at !== -1; at = view.indexOf(secret, at + secret.length)) {
+    out += s.slice(copied, from[at]) + REDACTED;
+    copied = from[at + secret.length];
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+}
+
+// A clipped text may end inside the key (raw or escaped, perhaps in a half-written escape):
+// such a tail of 4 or more key characters is removed.
+function redactTail(s, secret) {
+  // Drop a half-written escape at the very end ("\", "\u", "\u00"...), then walk back over
+  // decoded characters while they match the key's start, right to left.
+  const half = /\\(u[0-9a-fA-F]{0,3})?$/.exec(s);
+  const end = half ? half.index : s.length;
+  const chars = []; // [decoded char, start index], from the end
+  for (let i = end; i > 0 && chars.length < secret.length; ) {
+    let found;
+    for (const len of [6, 2]) {
+      const at = i - len;
+      if (at >= 0 && s[at] === "\\") {
+        const esc = escapeAt(s, at);
+        if (esc && esc[1] === len) found = [esc[0], at];
+      }
+      if (found) break;
+    }
+    found ??= [s[i - 1], i - 1];
+    chars.push(found);
+    i = found[1];
+  }
+  // The longest run of trailing characters that is a start of the key.
+  for (let n = Math.min(chars.length, secret.length - 1); n >= 4; n--) {
+    let match = true;
+    for (let k = 0; k < n && match; k++) match = chars[n - 1 - k][0] === secret[k];
+    if (match) return s.slice(0, chars[n - 1][1]) + REDACTED;
+  }
+  return s;
+}
+
+/**
+ * The last step before an error leaves the package: the key is removed from its message,
+ * stack and every string property, from a parsed `body` (walked without recursion: it may be
+ * deeply nested) and from its `cause`, which is replaced by a redacted copy.
+ */
+export function scrub(err, secret) {
+  if (!err || typeof err !== "object") return typeof err === "string" ? redactSecret(err, secret) : err;
+  const clean = (v) => redactSecret(v, secret);
+  for (const key of ["message", "stack"]) {
+    const d = Object.getOwnPropertyDescriptor(err, key);
+    if (d && typeof d.value === "string" && d.writable) err[key] = clean(d.value);
+  }
+  for (const key of Object.keys(err)) {
+    const v = err[key];
+    if (typeof v === "string") err[key] = clean(v);
+    else if (key === "body" && v && typeof v === "object") err[key] = scrubJson(v, clean);
+  }
+  const cause = Object.getOwnPropertyDescriptor(err, "cause");
+  if (cause && cause.value !== undefined) {
+    try {
+      err.cause = copyCause(cause.value, clean, 3);
+    } catch {
+      err.cause = new Error("(the cause could not be read)"); // a hostile getter
+    }
+  }
+  return err;
+}
+
+// The cause itself when it holds no key, else a redacted copy (its own causes too, a few
+// levels deep).
+function copyCause(c, clean, depth) {
+  if (typeof c === "string") return clean(c);
+  if (!c || typeof c !== "object" || depth === 0) return c;
+  let message;
+  try {
+    message = typeof c.message === "string" ? c.message : String(c);
+  } catch {
+    message = "";
+  }
+  const strings = [message, c.name, c.stack, c.code].filter((v) => typeof v === "string");
+  const nested = c.cause === undefined ? c.cause : copyCause(c.cause, clean, depth - 1);
+  if (nested === c.cause && strings.every((v) => clean(v) === v)) return c;
+  const copy = new Error(clean(message));
+  if (typeof c.name === "string") copy.name = clean(c.name);
+  if (typeof c.stack === "string") copy.stack = clean(c.stack);
+  for (const k of ["code", "errno", "syscall", "address", "port"]) {
+    if (typeof c[k] === "string" || typeof c[k] === "number") copy[k] = typeof c[k] === "string" ? clean(c[k]) : c[k];
+  }
+  if (nested !== undefined) copy.cause = nested;
+  return copy;
+}
+
+// Every string and member name of a parsed JSON document, without recursion.
+function scrubJson(doc, clean) {
+  const stack = [doc];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    for (const k of Object.keys(node)) {
+      const v = node[k];
+      const k2 = clean(k);
+      if (k2 !== k) {
+        delete node[k];
+        node[k2] = v;
+      }
+      if (typeof v === "string") node[k2] = clean(v);
+      else if (v && typeof v === "object") stack.push(v);
+    }
+  }
+  return doc;
+}
