@@ -23,3 +23,5 @@ tarball=$(node -e 'const p=require("./.out/pack.json")[0]; process.stdout.write(
 npm install --no-save --no-audit --no-fund --loglevel=error "./.out/$tarball"
 
 node bench.mjs "$@"
+# Large 2xx bodies, 1 KB to 50 MB: the client against JSON.parse of the same text.
+node decode.mjs | tee -a results.md

@@ -51,10 +51,23 @@ impl ::core::fmt::Display for ParseError {
 impl Value {
     /// Parses a whole JSON text (surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Value, ParseError> {
+        Value::parse_with(text, false)
+    }
+
+    /// Parses and checks a whole JSON text like [`Value::parse`], but keeps only its shape:
+    /// every string *value* comes back empty (member names are kept). What a response check
+    /// needs (types, names, nesting) without copying the text of every string, which is most
+    /// of a large body's allocations.
+    pub fn parse_shape(text: &str) -> Result<Value, ParseError> {
+        Value::parse_with(text, true)
+    }
+
+    fn parse_with(text: &str, shape: bool) -> Result<Value, ParseError> {
         let mut p = Parser {
             t: text,
             s: text.as_bytes(),
             i: 0,
+            shape,
         };
         p.ws();
         let v = p.value(0)?;
@@ -321,6 +334,8 @@ struct Parser<'a> {
     t: &'a str,
     s: &'a [u8],
     i: usize,
+    /// String values are checked but not kept ([`Value::parse_shape`]).
+    shape: bool,
 }
 
 impl Parser<'_> {
@@ -361,7 +376,7 @@ impl Parser<'_> {
             Some(b'n') => self.lit(b"null", Value::Null),
             Some(b't') => self.lit(b"true", Value::Bool(true)),
             Some(b'f') => self.lit(b"false", Value::Bool(false)),
-            Some(b'"') => self.string().map(Value::String),
+            Some(b'"') => self.string(!self.shape).map(Value::String),
             // Arrays and objects share one loop (one copy of the separator logic in the wasm).
             Some(open @ (b'[' | b'{')) => {
                 let object = open == b'{';
@@ -381,7 +396,7 @@ impl Parser<'_> {
                                 None => return Err(self.err("unexpected end of input")),
                                 _ => return Err(self.err("expected a string key")),
                             }
-                            let key = self.string()?;
+                            let key = self.string(true)?;
                             self.ws();
                             if self.peek() != Some(b':') {
                                 return Err(self.err("expected ':'"));
@@ -482,7 +497,8 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    /// A string literal; with `keep` false it is checked, and an escape-free one is not copied.
+    fn string(&mut self, keep: bool) -> Result<String, ParseError> {
         self.i += 1; // opening quote
         let mut out = String::new();
         loop {
@@ -501,10 +517,10 @@ impl Parser<'_> {
                     self.i += 1;
                     // Most strings have no escape: one allocation of the right size.
                     if out.is_empty() {
-                        return Ok(run.into());
+                        return Ok(if keep { run.into() } else { String::new() });
                     }
                     out.push_str(run);
-                    return Ok(out);
+                    return Ok(if keep { out } else { String::new() });
                 }
                 Some(b'\\') => {
                     out.push_str(run);

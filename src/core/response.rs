@@ -73,7 +73,9 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
         _ if empty => return Err("the body is empty".into()),
         _ => {}
     }
-    let doc = Value::parse(body).map_err(|e| {
+    // The check needs only the shape; the rare answers the core rewrites (an envelope added or
+    // removed) are parsed again in full for that (`full`).
+    let doc = Value::parse_shape(body).map_err(|e| {
         let hint = if e.offset >= trim_range(body).1 {
             " (the body looks truncated)"
         } else {
@@ -87,7 +89,10 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
             if let Some(inner @ Value::Object(_)) = doc.get("data") {
                 if !has_required(r, &doc) {
                     check(r, inner, "data")?;
-                    return Ok(Output::Text(inner.to_json()));
+                    let full = full(body)?;
+                    return Ok(Output::Text(
+                        full.get("data").map(Value::to_json).unwrap_or_default(),
+                    ));
                 }
             }
             check(r, &doc, "")?;
@@ -129,7 +134,10 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
             };
             check_items(r, items, "data")?;
             if !list {
-                return Ok(Output::Text(data.map(Value::to_json).unwrap_or_default()));
+                let full = full(body)?;
+                return Ok(Output::Text(
+                    full.get("data").map(Value::to_json).unwrap_or_default(),
+                ));
             }
             match doc.get("has_more") {
                 Some(Value::Bool(_)) => return Ok(Output::Body),
@@ -141,7 +149,7 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
                     ))
                 }
             }
-            let mut fixed = doc;
+            let mut fixed = full(body)?;
             fixed.set("has_more", Value::Bool(false));
             Ok(Output::Text(fixed.to_json()))
         }
@@ -150,6 +158,12 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
             &[if list { "a list" } else { "an array" }, other.type_name()],
         )),
     }
+}
+
+/// The whole document, strings included (it parsed as a shape already, so this cannot fail
+/// unless the two parsers disagree).
+fn full(body: &str) -> Result<Value, String> {
+    Value::parse(body).map_err(|e| e.text())
 }
 
 fn has_required(r: Resource, v: &Value) -> bool {
