@@ -446,15 +446,28 @@ export class CallingBox {
         if (r.kind === "timeout") throw new TimeoutError(`${op} timed out after ${r.timeout} ms${why}`, { timeout: r.timeout, attempts: attempt });
         throw new APIConnectionError(`${op} failed to reach the API${why}: ${describe(r.error)}`, { attempts: attempt, cause: r.error });
       }
-      const normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? ""],
+      // A 2xx body is parsed first: when JSON.parse accepts it, the core checks the usual
+      // answer in one pass over the bytes without building anything (linear time, no memory).
+      let result;
+      let parsed = false;
+      if (r.status >= 200 && r.status <= 299) {
+        try {
+          result = JSON.parse(r.text);
+          parsed = true;
+        } catch {
+          // the core words the error
+        }
+      }
+      const normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? "", parsed],
         (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
       // Memory a large body took comes back only with a new instance.
       if (instance("core").memory.buffer.byteLength > RESET_MEMORY) reset("core");
-      let result;
-      try {
-        result = JSON.parse(normalised ?? r.text);
-      } catch (e) {
-        throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
+      if (normalised !== undefined || !parsed) {
+        try {
+          result = JSON.parse(normalised ?? r.text);
+        } catch (e) {
+          throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
+        }
       }
       if (result && typeof result === "object") {
         Object.defineProperty(result, "lastResponse", {

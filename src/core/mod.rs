@@ -8,6 +8,7 @@ pub mod ops;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod scan;
 pub mod sha256;
 pub mod text;
 pub mod webhook;

@@ -566,6 +566,33 @@ impl Resource {
 mod tests {
     use super::*;
 
+    /// The response decoder's one-pass check (`response::quick`) relies on both: a
+    /// resource's required fields are the first of its fields, and it has at most 64.
+    #[test]
+    fn required_fields_come_first() {
+        use Resource as R;
+        for r in [
+            R::PhoneNumber,
+            R::AvailableNumber,
+            R::Agent,
+            R::Call,
+            R::Transcript,
+            R::TranscriptSegment,
+            R::WebhookEndpoint,
+            R::WebhookDelivery,
+            R::Deleted,
+        ] {
+            // (A new variant makes this match non-exhaustive: add it to the list above.)
+            match r {
+                R::PhoneNumber | R::AvailableNumber | R::Agent | R::Call | R::Transcript => {}
+                R::TranscriptSegment | R::WebhookEndpoint | R::WebhookDelivery | R::Deleted => {}
+            }
+            let names: Vec<&str> = r.fields().iter().map(|f| f.0).collect();
+            assert!(names.len() <= 64, "{}", r.name());
+            assert_eq!(&names[..r.required().len()], r.required(), "{}", r.name());
+        }
+    }
+
     #[test]
     fn twenty_four_distinct_operations() {
         assert_eq!(OPS.len(), 24);

@@ -5,14 +5,18 @@
 //! pass is a 2xx body that is not the documented resource (not JSON, truncated, wrong
 //! field types): that is an [`Error::InvalidResponse`], never a half-read object.
 //!
-//! The successful body itself is parsed again by the host's `JSON.parse` (much faster than
-//! building JS objects from wasm); [`Output::Body`] says "parse the body as it is".
+//! The successful body itself is parsed by the host's `JSON.parse` (much faster than
+//! building JS objects from wasm); [`Output::Body`] says "the body as it is". The client
+//! parses first, then asks [`passes_as_is`]: the usual answer is settled in one pass over
+//! the text with no allocation (time linear in the body, memory flat), and only the rest is
+//! parsed here into a [`Value`] tree.
 
 use crate::prelude::*;
 
 use super::error::{find, ApiError, Error};
 use super::json::{ObjectWriter, Value};
 use super::ops::{Kind, Op, Resource, Shape};
+use super::scan::Scan;
 use super::text::{clip, dec, fill, is_blank, trim, trim_range};
 
 /// What the host should `JSON.parse` to get the result.
@@ -53,6 +57,112 @@ pub fn decode(
         message,
         request_id: request_id.map(str::to_string),
     })
+}
+
+/// For a body the host's `JSON.parse` has already accepted (the client's case): whether
+/// [`decode`] would certainly answer [`Output::Body`], checked in one pass with no
+/// allocation (`quick`). `false` leaves it to [`decode`].
+pub fn passes_as_is(op: &Op, status: u16, body: &str) -> bool {
+    (200..300).contains(&status) && status != 204 && quick(op, body)
+}
+
+/// Whether `body` (valid JSON) is certainly an answer [`decode`] passes as it is
+/// ([`Output::Body`]): the documented resource, or a page of them, with every documented
+/// field of its type or null and the required ones present. `false` for
+/// anything else — an envelope to add or remove, a wrong type, an escaped field name —
+/// and [`decode`] decides and words the error. A repeated name is checked at every
+/// occurrence (`JSON.parse` keeps the last). Tests pin `quick ⇒ decode says Body`.
+fn quick(op: &Op, body: &str) -> bool {
+    let mut s = Scan::new(body);
+    let ok = match op.shape {
+        Shape::One(r) => quick_resource(&mut s, r, 0),
+        // A page is an object too: {"data": [r...], "has_more": true|false, ...}
+        Shape::List(r) => quick_object(
+            &mut s,
+            &[("data", Kind::ArrOf(r)), ("has_more", Kind::Bool)],
+            2,
+            0,
+        ),
+        // Rare answers (an archived agent, a deleted endpoint, available numbers): left to
+        // the full decoder, for a smaller wasm.
+        _ => false,
+    };
+    ok && s.done()
+}
+
+/// (A resource's required fields are the first of its fields: a test in ops.rs checks.)
+fn quick_resource(s: &mut Scan, r: Resource, depth: usize) -> bool {
+    quick_object(s, r.fields(), r.required().len(), depth)
+}
+
+/// An array of `r` objects, at its `[`.
+fn quick_items(s: &mut Scan, r: Resource, depth: usize) -> bool {
+    let mut each = || -> Option<()> {
+        let close = s.open(depth)?;
+        if close != b']' {
+            return None;
+        }
+        let mut at_start = true;
+        while s.next(close, &mut at_start)?.is_some() {
+            quick_resource(s, r, depth + 1).then_some(())?;
+        }
+        Some(())
+    };
+    each().is_some()
+}
+
+/// An object with these fields as [`check`] accepts it, at its `{`: each documented field
+/// of its type or null (at every occurrence), the first `required` ones there and not null.
+fn quick_object(s: &mut Scan, fields: &[(&str, Kind)], required: usize, depth: usize) -> bool {
+    let mut present = 0u64; // bit i: fields[i] is there and not null (at its last occurrence)
+    let mut read = || -> Option<()> {
+        let close = s.open(depth)?;
+        if close != b'}' {
+            return None;
+        }
+        let (mut at_start, mut next) = (true, 0);
+        while let Some((key, plain)) = s.next(close, &mut at_start)? {
+            if !plain {
+                return None;
+            }
+            // Bodies list fields in the documented order: the one after the last found is
+            // tried first. Lengths are compared first (a call less per field).
+            let is = |i: &usize| {
+                fields
+                    .get(*i)
+                    .is_some_and(|(name, _)| name.len() == key.len() && *name == key)
+            };
+            let Some(i) = Some(next).filter(is).or_else(|| (0..fields.len()).find(is)) else {
+                s.skip(depth + 1)?;
+                continue;
+            };
+            next = i + 1;
+            let bit = 1u64.checked_shl(i as u32)?; // i < 64: ops.rs tests every resource
+            let first = s.peek()?;
+            let ok = match fields.get(i)?.1 {
+                _ if first == b'n' => s.skip(depth + 1).is_some(),
+                Kind::ArrOf(inner) => quick_items(s, inner, depth + 1),
+                kind => matches!(
+                    (kind, s.skip(depth + 1)?),
+                    (Kind::Str, b'"')
+                        | (Kind::Num, b'-' | b'0'..=b'9')
+                        | (Kind::Bool, b't' | b'f')
+                        | (Kind::Obj, b'{')
+                        | (Kind::Arr, b'[')
+                        | (Kind::Scalar, b'"' | b'-' | b'0'..=b'9' | b't' | b'f')
+                ),
+            };
+            ok.then_some(())?;
+            present = if first == b'n' {
+                present & !bit
+            } else {
+                present | bit
+            };
+        }
+        Some(())
+    };
+    let all = (1u64 << required.min(63)) - 1;
+    read().is_some() && present & all == all
 }
 
 /// A 2xx answer; the error is the `InvalidResponse` message.
@@ -300,5 +410,170 @@ fn describe_text(body: &str) -> String {
     match clip(t, 200) {
         (short, true) => fill("{}…", &[short]),
         (all, false) => all.into(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::core::ops::OPS;
+
+    fn seed(r: Resource) -> String {
+        let text = match r {
+            Resource::PhoneNumber => include_str!("../../tests/fixtures/phone_number.json"),
+            Resource::AvailableNumber => include_str!("../../tests/fixtures/available_number.json"),
+            Resource::Agent => include_str!("../../tests/fixtures/agent.json"),
+            Resource::Call => include_str!("../../tests/fixtures/call.json"),
+            Resource::Transcript => include_str!("../../tests/fixtures/transcript.json"),
+            Resource::TranscriptSegment => r#"{"speaker":"agent","text":"Hi","start_seconds":0.5}"#,
+            Resource::WebhookEndpoint => include_str!("../../tests/fixtures/webhook_endpoint.json"),
+            Resource::WebhookDelivery => include_str!("../../tests/fixtures/webhook_delivery.json"),
+            Resource::Deleted => r#"{"id":"we_1","deleted":true}"#,
+        };
+        Value::parse(text).unwrap().to_json()
+    }
+
+    /// The resource an operation answers with, and how to wrap one object into its answer.
+    fn answer(op: &Op, object: &str) -> String {
+        match op.shape {
+            Shape::List(_) => fill(r#"{"data":[{},{}],"has_more":false}"#, &[object, object]),
+            Shape::Array(_) => fill("[{},{}]", &[object, object]),
+            _ => object.into(),
+        }
+    }
+
+    fn resource(op: &Op) -> Resource {
+        match op.shape {
+            Shape::One(r) | Shape::List(r) | Shape::Array(r) => r,
+            Shape::Archived => Resource::Agent,
+            Shape::Deleted => Resource::Deleted,
+        }
+    }
+
+    fn full_says_body(op: &Op, body: &str) -> bool {
+        decode(op, 200, body, None, &["x"], None) == Ok(Output::Body)
+    }
+
+    /// Every field of the seed set to every JSON type, every field removed: `quick` must
+    /// give exactly the full decoder's verdict (no false "valid", and no needless fallback).
+    #[test]
+    fn quick_agrees_with_the_full_decoder_on_field_types() {
+        let kinds = [
+            "null",
+            "1",
+            "-2.5e3",
+            r#""s""#,
+            "true",
+            "{}",
+            "[]",
+            r#"[{"id":"x"}]"#,
+        ];
+        let (mut checked, mut accepted) = (0, 0);
+        for op in OPS {
+            let r = resource(op);
+            let Value::Object(members) = Value::parse(&seed(r)).unwrap() else {
+                panic!()
+            };
+            let mut variants = vec![Value::Object(members.clone())];
+            for (name, _) in r.fields() {
+                for k in kinds {
+                    let mut m = members.clone();
+                    let v = Value::parse(k).unwrap();
+                    match m.iter_mut().find(|(n, _)| n == name) {
+                        Some(slot) => slot.1 = v,
+                        None => m.push((name.to_string(), v)),
+                    }
+                    variants.push(Value::Object(m));
+                }
+                let m = members.iter().filter(|(n, _)| n != name).cloned().collect();
+                variants.push(Value::Object(m));
+            }
+            for v in variants {
+                let body = answer(op, &v.to_json());
+                let (q, f) = (quick(op, &body), full_says_body(op, &body));
+                let handled = matches!(op.shape, Shape::One(_) | Shape::List(_));
+                assert_eq!(q, f && handled, "{}: {}", op.name, body);
+                checked += usize::from(handled);
+                accepted += usize::from(q);
+            }
+        }
+        assert!(accepted > checked / 3, "quick took {accepted} of {checked}");
+    }
+
+    /// Duplicated or escaped names, envelopes, bare arrays, deep nesting and byte-level
+    /// damage: whenever `quick` says valid, the full decoder says so too.
+    #[test]
+    fn quick_never_accepts_what_the_full_decoder_would_not() {
+        let mut rng = 0x2545f4914f6cdd1du64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let alphabet = b"{}[]\":,0123456789.-eEtrufalsn \\u\x01abcid";
+        let mut bodies = Vec::new();
+        for op in OPS {
+            let object = seed(resource(op));
+            let inner = object.trim_start_matches('{');
+            for extra in [
+                r#""id":null,"#,
+                r#""id":5,"#,
+                r#""i\u0064":"x","#,
+                r#""data":{"id":1},"#,
+                r#""has_more":true,"#,
+                r#""data":[],"#,
+                r#""deleted":"yes","#,
+                "",
+            ] {
+                let doubled = fill("{{}{}", &[extra, inner]);
+                bodies.push((op, answer(op, &doubled)));
+                bodies.push((op, fill("{}{}", &[&answer(op, &object), " "])));
+                bodies.push((op, fill(r#"{"data":{},"has_more":false}"#, &[&doubled])));
+                bodies.push((op, fill(r#"{"data":{}}"#, &[&doubled])));
+                bodies.push((op, fill("[{}]", &[&doubled])));
+                bodies.push((
+                    op,
+                    fill(
+                        r#"{"data":[{}],"has_more":false,"has_more":1}"#,
+                        &[&doubled],
+                    ),
+                ));
+            }
+            let deep = fill(
+                r#"{"id":"x","metadata":{}{}}"#,
+                &["[".repeat(140).as_str(), "]".repeat(140).as_str()],
+            );
+            bodies.push((op, answer(op, &deep)));
+            for _ in 0..3000 {
+                let mut bytes = answer(op, &object).into_bytes();
+                for _ in 0..=next(3) {
+                    let at = next(bytes.len().max(1));
+                    match next(3) {
+                        0 if at < bytes.len() => drop(bytes.remove(at)),
+                        1 => bytes.insert(at.min(bytes.len()), alphabet[next(alphabet.len())]),
+                        _ => bytes.truncate(at),
+                    }
+                }
+                bodies.push((op, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        let mut accepted = 0;
+        assert!(!passes_as_is(
+            &OPS[0],
+            204,
+            &answer(&OPS[0], &seed(resource(&OPS[0])))
+        ));
+        for (op, body) in &bodies {
+            // quick's precondition: the host's JSON.parse accepted the body. On other text it
+            // must still return (the scanner never panics or loops), whatever it says.
+            let verdict = quick(op, body);
+            if Value::parse(body).is_ok() && verdict {
+                accepted += 1;
+                assert!(full_says_body(op, body), "{}: {}", op.name, body);
+            }
+        }
+        assert!(accepted > 0);
     }
 }

@@ -22,7 +22,7 @@ use crate::core::error::Error;
 use crate::core::json::{ObjectWriter, Value};
 use crate::core::ops;
 use crate::core::request::{build as build_request, config_from_options, ClientConfig};
-use crate::core::response::{decode as decode_response, Output};
+use crate::core::response::{decode as decode_response, passes_as_is, Output};
 use crate::core::retry;
 use crate::core::text::cat;
 
@@ -148,7 +148,9 @@ fn build_inner(
 /// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the body
 /// should be `JSON.parse`d as is, a string to parse instead when the core normalised it, or
 /// throws an error record. `id` is the request's first path id ("" for none): a 204 to a
-/// delete names it. `location`: a redirect's `Location` header ("" for none).
+/// delete names it. `location`: a redirect's `Location` header ("" for none). `parsed`: the
+/// host's `JSON.parse` has accepted the body (then the common case is checked in one pass
+/// with no allocation, see `response::passes_as_is`).
 #[wasm_bindgen]
 pub fn decode(
     op: &str,
@@ -157,12 +159,16 @@ pub fn decode(
     request_id: &str,
     id: &str,
     location: &str,
+    parsed: bool,
 ) -> Result<Option<String>, String> {
     let op =
         ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown").to_record())?;
     // Invalid UTF-8 (the host sends what the server sent) is read as an empty body, which no
     // resource accepts: a typed InvalidResponse error.
     let body = ::core::str::from_utf8(body).unwrap_or_default();
+    if parsed && passes_as_is(op, status, body) {
+        return Ok(None);
+    }
     match decode_response(
         op,
         status,
