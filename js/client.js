@@ -6,7 +6,7 @@ import {
   build as coreBuild, checkE164 as coreCheckE164, checkOptions, decode as coreDecode,
   outcomeUnknown as coreOutcomeUnknown, retryDecision,
 } from "./callingbox_core.js";
-import { instance, ready, reset, utf8 } from "./runtime.js";
+import { instance, ready, reset, utf8, wasm } from "./runtime.js";
 import {
   adopt, AbortError, APIConnectionError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
   TimeoutError, ValidationError,
@@ -150,20 +150,6 @@ function idsJson(ids) {
   return JSON.stringify(ids.map((id) => (typeof id === "string" || typeof id === "number" || typeof id === "boolean" ? id : id === null || id === undefined ? null : Array.isArray(id) ? [] : {})));
 }
 
-/** Calls the wasm. A thrown record becomes its Error; anything else is a trap, after which
- * the instance is unusable: it is replaced, and `onTrap(error)` makes the typed error. */
-function wasm(fn, args, onTrap) {
-  instance("core"); // (re)instantiated after a reset
-  try {
-    return fn(...args);
-  } catch (e) {
-    const adopted = adopt(e);
-    if (adopted instanceof CallingBoxError) throw adopted;
-    reset("core");
-    throw onTrap(`the client's WebAssembly failed (${describe(e)}); it has been replaced`, e);
-  }
-}
-
 /**
  * JSON text of a user value for the core. Values JSON cannot carry are rejected rather than
  * silently dropped (JSON.stringify would drop functions and symbols, and throw on BigInt).
@@ -281,7 +267,7 @@ export class CallingBox {
       defaultHeaders === undefined && allowInsecureHttp === undefined;
     this.#options = plain ? JSON.stringify(config) : toJson(config, "options");
     this.#platform = platform;
-    wasm(checkOptions, [this.#options, platform], (m) => new ValidationError(m, { field: "options" }));
+    wasm(checkOptions, [this.#options, platform], (m, cause) => new CallingBoxError(m, { cause }));
     this.#key = apiKey.trim(); // the core accepted it: a string of at least MIN_SECRET_LENGTH
     if (this.#key.length < MIN_SECRET_LENGTH) throw new ValidationError("apiKey is too short", { field: "apiKey" });
     if (fetch !== undefined && typeof fetch !== "function") {
@@ -392,7 +378,7 @@ export class CallingBox {
     const built = JSON.parse(wasm(coreBuild, [
       this.#options, this.#platform, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
       post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
-    ], (m) => new ValidationError(m, { field: "arguments" })));
+    ], (m, cause) => new CallingBoxError(m, { cause })));
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
     state.key = key;
     // null/undefined per-request options leave the client's settings in force.
@@ -638,7 +624,7 @@ export function checkE164(input) {
   if (typeof input !== "string") {
     return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
   }
-  const out = coreCheckE164(input);
+  const out = wasm(coreCheckE164, [input], (m, cause) => new CallingBoxError(m, { cause }));
   if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
   const end = out.indexOf("\0", 1); // "\0reason\0message" (slices: cheaper than split + destructuring)
   return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };

@@ -5,6 +5,8 @@
 // Its `initFn` instantiates the compiled module again each time it is called (the build
 // lets the wasm-bindgen glue's initSync re-initialise).
 
+import { adopt, CallingBoxError } from "./errors.js";
+
 /** One UTF-8 encoder for the package (the driver's bodies, webhook payloads). */
 export const utf8 = new TextEncoder();
 
@@ -36,4 +38,22 @@ export function instance(module) {
     instances[module] = init();
   }
   return instances[module];
+}
+
+/**
+ * Calls a client export `fn(...args)`. A thrown record becomes its Error; anything else is a
+ * trap, after which the instance is unusable (left mid-call): it is replaced, and
+ * `onTrap(message, cause)` makes the typed error to throw.
+ */
+export function wasm(fn, args, onTrap) {
+  instance("core"); // (re)instantiated after a reset
+  try {
+    return fn(...args);
+  } catch (e) {
+    const adopted = adopt(e);
+    if (adopted instanceof CallingBoxError) throw adopted;
+    reset("core");
+    const what = e && typeof e.message === "string" ? `${e.name}: ${e.message}` : String(e);
+    throw onTrap(`the client's WebAssembly failed (${what}); it has been replaced`, e);
+  }
 }

@@ -165,6 +165,12 @@ fn quick_object(s: &mut Scan, fields: &[(&str, Kind)], required: usize, depth: u
     read().is_some() && present & all == all
 }
 
+/// The largest 2xx body read into a [`Value`] tree. A tree takes up to ~16 times the text
+/// (`[0,0,...]`: a 16-byte value per 2 bytes), so a large answer must pass the one-pass check
+/// ([`passes_as_is`]: the documented object or a `{"data": [...], "has_more": ...}` page);
+/// every documented answer is far smaller (a 100-call page is ~80 KB).
+pub const MAX_TREE_BYTES: usize = 1 << 20;
+
 /// A 2xx answer; the error is the `InvalidResponse` message.
 fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Result<Output, String> {
     let empty = is_blank(body);
@@ -181,6 +187,14 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
             return Ok(Output::Text(w.finish()));
         }
         _ if empty => return Err("the body is empty".into()),
+        _ if body.len() > MAX_TREE_BYTES => {
+            return Err(fill(
+                "the body is {} bytes and not a plain resource or {\"data\": [...], \
+                 \"has_more\": ...} page of documented objects (only bodies up to {} bytes are \
+                 read in other shapes)",
+                &[&dec(body.len() as u64), &dec(MAX_TREE_BYTES as u64)],
+            ))
+        }
         _ => {}
     }
     // The check needs only the shape; the rare answers the core rewrites (an envelope added or
@@ -575,5 +589,34 @@ mod tests {
             }
         }
         assert!(accepted > 0);
+    }
+
+    /// Past MAX_TREE_BYTES only the one-pass check reads a body: a large page in the
+    /// documented shape passes, anything else is refused without building a tree.
+    #[test]
+    fn large_bodies_are_read_only_by_the_one_pass_check() {
+        let op = crate::core::ops::find("calls.list").unwrap();
+        let call = seed(Resource::Call);
+        let n = MAX_TREE_BYTES / call.len() + 10;
+        let items = vec![call.as_str(); n].join(",");
+        let page = fill(r#"{"data":[{}],"has_more":false}"#, &[&items]);
+        assert!(page.len() > MAX_TREE_BYTES);
+        assert!(passes_as_is(op, 200, &page));
+        let bare = fill("[{}]", &[&items]);
+        let e = decode(op, 200, &bare, None, &[], None).unwrap_err();
+        assert!(
+            e.message().contains("not a plain resource"),
+            "{}",
+            e.message()
+        );
+        let zeros = fill("[{}0]", &["0,".repeat(MAX_TREE_BYTES).as_str()]);
+        assert!(!passes_as_is(op, 200, &zeros));
+        assert!(decode(op, 200, &zeros, None, &[], None).is_err());
+        // Small bodies in other shapes are still read (and wrapped).
+        let small = fill("[{}]", &[&call]);
+        assert!(matches!(
+            decode(op, 200, &small, None, &[], None),
+            Ok(Output::Text(_))
+        ));
     }
 }
