@@ -576,7 +576,9 @@ export class CallingBox {
     const limit = ok ? this.#maxResponse : ERROR_BODY_LIMIT;
     const tooLarge = () => new InvalidResponseError(`the API answered ${res.status} with a body larger than maxResponseSize (${limit} bytes)`, { status: res.status, requestId: header("x-request-id") });
     const length = Number(header("content-length"));
-    const encoded = (header("content-encoding") || "identity").toLowerCase() !== "identity";
+    // Content-Length bounds the body only when it is not compressed. Browsers hide
+    // Content-Encoding from cross-origin scripts, so there the body is always streamed.
+    const encoded = this.#platform === "browser" || (header("content-encoding") || "identity").toLowerCase() !== "identity";
     if (ok && !encoded && length > limit) throw tooLarge();
     const stream = res.body;
     if (!stream || typeof stream.getReader !== "function" || (!encoded && length <= limit && typeof res.arrayBuffer === "function")) {

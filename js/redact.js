@@ -35,9 +35,9 @@ export function redactSecret(text, secret) {
   return redactTail(out, secret);
 }
 
-// The search over the JSON-decoded view: `view` is the decoded text, `from[i]` where its
-// character i starts in `s` (plus one entry for the end).
-function redactDecoded(s, secret) {
+// The text as JSON would decode it: `view`, and `from[i]`, where its character i starts in
+// `s` (plus one entry for the end). Decoded forwards: read backwards, "\\t" is ambiguous.
+function decodeView(s) {
   let view = "";
   const from = [];
   for (let i = 0; i < s.length; ) {
@@ -47,6 +47,12 @@ function redactDecoded(s, secret) {
     i += esc ? esc[1] : 1;
   }
   from.push(s.length);
+  return { view, from };
+}
+
+// The search over the JSON-decoded view.
+function redactDecoded(s, secret) {
+  const { view, from } = decodeView(s);
   let out = "";
   let copied = 0;
   for (let at = view.indexOf(secret); at !== -1; at = view.indexOf(secret, at + secret.length)) {
@@ -56,33 +62,24 @@ function redactDecoded(s, secret) {
   return copied === 0 ? s : out + s.slice(copied);
 }
 
-// A clipped text may end inside the key (raw or escaped, perhaps in a half-written escape):
-// such a tail of 4 or more key characters is removed.
+// A clipped text may end inside the key, as written or JSON-escaped (perhaps in a
+// half-written escape): such a tail of 4 or more key characters is removed.
 function redactTail(s, secret) {
-  // Drop a half-written escape at the very end ("\", "\u", "\u00"...), then walk back over
-  // decoded characters while they match the key's start, right to left.
-  const half = /\\(u[0-9a-fA-F]{0,3})?$/.exec(s);
-  const end = half ? half.index : s.length;
-  const chars = []; // [decoded char, start index], from the end
-  for (let i = end; i > 0 && chars.length < secret.length; ) {
-    let found;
-    for (const len of [6, 2]) {
-      const at = i - len;
-      if (at >= 0 && s[at] === "\\") {
-        const esc = escapeAt(s, at);
-        if (esc && esc[1] === len) found = [esc[0], at];
-      }
-      if (found) break;
+  const cut = (text) => {
+    for (let n = Math.min(text.length, secret.length - 1); n >= 4; n--) {
+      if (text.endsWith(secret.slice(0, n))) return text.length - n;
     }
-    found ??= [s[i - 1], i - 1];
-    chars.push(found);
-    i = found[1];
-  }
-  // The longest run of trailing characters that is a start of the key.
-  for (let n = Math.min(chars.length, secret.length - 1); n >= 4; n--) {
-    let match = true;
-    for (let k = 0; k < n && match; k++) match = chars[n - 1 - k][0] === secret[k];
-    if (match) return s.slice(0, chars[n - 1][1]) + REDACTED;
+    return -1;
+  };
+  const raw = cut(s);
+  if (raw !== -1) return s.slice(0, raw) + REDACTED;
+  if (!s.includes("\\")) return s;
+  // With and without a half-written escape at the very end ("\\", "\\u", "\\u00"...).
+  const half = /\\(u[0-9a-fA-F]{0,3})?$/.exec(s);
+  for (const text of half ? [s, s.slice(0, half.index)] : [s]) {
+    const { view, from } = decodeView(text);
+    const at = cut(view);
+    if (at !== -1) return text.slice(0, from[at]) + REDACTED;
   }
   return s;
 }
