@@ -257,7 +257,13 @@ export class CallingBox {
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
-    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, fetch, onRetry, maxResponseSize } = options;
+    let o; // read once: a getter cannot change an option after its check
+    try {
+      o = { ...options };
+    } catch {
+      throw new ValidationError("options could not be read (a getter threw)", { field: "options" });
+    }
+    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, fetch, onRetry, maxResponseSize } = o;
     if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
       throw new ValidationError(`apiKey must be a string, got ${typeof apiKey}`, { field: "apiKey" });
     }
@@ -282,7 +288,7 @@ export class CallingBox {
     this.#maxResponse = maxResponseSize ?? DEFAULT_MAX_RESPONSE;
     this.#fetch = fetch;
     this.#onRetry = onRetry;
-    const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = options;
+    const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = o;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
     // The core validates the options now, not at the first call. Without any there is nothing
@@ -326,9 +332,16 @@ export class CallingBox {
    * rather than the same items forever.
    */
   async *#items(first, op, ids, params, options) {
-    const backwards = params != null && params.ending_before != null;
-    let cursor = backwards ? params.ending_before : params != null ? params.starting_after : undefined;
-    for (let page = await first; ; ) {
+    let page = await first; // a bad argument rejects here, as the caller's await would
+    let base;
+    try {
+      base = params == null ? {} : { ...params }; // read once, like every argument
+    } catch {
+      throw new ValidationError(`${op}: params could not be read (a getter threw)`, { field: "params" });
+    }
+    const backwards = base.ending_before != null;
+    let cursor = backwards ? base.ending_before : base.starting_after;
+    for (;;) {
       yield* backwards ? [...page.data].reverse() : page.data;
       if (!page.has_more || page.data.length === 0) return;
       const edge = backwards ? page.data[0] : page.data[page.data.length - 1];
@@ -337,7 +350,7 @@ export class CallingBox {
         throw new InvalidResponseError(`${op}: the list says has_more but does not advance (its ${backwards ? "first" : "last"} item's id is ${typeof id === "string" ? `"${redactSecret(id.slice(0, 64), this.#key)}" again` : "missing"}); stopped instead of repeating it`, { status: page.lastResponse && page.lastResponse.status });
       }
       cursor = id;
-      page = await this.#request(op, false, ids, { ...params, ...(backwards ? { ending_before: id } : { starting_after: id }) }, options);
+      page = await this.#request(op, false, ids, { ...base, ...(backwards ? { ending_before: id } : { starting_after: id }) }, options);
     }
   }
 
@@ -532,7 +545,11 @@ export class CallingBox {
         throw new InvalidResponseError(`fetch returned an invalid HTTP status (${String(status).slice(0, 20)})`, { status: 0 });
       }
       const headers = res.headers && typeof res.headers.get === "function" ? res.headers : undefined;
-      const header = (name) => (headers && headers.get(name)) || undefined;
+      // (A custom fetch may give anything: only non-empty strings count as header values.)
+      const header = (name) => {
+        const v = headers && headers.get(name);
+        return typeof v === "string" && v !== "" ? v : undefined;
+      };
       const ok = status >= 200 && status <= 299;
       let bytes;
       try {

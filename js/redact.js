@@ -101,10 +101,11 @@ export function scrub(err, secret) {
     if (typeof v === "string") err[key] = clean(v);
     else if (key === "body" && v && typeof v === "object") err[key] = scrubJson(v, clean);
   }
+  // (The `cause` of an error made here is an own property.)
   const cause = Object.getOwnPropertyDescriptor(err, "cause");
   if (cause && cause.value !== undefined) {
     try {
-      err.cause = copyCause(cause.value, clean, 3);
+      err.cause = copyCause(cause.value, clean, 8);
     } catch {
       err.cause = new Error("(the cause could not be read)"); // a hostile getter
     }
@@ -112,27 +113,34 @@ export function scrub(err, secret) {
   return err;
 }
 
-// The cause itself when it holds no key, else a redacted copy (its own causes too, a few
-// levels deep).
-function copyCause(c, clean, depth) {
+// A redacted copy of a cause: only the fields an error is read by (message, name, stack,
+// code and the like), its own causes down the chain and an AggregateError's errors. Never
+// the object itself: a runtime's error may carry the key anywhere (a request's headers, a
+// config object), and a copy holds only what was cleaned.
+function copyCause(c, clean, depth, seen = new Set()) {
   if (typeof c === "string") return clean(c);
-  if (!c || typeof c !== "object" || depth === 0) return c;
-  let message;
-  try {
-    message = typeof c.message === "string" ? c.message : String(c);
-  } catch {
-    message = "";
+  if (!c || typeof c !== "object") return c;
+  if (depth === 0 || seen.has(c)) return new Error("(a deeper cause was left out)");
+  seen.add(c);
+  const text = (v) => (typeof v === "string" ? clean(v) : undefined);
+  let message = text(c.message);
+  if (message === undefined) {
+    try {
+      message = clean(String(c));
+    } catch {
+      message = "";
+    }
   }
-  const strings = [message, c.name, c.stack, c.code].filter((v) => typeof v === "string");
-  const nested = c.cause === undefined ? c.cause : copyCause(c.cause, clean, depth - 1);
-  if (nested === c.cause && strings.every((v) => clean(v) === v)) return c;
-  const copy = new Error(clean(message));
-  if (typeof c.name === "string") copy.name = clean(c.name);
-  if (typeof c.stack === "string") copy.stack = clean(c.stack);
+  const copy = Array.isArray(c.errors)
+    ? new AggregateError(c.errors.slice(0, 10).map((e) => copyCause(e, clean, depth - 1, seen)), message)
+    : new Error(message);
+  if (text(c.name) !== undefined) copy.name = text(c.name);
+  if (text(c.stack) !== undefined) copy.stack = text(c.stack);
   for (const k of ["code", "errno", "syscall", "address", "port"]) {
-    if (typeof c[k] === "string" || typeof c[k] === "number") copy[k] = typeof c[k] === "string" ? clean(c[k]) : c[k];
+    const v = c[k];
+    if (typeof v === "string" || typeof v === "number") copy[k] = typeof v === "string" ? clean(v) : v;
   }
-  if (nested !== undefined) copy.cause = nested;
+  if (c.cause !== undefined) copy.cause = copyCause(c.cause, clean, depth - 1, seen);
   return copy;
 }
 

@@ -42,7 +42,7 @@ test("a trap while decoding is an InvalidResponseError, and the next request run
   const err = await c.calls.retrieve("c1").then(() => null, (e) => e);
   assert.ok(err instanceof pkg.InvalidResponseError, `${err && err.name}: ${err && err.message}`);
   assert.match(err.message, /WebAssembly failed \(.*unreachable.*\); it has been replaced/);
-  assert.ok(err.cause instanceof WebAssembly.RuntimeError, "the trap is the cause");
+  assert.ok(err.cause.name === "RuntimeError" && /unreachable/.test(err.cause.message), "the trap is the cause (a redacted copy)");
   assert.equal(instances, before, "not yet re-instantiated");
   assert.equal((await c.calls.retrieve("c1")).id, call.id, "the client still works");
   assert.equal(instances, before + 1, "on a new instance");
