@@ -6,5 +6,9 @@ export * from "./emulator.js";
 
 /** Serves the emulator over HTTP on a loopback address (Node/Bun only). */
 export declare function startEmulatorServer(
-  options?: EmulatorOptions & { port?: number; host?: string; speed?: number; manualClock?: boolean },
+  options?: EmulatorOptions & {
+    port?: number; host?: string; speed?: number; manualClock?: boolean;
+    /** Other origins (exact, e.g. "http://127.0.0.1:5173") whose pages may call the /__emulator/ admin routes. */
+    adminOrigins?: string[];
+  },
 ): Promise<EmulatorServer>;

@@ -7,9 +7,15 @@
 //   POST /__emulator/faults  {...}      replace fault settings;  POST /__emulator/fault {"kind"}
 //   GET  /__emulator/secret?api_key=k   default signing secret of an organisation
 //   GET  /__emulator/test-numbers       the test-number table
+// The admin routes hand out signing secrets and move the clock, so unlike the API routes
+// they are not for any web page the developer has open: they send no CORS headers and
+// answer 403 to a request whose Origin is not the emulator's own (a cross-site form POST
+// or fetch) or whose Host is not a loopback name with the emulator's port (DNS
+// rebinding). Tools without an Origin (Node, curl, test runners) are served; a browser
+// test page on another origin must be listed in `adminOrigins`.
 
 import { createServer } from "node:http";
-import { createEmulator, TEST_API_KEY } from "./emulator.js";
+import { createEmulator, isLoopbackUrl, TEST_API_KEY } from "./emulator.js";
 
 const ALLOWED_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -22,36 +28,88 @@ function readBody(req) {
   });
 }
 
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-headers": "authorization, content-type, idempotency-key",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-};
+/** The most one `POST /__emulator/advance` may move the clock: a year and a day. */
+const MAX_ADVANCE_MS = 366 * 24 * 3600 * 1000;
+
+function adminOriginsOf(list) {
+  if (list === undefined) return [];
+  const ok = Array.isArray(list) && list.every((o) => {
+    try {
+      return typeof o === "string" && new URL(o).origin === o;
+    } catch {
+      return false;
+    }
+  });
+  if (!ok) throw new Error('callingbox emulator: adminOrigins must be an array of origins such as "http://127.0.0.1:5173"');
+  return list;
+}
+
+/**
+ * Who may use an admin route: `{ cors }` (the headers to answer with: none unless the
+ * request came from a listed other origin) or `{ refused }` (why, for a 403).
+ */
+function adminAccess(req, port, adminOrigins) {
+  const host = req.headers.host ?? "";
+  let own = null;
+  try {
+    own = new URL(`http://${host}`);
+  } catch {}
+  // The Host must be spelled as a loopback origin would spell it (no user info, path or
+  // odd forms): a rebinding attacker's page sends its own name here.
+  if (!own || own.host !== host.toLowerCase() || !isLoopbackUrl(own.href) || (own.port || "80") !== String(port)) {
+    return { refused: `the Host header must name this emulator on a loopback address (got ${JSON.stringify(host.slice(0, 100))})` };
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === own.origin) return { cors: {} };
+  if (adminOrigins.includes(origin)) {
+    return {
+      cors: {
+        "access-control-allow-origin": origin,
+        "access-control-allow-headers": "content-type",
+        "access-control-allow-methods": "GET, POST, OPTIONS",
+        vary: "origin",
+      },
+    };
+  }
+  return { refused: `admin routes do not answer other origins (${JSON.stringify(origin.slice(0, 100))}); list it in adminOrigins if it is your own test page` };
+}
 
 /**
  * Starts the emulator on http://host:port (port 0 = any free port).
- * @param {object} [options] createEmulator options plus { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false }
+ * @param {object} [options] createEmulator options plus { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, adminOrigins = [] }
+ *   `adminOrigins`: other origins (exact, e.g. "http://127.0.0.1:5173") whose pages may call
+ *   the /__emulator/ admin routes, with CORS; by default only clients that send no Origin
+ *   (or the emulator's own) may.
  * @returns {Promise<{ url: string, apiKey: string, emulator: object, close(): Promise<void> }>}
  */
 export async function startEmulatorServer(options = {}) {
-  const { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, ...emuOptions } = options;
+  const { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, adminOrigins: origins, ...emuOptions } = options;
   if (!ALLOWED_HOSTS.has(host)) throw new Error(`callingbox emulator: refusing to listen on ${host}; use a loopback address`);
+  const adminOrigins = adminOriginsOf(origins);
   // Over HTTP the virtual clock starts at real time, so webhook signatures (t=...) verify
   // with real receivers' tolerance checks; pass startTime for a fixed start.
   const emu = createEmulator({ webhooks: "fetch", startTime: Date.now(), ...emuOptions });
   const sockets = new Set();
 
   async function admin(req, res, path, query, body) {
+    const access = adminAccess(req, server.address().port, adminOrigins);
     const send = (status, value) => {
-      res.writeHead(status, { "content-type": "application/json", ...CORS });
+      res.writeHead(status, { "content-type": "application/json", ...access.cors });
       res.end(JSON.stringify(value));
     };
+    // Before anything is parsed or done: a refused request changes nothing.
+    if (access.refused) return send(403, { error: access.refused });
     try {
+      if (req.method === "OPTIONS") return res.writeHead(204, access.cors).end();
       const json = body ? JSON.parse(body) : {};
-      if (req.method === "OPTIONS") return res.writeHead(204, CORS).end();
       if (path === "/__emulator/stats") return send(200, emu.stats());
       if (path === "/__emulator/advance" && req.method === "POST") {
-        await emu.advance(Number(json.ms));
+        // Whole milliseconds, at most MAX_ADVANCE_MS: `{"ms":1e308}` would otherwise
+        // put the clock in the year 292278994 for good.
+        if (!Number.isSafeInteger(json.ms) || json.ms < 0 || json.ms > MAX_ADVANCE_MS) {
+          return send(400, { error: `ms must be a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS} (366 days)` });
+        }
+        await emu.advance(json.ms);
         return send(200, { now: emu.now() });
       }
       if (path === "/__emulator/faults" && req.method === "POST") return send(200, (emu.setFaults(json), { ok: true }));

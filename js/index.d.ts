@@ -362,6 +362,7 @@ export interface WebhookEvent {
   /** Unix seconds. */
   created: number;
   api_version: string;
+  /** Checked for call.* events. Events of a type this SDK does not know yet verify and pass through with their own data. */
   data: { call: Call };
 }
 
@@ -374,7 +375,13 @@ export declare const Webhooks: {
     rawBody: string | Uint8Array | ArrayBuffer,
     signatureHeader: string | null | undefined,
     secret: string,
-    options?: { tolerance?: number; now?: number },
+    options?: {
+      /** Seconds `t` may differ from `now`: default 300, must be > 0 (0 throws ValidationError).
+       *  `Infinity` skips the check: tests with recorded events only, it disables replay protection. */
+      tolerance?: number;
+      /** Unix seconds; default the clock. */
+      now?: number;
+    },
   ): WebhookEvent;
   /** A valid header for `payload` (an object is JSON.stringify'd), for tests. */
   generateTestHeader(args: { payload: unknown; secret: string; timestamp?: number }): string;

@@ -1,8 +1,8 @@
 // Webhook signature verification (contract §6.4): one synchronous Rust function, the same
 // bytes on every runtime — no `Buffer`, no `crypto.subtle`, no async.
 import { signWebhook, verifyWebhook } from "./callingbox_core.js";
-import { ready, utf8 } from "./runtime.js";
-import { adopt, ValidationError } from "./errors.js";
+import { ready, utf8, wasm } from "./runtime.js";
+import { CallingBoxError, ValidationError } from "./errors.js";
 
 const decoder = new TextDecoder();
 
@@ -25,9 +25,15 @@ function seconds(value, field, fallback) {
   return Math.floor(value);
 }
 
-/** Rounded up: only an exact 0 disables the time check (0.5 must not fail open). */
+/**
+ * Seconds > 0, rounded up (0.5 becomes 1, never 0). `Infinity` is the one way to skip the
+ * timestamp check (the core reads it as "any t"); 0 is refused, because in the contract's
+ * reference SDK it means "off", and a config typo must not silently open the replay window.
+ */
 function tolerance(value) {
-  seconds(value, "tolerance", 300); // validates
+  if (typeof value !== "number" || !(value > 0)) {
+    throw new ValidationError("tolerance must be seconds > 0, or Infinity to skip the time check (tests only)", { field: "tolerance" });
+  }
   return Math.ceil(value);
 }
 
@@ -41,9 +47,17 @@ function secretOf(secret) {
 export const Webhooks = Object.freeze({
   /**
    * Verifies `CallingBox-Signature` over the raw body and returns the parsed event
-   * ({ id, type, created, api_version, data: { call } }). Throws WebhookSignatureError with a
-   * `reason` (malformed_header, missing_timestamp, missing_signature,
+   * ({ id, type, created, api_version, data }; `data.call` is checked for `call.*` types,
+   * other types pass through with their `data` as sent). Throws WebhookSignatureError with
+   * a `reason` (malformed_header, missing_timestamp, missing_signature,
    * timestamp_outside_tolerance, no_matching_signature, invalid_payload).
+   *
+   * Options: `tolerance` — seconds `t` may differ from `now` (default 300, must be > 0;
+   * `Infinity` skips the check: no replay protection, for tests with recorded events);
+   * `now` — unix seconds (default the clock).
+   *
+   * The event is parsed from the very bytes that were verified: a string body is taken as
+   * its UTF-8 encoding (lone surrogates become U+FFFD), and that is what is returned.
    */
   constructEvent(rawBody, signatureHeader, secret, options) {
     ready("core");
@@ -54,18 +68,17 @@ export const Webhooks = Object.freeze({
     const opts = options ?? {};
     const tol = opts.tolerance === undefined ? 300 : tolerance(opts.tolerance);
     const now = seconds(opts.now, "now", Math.floor(Date.now() / 1000));
-    try {
-      verifyWebhook(bytes, signatureHeader ?? "", secretOf(secret), tol, now);
-    } catch (e) {
-      throw adopt(e);
-    }
-    return JSON.parse(typeof rawBody === "string" ? rawBody : decoder.decode(bytes));
+    wasm(verifyWebhook, [bytes, signatureHeader ?? "", secretOf(secret), tol, now], (m, cause) => new CallingBoxError(m, { cause }));
+    // The verified bytes, not `rawBody`: a string with a lone surrogate is signed as its
+    // U+FFFD encoding, so parsing the string itself would return text nobody signed.
+    return JSON.parse(decoder.decode(bytes));
   },
 
   /** A valid `CallingBox-Signature` value for `payload` (for your tests). */
   generateTestHeader({ payload, secret, timestamp } = {}) {
     ready("core");
     const body = typeof payload === "string" || payload instanceof Uint8Array || payload instanceof ArrayBuffer ? payload : JSON.stringify(payload);
-    return signWebhook(bytesOf(body, "payload"), secretOf(secret), seconds(timestamp, "timestamp", Math.floor(Date.now() / 1000)));
+    const args = [bytesOf(body, "payload"), secretOf(secret), seconds(timestamp, "timestamp", Math.floor(Date.now() / 1000))];
+    return wasm(signWebhook, args, (m, cause) => new CallingBoxError(m, { cause }));
   },
 });

@@ -932,6 +932,61 @@ mod tests {
         }
     }
 
+    #[test]
+    fn february_29_exists_only_in_leap_years() {
+        // Gregorian: every 4th year, except centuries, except every 4th century. Expected
+        // values from Python's calendar.timegm.
+        let ok: &[(&str, f64)] = &[
+            ("Thu, 29 Feb 2024 12:00:00 GMT", 1_709_208_000_000.0),
+            ("Thu Feb 29 12:00:00 2024", 1_709_208_000_000.0),
+            ("Wed, 29 Feb 2096 00:00:00 GMT", 3_981_312_000_000.0),
+            ("Tue, 29 Feb 2400 23:59:59 GMT", 13_574_649_599_000.0),
+            ("Mon, 29 Feb 1904 00:00:00 GMT", -2_077_747_200_000.0),
+            ("Tue, 29 Feb 1600 00:00:00 GMT", -11_670_998_400_000.0),
+            // The day after 28 Feb of a common century year is 1 March.
+            ("Sun, 28 Feb 2100 00:00:00 GMT", 4_107_456_000_000.0),
+            ("Mon, 01 Mar 2100 00:00:00 GMT", 4_107_542_400_000.0),
+            ("Fri, 01 Mar 2024 00:00:00 GMT", 1_709_251_200_000.0),
+        ];
+        for (text, want) in ok {
+            assert_eq!(parse_http_date(text, NOW), Some(*want), "{text}");
+        }
+        let bad = [
+            "Mon, 29 Feb 2100 00:00:00 GMT",
+            "Sat, 29 Feb 2200 00:00:00 GMT",
+            "Thu, 29 Feb 2300 00:00:00 GMT",
+            "Wed, 29 Feb 2023 00:00:00 GMT",
+            "Fri, 29 Feb 2025 00:00:00 GMT",
+            "Mon Feb 29 00:00:00 2100",
+            "Thu, 30 Feb 2024 00:00:00 GMT",
+            "Tue, 31 Apr 2024 00:00:00 GMT",
+        ];
+        for text in bad {
+            assert_eq!(parse_http_date(text, NOW), None, "{text}");
+        }
+        // RFC 850's two-digit years are resolved before the day is checked.
+        let now_2026 = 1_780_272_000_000.0;
+        assert_eq!(
+            parse_http_date("Thursday, 29-Feb-24 12:00:00 GMT", now_2026),
+            Some(1_709_208_000_000.0)
+        );
+        assert_eq!(
+            parse_http_date("Thursday, 29-Feb-25 12:00:00 GMT", now_2026),
+            None
+        );
+        // As a Retry-After: a leap day is a date like any other; an impossible one is not
+        // a date, so the header is ignored (the client's own backoff applies).
+        let leap_noon = 1_709_208_000_000.0;
+        assert_eq!(
+            parse_retry_after("Thu, 29 Feb 2024 12:00:10 GMT", leap_noon),
+            Some(10_000.0)
+        );
+        assert_eq!(
+            parse_retry_after("Mon, 29 Feb 2100 00:00:00 GMT", leap_noon),
+            None
+        );
+    }
+
     /// The year of a day count since 1970-01-01: the emulator's `civil_from_days` (its
     /// timestamps), so the two calendar directions are checked against each other.
     fn civil_year(days: i64) -> i64 {

@@ -234,6 +234,47 @@ mod tests {
     }
 
     #[test]
+    fn hmac_keys_at_the_block_size() {
+        // Keys of 63 and 64 bytes are used as they are (zero-padded), 65 bytes and more are
+        // hashed first (RFC 2104 §2: only keys *longer* than the block). Expected values from
+        // Python: hmac.new(key, b"msg", hashlib.sha256).hexdigest().
+        let cases: &[(&[u8], &str)] = &[
+            (
+                &[b'a'; 63],
+                "96af966dc86f708c3275ee9cb05e6f8914b810345e38d3689bab0daa8606e03a",
+            ),
+            (
+                &[b'a'; 64],
+                "a999f1623f29424e2bb06144b76eda5671d4a67e448b7d35f13a316feeb67690",
+            ),
+            (
+                &[b'a'; 65],
+                "d7673dbaf2a54bca3e33667e6d8365c76ed5cb57bca284eadce56f0af6474742",
+            ),
+            (
+                b"",
+                "5f576a8d68fe4fb7eb823227246353c0870c3b0e878997341db1226b4bd88d61",
+            ),
+        ];
+        for (key, want) in cases {
+            assert_eq!(
+                to_hex(&hmac_sha256(key, b"msg")),
+                *want,
+                "{}-byte key",
+                key.len()
+            );
+        }
+        // A long key and its hash are the same HMAC key; a 64-byte one is not hashed.
+        let long: Vec<u8> = (0..65).collect();
+        assert_eq!(hmac_sha256(&long, b"m"), hmac_sha256(&sha256(&long), b"m"));
+        let block = [7u8; 64];
+        assert_ne!(
+            hmac_sha256(&block, b"m"),
+            hmac_sha256(&sha256(&block), b"m")
+        );
+    }
+
+    #[test]
     fn hex_is_lowercase_two_digits() {
         assert_eq!(to_hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
         assert_eq!(to_hex(&[]), "");

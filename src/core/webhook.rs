@@ -16,6 +16,11 @@ use super::text::{self, dec, dec_signed, fill, is_blank, split_byte, trim};
 /// The SDK default for `verify`'s `tolerance_secs` (§6.4 step 2).
 pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 
+/// A `tolerance_secs` that accepts any timestamp: no replay protection, for tests of
+/// recorded events only. Unlike the contract's SDK (§6.4 step 2), 0 does not mean this:
+/// a tolerance is always a bound, so a 0 that slipped through fails closed.
+pub const UNLIMITED_TOLERANCE: i64 = i64::MAX;
+
 /// The `CallingBox-Signature` header value for `body` sent at `timestamp`.
 /// `secret` is the key verbatim, `whsec_` prefix included (§6.4 step 3).
 pub fn signature_header(secret: &str, timestamp: i64, body: &[u8]) -> String {
@@ -48,8 +53,9 @@ pub struct Event {
     pub created: i64,
     /// Envelope `api_version`, e.g. `2026-04`. Not restricted to known versions.
     pub api_version: String,
-    /// `data.call.id`.
-    pub call_id: String,
+    /// `data.call.id` for `call.*` events (checked to be a string); `None` for other
+    /// types, whose `data` is passed through unchecked.
+    pub call_id: Option<String>,
     pub raw: Value,
 }
 
@@ -68,7 +74,8 @@ pub enum SignatureError {
     MissingSignature,
     /// `|now − t|` exceeds the tolerance: a replayed or long-delayed request, or a
     /// wrong server clock. Check the clock (NTP); do not raise the tolerance to hide it.
-    /// A negative tolerance rejects every request (fail closed); 0 disables the check.
+    /// A negative tolerance rejects every request (fail closed); 0 allows no skew at all;
+    /// only [`UNLIMITED_TOLERANCE`] disables the check.
     TimestampOutsideTolerance { t: i64, now: i64, tolerance: i64 },
     /// No `v1` matches the HMAC of this body with this secret. Causes: wrong secret
     /// (each endpoint has its own; inline webhook URLs use the org default secret), or
@@ -76,8 +83,9 @@ pub enum SignatureError {
     /// parsing or re-serialisation by a framework.
     NoMatchingSignature,
     /// The signature is valid but the body is not UTF-8 JSON with the event envelope
-    /// (`id`, `type`, `created`, `api_version`, `data.call.id`). The sender is
-    /// authentic, so this points at an API change or an SDK bug: log it and report it.
+    /// (`id`, `type`, `created`, `api_version`, and for `call.*` types `data.call.id`).
+    /// The sender is authentic, so this points at an API change or an SDK bug: log it and
+    /// report it.
     InvalidPayload(String),
 }
 
@@ -152,7 +160,8 @@ impl ::core::error::Error for SignatureError {}
 
 /// Verifies `header` (the `CallingBox-Signature` value) over the raw `body` bytes with
 /// `secret`, then parses and validates the envelope (§6.4). `tolerance_secs` is the
-/// allowed `|now − t|` ([`DEFAULT_TOLERANCE_SECS`]; 0 disables the check — tests only).
+/// allowed `|now − t|` ([`DEFAULT_TOLERANCE_SECS`]; [`UNLIMITED_TOLERANCE`] skips the
+/// check — tests only).
 pub fn verify(
     body: &[u8],
     header: &str,
@@ -174,7 +183,9 @@ pub fn verify(
         event_type: string("type"),
         created,
         api_version: string("api_version"),
-        call_id: string("data.call.id"),
+        call_id: at(&raw, "data.call.id")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         raw,
     })
 }
@@ -244,10 +255,9 @@ fn verified_body(
     if sigs.is_empty() {
         return Err(MissingSignature);
     }
-    // Step 2.
-    if tolerance_secs != 0
-        && (tolerance_secs < 0 || now_secs.abs_diff(t) > tolerance_secs.unsigned_abs())
-    {
+    // Step 2. No value turns the check off: `UNLIMITED_TOLERANCE` is merely so large that
+    // every `now ≥ 0` is within it of every `t` (which is never negative: digits only).
+    if tolerance_secs < 0 || now_secs.abs_diff(t) > tolerance_secs.unsigned_abs() {
         return Err(TimestampOutsideTolerance {
             t,
             now: now_secs,
@@ -292,8 +302,13 @@ fn clip(s: &str) -> &str {
 
 /// The §3.8 envelope fields, checked in this order: a type tag (`n` integer seconds, `o`
 /// object, `s` string) and a dotted path (packed like the operation tables: one loop
-/// instead of one check per field in the wasm).
-const ENVELOPE: &str = packed!("ncreated odata odata.call sid stype sapi_version sdata.call.id");
+/// instead of one check per field in the wasm). Every event has the first
+/// [`EVERY_EVENT`] (`created`, `id`, `type`, `api_version`); the rest, `data.call`, is
+/// what the `call.*` events carry (§6.2). An event type the SDK does not know yet (say
+/// `number.released`) is authentic once its signature matches, so its `data` is passed
+/// through unchecked rather than rejected.
+const ENVELOPE: &str = packed!("ncreated sid stype sapi_version odata odata.call sdata.call.id");
+const EVERY_EVENT: usize = 4;
 
 /// The member at a dotted `path` of `v`.
 fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
@@ -308,8 +323,13 @@ fn envelope(raw: &Value) -> Result<i64, String> {
     if raw.as_object().is_none() {
         return Err(fill("body must be an object, got {}", &[raw.type_name()]));
     }
+    // `type` itself is checked (a string) among the first EVERY_EVENT fields.
+    let call_event = at(raw, "type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.as_bytes().starts_with(b"call."));
     let mut created = 0;
-    for (tag, path) in Entries(ENVELOPE) {
+    let fields = if call_event { usize::MAX } else { EVERY_EVENT };
+    for (tag, path) in Entries(ENVELOPE).take(fields) {
         let f = at(raw, path).ok_or_else(|| fill("missing {}", &[path]))?;
         let want = match tag {
             b'n' => match f.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15) {
@@ -340,6 +360,27 @@ fn envelope(raw: &Value) -> Result<i64, String> {
 mod tests {
     use super::*;
 
+    /// No time check: these tests are about the header and the body.
+    const ANY: i64 = UNLIMITED_TOLERANCE;
+
+    /// [`super::verify`], after checking that [`check`] (what the wasm calls) gives the same
+    /// verdict and the same error: every test below covers both.
+    fn verify(
+        body: &[u8],
+        header: &str,
+        secret: &str,
+        tolerance: i64,
+        now: i64,
+    ) -> Result<Event, SignatureError> {
+        let full = super::verify(body, header, secret, tolerance, now);
+        assert_eq!(
+            check(body, header, secret, tolerance, now),
+            full.clone().map(|_| ()),
+            "check and verify disagree on {header:?}"
+        );
+        full
+    }
+
     // §6.4 test vector.
     const SECRET: &str = "whsec_test_0123456789abcdef0123456789abcdef";
     const T: i64 = 1713268860;
@@ -357,7 +398,11 @@ mod tests {
     fn spec_vector_verifies_and_decodes() {
         for (tolerance, now) in [
             (0, T),
-            (0, T + 1_000_000),
+            (1, T + 1),
+            (1, T - 1),
+            (ANY, T + 1_000_000),
+            (ANY, 0),
+            (ANY, i64::MAX),
             (300, T),
             (300, T + 300),
             (300, T - 300),
@@ -368,7 +413,10 @@ mod tests {
             assert_eq!(ev.event_type, "call.completed");
             assert_eq!(ev.created, 1713268800);
             assert_eq!(ev.api_version, "2026-04");
-            assert_eq!(ev.call_id, "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+            assert_eq!(
+                ev.call_id.as_deref(),
+                Some("a1b2c3d4-e5f6-7890-abcd-ef1234567890")
+            );
             assert_eq!(
                 ev.raw
                     .get("data")
@@ -421,16 +469,23 @@ mod tests {
         // (name, body, header, tolerance, now, expected code)
         type Case<'a> = (&'a str, &'a [u8], String, i64, i64, &'a str);
         let cases: Vec<Case> = vec![
-            ("empty", body, String::new(), 0, T, "malformed_header"),
-            ("blank", body, "   ".into(), 0, T, "malformed_header"),
-            ("garbage", body, "garbage".into(), 0, T, "malformed_header"),
-            ("empty value", body, "t=".into(), 0, T, "malformed_header"),
-            ("empty key", body, "=x".into(), 0, T, "malformed_header"),
+            ("empty", body, String::new(), ANY, T, "malformed_header"),
+            ("blank", body, "   ".into(), ANY, T, "malformed_header"),
+            (
+                "garbage",
+                body,
+                "garbage".into(),
+                ANY,
+                T,
+                "malformed_header",
+            ),
+            ("empty value", body, "t=".into(), ANY, T, "malformed_header"),
+            ("empty key", body, "=x".into(), ANY, T, "malformed_header"),
             (
                 "non-integer t",
                 body,
                 format!("t=abc,v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -438,7 +493,7 @@ mod tests {
                 "signed t",
                 body,
                 format!("t=+{T},v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -446,7 +501,7 @@ mod tests {
                 "negative t",
                 body,
                 format!("t=-{T},v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -454,7 +509,7 @@ mod tests {
                 "fractional t",
                 body,
                 format!("t={T}.0,v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -462,7 +517,7 @@ mod tests {
                 "t overflow",
                 body,
                 format!("t=99999999999999999999,v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -470,7 +525,7 @@ mod tests {
                 "two t",
                 body,
                 format!("t={T},t=1,v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -478,7 +533,7 @@ mod tests {
                 "trailing comma",
                 body,
                 format!("t={T},v1={SIG},"),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -486,7 +541,7 @@ mod tests {
                 "empty v1",
                 body,
                 format!("t={T},v1="),
-                0,
+                ANY,
                 T,
                 "malformed_header",
             ),
@@ -494,7 +549,7 @@ mod tests {
                 "missing t",
                 body,
                 format!("v1={SIG}"),
-                0,
+                ANY,
                 T,
                 "missing_timestamp",
             ),
@@ -502,7 +557,7 @@ mod tests {
                 "missing v1",
                 body,
                 format!("t={T}"),
-                0,
+                ANY,
                 T,
                 "missing_signature",
             ),
@@ -510,7 +565,7 @@ mod tests {
                 "only other keys",
                 body,
                 format!("t={T},v0={SIG}"),
-                0,
+                ANY,
                 T,
                 "missing_signature",
             ),
@@ -546,11 +601,36 @@ mod tests {
                 T,
                 "timestamp_outside_tolerance",
             ),
+            // 0 is a bound like any other (no skew at all), not "off".
+            (
+                "tolerance 0, a second late",
+                body,
+                HEADER.into(),
+                0,
+                T + 1,
+                "timestamp_outside_tolerance",
+            ),
+            (
+                "tolerance 0, far future",
+                body,
+                HEADER.into(),
+                0,
+                0,
+                "timestamp_outside_tolerance",
+            ),
+            (
+                "one second over",
+                body,
+                HEADER.into(),
+                1,
+                T + 2,
+                "timestamp_outside_tolerance",
+            ),
             (
                 "tampered body",
                 tampered.as_bytes(),
                 HEADER.into(),
-                0,
+                ANY,
                 T,
                 "no_matching_signature",
             ),
@@ -558,7 +638,7 @@ mod tests {
                 "wrong secret",
                 body,
                 other_secret,
-                0,
+                ANY,
                 T,
                 "no_matching_signature",
             ),
@@ -566,7 +646,7 @@ mod tests {
                 "wrong t",
                 body,
                 format!("t={},v1={SIG}", T + 1),
-                0,
+                ANY,
                 T,
                 "no_matching_signature",
             ),
@@ -574,7 +654,7 @@ mod tests {
                 "truncated v1",
                 body,
                 format!("t={T},v1={}", &SIG[..63]),
-                0,
+                ANY,
                 T,
                 "no_matching_signature",
             ),
@@ -582,7 +662,7 @@ mod tests {
                 "extended v1",
                 body,
                 format!("t={T},v1={SIG}0"),
-                0,
+                ANY,
                 T,
                 "no_matching_signature",
             ),
@@ -590,7 +670,7 @@ mod tests {
                 "non-hex v1",
                 body,
                 format!("t={T},v1={}", "g".repeat(64)),
-                0,
+                ANY,
                 T,
                 "no_matching_signature",
             ),
@@ -639,38 +719,195 @@ mod tests {
                 Ok(ev) => panic!("{name}: accepted {ev:?}"),
             }
         }
-        // The messages name the path and what was wrong.
+        // The messages name the path and what was wrong, in envelope order.
+        let call = r#""created":1,"id":"e","type":"call.x","api_version":"v""#;
         for (body, want) in [
-            (&b"[]"[..], "body must be an object, got array"),
-            (b"{}", "missing created"),
+            ("[]".to_string(), "body must be an object, got array"),
+            ("{}".into(), "missing created"),
             (
-                br#"{"created":1.5}"#,
+                r#"{"created":1.5}"#.into(),
                 "created must be integer seconds, got 1.5",
             ),
             (
-                br#"{"created":1,"data":[]}"#,
-                "data must be an object, got array",
+                r#"{"created":9000000000000000}"#.into(),
+                "created must be integer seconds, got 9000000000000000",
             ),
-            (br#"{"created":1,"data":{}}"#, "missing data.call"),
             (
-                br#"{"created":1,"data":{"call":{}},"id":7}"#,
+                r#"{"created":-9000000000000000}"#.into(),
+                "created must be integer seconds, got -9000000000000000",
+            ),
+            (r#"{"created":1}"#.into(), "missing id"),
+            (
+                r#"{"created":1,"id":7}"#.into(),
                 "id must be a string, got number",
             ),
+            (r#"{"created":1,"id":"e"}"#.into(), "missing type"),
             (
-                br#"{"created":1,"data":{"call":{"id":7}},"id":"e","type":"t","api_version":"v"}"#,
+                r#"{"created":1,"id":"e","type":null}"#.into(),
+                "type must be a string, got null",
+            ),
+            (
+                r#"{"created":1,"id":"e","type":"call.x"}"#.into(),
+                "missing api_version",
+            ),
+            (format!("{{{call}}}"), "missing data"),
+            (
+                format!(r#"{{{call},"data":[]}}"#),
+                "data must be an object, got array",
+            ),
+            (format!(r#"{{{call},"data":{{}}}}"#), "missing data.call"),
+            (
+                format!(r#"{{{call},"data":{{"call":"c"}}}}"#),
+                "data.call must be an object, got string",
+            ),
+            (
+                format!(r#"{{{call},"data":{{"call":{{}}}}}}"#),
+                "missing data.call.id",
+            ),
+            (
+                format!(r#"{{{call},"data":{{"call":{{"id":7}}}}}}"#),
                 "data.call.id must be a string, got number",
             ),
         ] {
-            let e = verify(body, &signature_header(SECRET, T, body), SECRET, 0, T).unwrap_err();
+            let body = body.as_bytes();
+            let e = verify(body, &signature_header(SECRET, T, body), SECRET, ANY, T).unwrap_err();
             assert_eq!(e, SignatureError::InvalidPayload(want.into()));
         }
         // Unknown event types and API versions still pass: new values must not break.
         let body = br#"{"id":"e","type":"call.transferred","created":1,"api_version":"2099-01","data":{"call":{"id":"c"}}}"#;
-        let ev = verify(body, &signature_header(SECRET, T, body), SECRET, 0, T);
+        let ev = verify(body, &signature_header(SECRET, T, body), SECRET, ANY, T);
         assert_eq!(
             ev.map(|e| e.event_type).ok().as_deref(),
             Some("call.transferred")
         );
+    }
+
+    #[test]
+    fn events_of_other_types_pass_through_with_their_own_data() {
+        // Only `call.*` events carry `data.call` (§6.2); a type the SDK does not know is
+        // signed like any other, so it verifies whatever its `data` holds.
+        for (body, call_id) in [
+            (
+                r#"{"id":"e1","type":"number.released","created":-1,"api_version":"2026-04","data":{"number":{"id":"n1"}}}"#,
+                None,
+            ),
+            (
+                r#"{"id":"e2","type":"account.updated","created":8999999999999999,"api_version":"2099-01"}"#,
+                None,
+            ),
+            (
+                r#"{"id":"e3","type":"calls.batch","created":1,"api_version":"v","data":{"call":7}}"#,
+                None,
+            ),
+            (
+                r#"{"id":"e4","type":"call","created":1,"api_version":"v","data":[]}"#,
+                None,
+            ),
+            (
+                r#"{"id":"e5","type":"call.x","created":1,"api_version":"v","data":{"call":{"id":"c5"}}}"#,
+                Some("c5"),
+            ),
+        ] {
+            let ev = verify(
+                body.as_bytes(),
+                &signature_header(SECRET, T, body.as_bytes()),
+                SECRET,
+                300,
+                T,
+            )
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+            assert_eq!(ev.call_id.as_deref(), call_id, "{body}");
+            assert!(ev.id.starts_with('e') && !ev.event_type.is_empty());
+        }
+        // Envelope fields are still checked for every type.
+        for body in [
+            r#"{"id":"e","type":"number.released","created":"1","api_version":"v"}"#,
+            r#"{"type":"number.released","created":1,"api_version":"v"}"#,
+            r#"{"id":"e","type":"number.released","created":1}"#,
+        ] {
+            let header = signature_header(SECRET, T, body.as_bytes());
+            let err = verify(body.as_bytes(), &header, SECRET, 300, T).err();
+            assert_eq!(err.map(|e| e.code()), Some("invalid_payload"), "{body}");
+        }
+    }
+
+    #[test]
+    fn check_is_verify_without_the_event() {
+        // `check` is what the wasm exports; the `verify` wrapper above compares the two on
+        // every case of this module. These pin it on its own.
+        let body = BODY.as_bytes();
+        assert_eq!(check(body, HEADER, SECRET, 300, T), Ok(()));
+        assert_eq!(check(body, HEADER, SECRET, ANY, 0), Ok(()));
+        for (header, secret, tolerance, now, code) in [
+            ("", SECRET, 300, T, "malformed_header"),
+            ("v1=x", SECRET, 300, T, "missing_timestamp"),
+            ("t=1", SECRET, 300, T, "missing_signature"),
+            (HEADER, SECRET, 300, T + 301, "timestamp_outside_tolerance"),
+            (HEADER, "whsec_other", 300, T, "no_matching_signature"),
+        ] {
+            let got = check(body, header, secret, tolerance, now);
+            assert_eq!(got.err().map(|e| e.code()), Some(code), "{header:?}");
+        }
+        let not_an_event = br#"{"id":"e"}"#;
+        let header = signature_header(SECRET, T, not_an_event);
+        assert_eq!(
+            check(not_an_event, &header, SECRET, 300, T),
+            Err(SignatureError::InvalidPayload("missing created".into()))
+        );
+    }
+
+    #[test]
+    fn records_for_js_carry_name_code_reason_and_message() {
+        // The JSON the wasm throws; js/errors.js turns it into a WebhookSignatureError.
+        let e = SignatureError::TimestampOutsideTolerance {
+            t: 1,
+            now: 302,
+            tolerance: 300,
+        };
+        let rec = Value::parse(&e.to_record()).unwrap();
+        let field = |k: &str| rec.get(k).and_then(Value::as_str).map(str::to_string);
+        assert_eq!(rec.get("__callingbox").and_then(Value::as_bool), Some(true));
+        assert_eq!(field("name").as_deref(), Some("WebhookSignatureError"));
+        assert_eq!(field("code").as_deref(), Some("webhook_signature_invalid"));
+        assert_eq!(
+            field("reason").as_deref(),
+            Some("timestamp_outside_tolerance")
+        );
+        assert_eq!(
+            field("message"),
+            Some(format!(
+                "webhook signature verification failed: {}",
+                e.message()
+            ))
+        );
+        // Header text in a message is escaped into the JSON, not spliced in.
+        let e = verify(BODY.as_bytes(), "t=\"},v1=x", SECRET, ANY, T).unwrap_err();
+        let rec = Value::parse(&e.to_record()).unwrap();
+        assert_eq!(
+            rec.get("message").and_then(Value::as_str),
+            Some("webhook signature verification failed: malformed CallingBox-Signature header: t=`\"}` is not an integer")
+        );
+    }
+
+    #[test]
+    fn messages_quote_the_offending_header_part_clipped() {
+        for (header, want) in [
+            (" garbage ", "`garbage` is not key=value"),
+            ("t=1,v1", "`v1` is not key=value"),
+            ("t= 12a ,v1=x", "t=`12a` is not an integer"),
+            (
+                // 40 characters (not bytes) of a longer part.
+                &format!("t=1,{}", "é".repeat(50)),
+                &format!("`{}` is not key=value", "é".repeat(40)),
+            ),
+        ] {
+            let e = verify(BODY.as_bytes(), header, SECRET, ANY, T).unwrap_err();
+            assert_eq!(
+                e,
+                SignatureError::MalformedHeader(want.to_string()),
+                "{header:?}"
+            );
+        }
     }
 
     #[test]
@@ -708,7 +945,7 @@ mod tests {
         );
         // Header text echoed into messages is clipped: the header comes from the network.
         let long = format!("t={T},{}", "x".repeat(10_000));
-        let e = verify(BODY.as_bytes(), &long, SECRET, 0, T).err();
+        let e = verify(BODY.as_bytes(), &long, SECRET, ANY, T).err();
         let msg = e.map(|e| e.message()).unwrap_or_default();
         assert!(msg.starts_with("malformed") && msg.len() < 120, "{msg}");
     }

@@ -33,6 +33,16 @@ test("serves on loopback, prints URL and key, applies fault flags, stops on SIGT
     await assert.rejects(client.calls.list(), (e) => e instanceof pkg.InternalServerError && e.status === 503);
     const stats = await (await fetch(`${url}/__emulator/stats`)).json();
     assert.equal(stats.faults_503, 1);
+    // Admin routes: no CORS, other origins refused, absurd clock moves refused.
+    const own = await fetch(`${url}/__emulator/secret`);
+    assert.equal(own.status, 200);
+    assert.equal(own.headers.get("access-control-allow-origin"), null);
+    const foreign = await fetch(`${url}/__emulator/secret`, { headers: { origin: "https://evil.example" } });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get("access-control-allow-origin"), null);
+    assert.doesNotMatch(await foreign.text(), /whsec_/);
+    const far = await fetch(`${url}/__emulator/advance`, { method: "POST", body: '{"ms":1e308}' });
+    assert.equal(far.status, 400);
   } finally {
     const exited = new Promise((r) => child.on("exit", (code, signal) => r({ code, signal })));
     child.kill("SIGTERM");

@@ -22,8 +22,8 @@ function reason(fn) {
   assert.fail("expected a WebhookSignatureError");
 }
 
-test("the §6.4 test vector verifies (tolerance 0) and parses the envelope", () => {
-  const event = Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0 });
+test("the §6.4 test vector verifies (tolerance: Infinity) and parses the envelope", () => {
+  const event = Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: Infinity });
   assert.equal(event.id, "9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f");
   assert.equal(event.type, "call.completed");
   assert.equal(event.data.call.status, "completed");
@@ -47,9 +47,58 @@ test("every failure is a typed WebhookSignatureError with a reason", () => {
   assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, "whsec_wrong", now)), "no_matching_signature");
   assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 1713268860 + 301 })), "timestamp_outside_tolerance");
   assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 1713268860 - 301 })), "timestamp_outside_tolerance");
-  // Inside a wider tolerance it verifies; tolerance 0 disables the time check (tests only).
+  // Inside a wider tolerance it verifies; Infinity skips the time check (tests only).
   assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 1713268860 + 1000, tolerance: 2000 }).type, "call.completed");
-  assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 9e9, tolerance: 0 }).type, "call.completed");
+  assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 9e9, tolerance: Infinity }).type, "call.completed");
+  assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 0, tolerance: Infinity }).type, "call.completed");
+});
+
+test("tolerance 0 is refused, not read as 'no time check': Infinity is the only way to skip it", () => {
+  for (const tolerance of [0, -0, -1, NaN, -Infinity, "300", null, false, true]) {
+    assert.throws(
+      () => Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance, now: 1713268860 }),
+      (e) => e instanceof ValidationError && e.field === "tolerance" && /Infinity/.test(e.message),
+      `tolerance ${String(tolerance)}`,
+    );
+  }
+  // Refused before anything is verified: even a stale replay gets the ValidationError, so a
+  // config typo cannot open the replay window silently.
+  assert.throws(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0, now: 9e9 }), ValidationError);
+  assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 1, now: 1713268861 }).type, "call.completed");
+  assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 1, now: 1713268862 })), "timestamp_outside_tolerance");
+});
+
+test("the event returned is parsed from the bytes that were verified (lone surrogates)", () => {
+  // A string body is verified as its UTF-8 encoding, where a lone surrogate becomes U+FFFD:
+  // the signature covers "\uFFFD", so "\uFFFD" is what must come back, never the unsigned
+  // "\uD800" of the string that was passed in.
+  const lone = '{"id":"e1","type":"call.completed","created":1,"api_version":"2026-04","data":{"call":{"id":"c1","note":"\uD800"}}}';
+  const signedText = lone.replace("\uD800", "\uFFFD");
+  assert.notEqual(lone, signedText);
+  const header = Webhooks.generateTestHeader({ payload: signedText, secret: SECRET, timestamp: 100 });
+  for (const body of [lone, signedText, new TextEncoder().encode(signedText)]) {
+    const event = Webhooks.constructEvent(body, header, SECRET, { now: 100 });
+    assert.equal(event.data.call.note, "\uFFFD");
+  }
+  // A lone surrogate in a JSON escape is plain ASCII on the wire: signed and returned as is.
+  const escaped = '{"id":"e2","type":"call.completed","created":1,"api_version":"2026-04","data":{"call":{"id":"c2","note":"\\ud800"}}}';
+  const h2 = Webhooks.generateTestHeader({ payload: escaped, secret: SECRET, timestamp: 100 });
+  assert.equal(Webhooks.constructEvent(escaped, h2, SECRET, { now: 100 }).data.call.note, "\uD800");
+});
+
+test("a signed event of a type the SDK does not know passes through with its own data", () => {
+  const released = { id: "e3", type: "number.released", created: 100, api_version: "2026-04", data: { number: { id: "n1" } } };
+  const body = JSON.stringify(released);
+  const header = Webhooks.generateTestHeader({ payload: body, secret: SECRET, timestamp: 100 });
+  assert.deepEqual(Webhooks.constructEvent(body, header, SECRET, { now: 100 }), released);
+  // The envelope itself is still checked for every type, and data.call for call.* types.
+  for (const bad of [{ ...released, id: 7 }, { ...released, type: "call.completed" }]) {
+    const b = JSON.stringify(bad);
+    const h = Webhooks.generateTestHeader({ payload: b, secret: SECRET, timestamp: 100 });
+    assert.equal(reason(() => Webhooks.constructEvent(b, h, SECRET, { now: 100 })), "invalid_payload");
+  }
+  // Still signed: tampering with an unknown event is caught like any other.
+  assert.equal(reason(() => Webhooks.constructEvent(body.replace("n1", "n2"), header, SECRET, { now: 100 })), "no_matching_signature");
 });
 
 test("header problems: missing, malformed, no t, no v1", () => {
@@ -81,7 +130,7 @@ test("wrong argument types are ValidationErrors, and the secret never appears in
   }
 });
 
-test("a fractional tolerance never disables the time check (only an exact 0 does)", () => {
+test("a fractional tolerance is rounded up, never down to 0", () => {
   assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0.5, now: 1713268860 + 3600 })), "timestamp_outside_tolerance");
   assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0.5, now: 1713268860 }).type, "call.completed");
 });

@@ -182,9 +182,8 @@ async function chromium() {
 }
 
 function chromiumCell(page, prepare) {
-  return async ({ baseUrl, apiKey }) => {
+  return async ({ baseUrl, apiKey, site }) => {
     const entry = prepare ? await prepare() : "browser.js (import map)";
-    const site = await startStaticServer();
     const b = await chromium();
     const context = await b.newContext();
     const tab = await context.newPage();
@@ -202,7 +201,6 @@ function chromiumCell(page, prepare) {
       return { ...out, entry, version, log: out.error ?? problems.filter((p) => !p.startsWith("requestfailed")).join("\n") };
     } finally {
       await context.close();
-      await site.close();
     }
   };
 }
@@ -253,18 +251,22 @@ let failed = readmeProblems.length > 0;
 for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))) {
   const started = Date.now();
   const apiKey = `sk_test_matrix_${cell.id.replace(/-/g, "_")}`;
-  const server = await startEmulatorServer({ port: 0, manualClock: true });
+  // Chromium cells load the page from a static server of their own, another origin: the
+  // emulator must list it, or the scenario's /__emulator/ calls get 403 and no CORS.
+  const site = cell.id.startsWith("chromium") ? await startStaticServer() : null;
+  const server = await startEmulatorServer({ port: 0, manualClock: true, adminOrigins: site ? [site.url] : [] });
   let r;
   try {
     let timer;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(`cell timed out after ${CELL_TIMEOUT_MS + 30_000} ms`)), CELL_TIMEOUT_MS + 30_000);
     });
-    r = await Promise.race([cell.run({ baseUrl: server.url, apiKey }), timeout]).finally(() => clearTimeout(timer));
+    r = await Promise.race([cell.run({ baseUrl: server.url, apiKey, site }), timeout]).finally(() => clearTimeout(timer));
   } catch (e) {
     r = { log: String((e && e.stack) || e) };
   } finally {
     await server.close();
+    await site?.close();
   }
   const results = Array.isArray(r.results) ? r.results : [];
   const passed = results.filter((x) => x.ok).length;
