@@ -622,6 +622,31 @@ mod tests {
     }
 
     #[test]
+    fn every_escape_is_decoded() {
+        let cases = [
+            (r#""a\/b""#, "a/b"),
+            (r#""\b\f\n\r\t""#, "\u{8}\u{c}\n\r\t"),
+            (r#""\"\\""#, "\"\\"),
+            (r#""caf\u00E9 caf\u00e9""#, "café café"),
+            (r#""\u0041\u004A\u004a""#, "AJJ"),
+            (r#""\ud83d\ude00""#, "😀"),
+            (r#""\uD83D\uDE00""#, "😀"),
+            (r#""lone \ud800 x""#, "lone \u{fffd} x"),
+            (r#""lone \udc00""#, "lone \u{fffd}"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Value::parse(text), Ok(Value::String(want.into())), "{text}");
+            // Member names too, and the shape-only parse keeps names, not values.
+            let doc = ["{", text, ":1}"].concat();
+            let Ok(Value::Object(m)) = Value::parse_shape(&doc) else {
+                panic!("{doc}")
+            };
+            assert_eq!(m[0].0, want, "{doc}");
+            assert_eq!(Value::parse_shape(text), Ok(Value::String(String::new())));
+        }
+    }
+
+    #[test]
     fn depth_is_bounded() {
         let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
         assert_eq!(Value::parse(&deep).unwrap_err().reason, "nesting too deep");
