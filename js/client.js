@@ -84,6 +84,10 @@ function checkTimeout(value, field) {
   return value;
 }
 
+const CLIENT_OPTIONS = [
+  "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "fetch", "onRetry", "maxResponseSize",
+  "timeout", "maxRetries", "maxRetryDelay", "deadline", "initialRetryDelay", "maxBackoff",
+];
 const PER_REQUEST = ["timeout", "maxRetries", "deadline", "maxRetryDelay"];
 const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay"]);
 
@@ -203,9 +207,18 @@ function newIdempotencyKey() {
 }
 
 function describe(e) {
-  const msg = e && typeof e.message === "string" ? e.message : String(e);
-  const cause = e && e.cause && typeof e.cause.message === "string" ? ` (${e.cause.message})` : "";
-  return msg + cause;
+  try {
+    const msg = e && typeof e.message === "string" ? e.message : String(e);
+    const cause = e && e.cause && typeof e.cause.message === "string" ? ` (${e.cause.message})` : "";
+    return msg + cause;
+  } catch {
+    return "(an error that cannot be read)"; // a hostile getter or toString
+  }
+}
+
+/** The OutcomeUnknownError for a POST given up on while its outcome is unknown. */
+function outcomeUnknown(op, key, cause, attempts) {
+  return adopt(wasm(coreOutcomeUnknown, [op, key ?? "", cause, attempts], (m, c) => new CallingBoxError(m, { cause: c })));
 }
 
 // Errors a runtime gives when the request provably never left the machine (nothing can
@@ -257,9 +270,9 @@ export class CallingBox {
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
-    let o; // read once: a getter cannot change an option after its check
+    const o = {}; // read once: a getter cannot change an option after its check
     try {
-      o = { ...options };
+      for (const k of CLIENT_OPTIONS) o[k] = options[k];
     } catch {
       throw new ValidationError("options could not be read (a getter threw)", { field: "options" });
     }
@@ -378,7 +391,7 @@ export class CallingBox {
       // Nothing should get here; if something does (a runtime's surprise), it is still typed.
       const why = `${op}: ${describe(err)}`;
       err = !sent ? new ValidationError(why, { field: "arguments", cause: err })
-        : post ? adopt(coreOutcomeUnknown(op, key ?? "", describe(err), 1))
+        : post ? outcomeUnknown(op, key, describe(err), 1)
         : new APIConnectionError(why, { cause: err });
     }
     if (sent && key !== undefined && err.idempotencyKey === undefined) err.idempotencyKey = key;
@@ -438,7 +451,7 @@ export class CallingBox {
         continue;
       }
       if (decision.outcomeUnknown) {
-        throw adopt(coreOutcomeUnknown(op, key ?? "", r.kind === "response" ? `the API answered ${r.status}` : describe(r.error), attempt));
+        throw outcomeUnknown(op, key, r.kind === "response" ? `the API answered ${r.status}` : describe(r.error), attempt);
       }
       if (r.kind !== "response") {
         const why = decision.reason === "deadline" ? " (deadline reached)" : "";

@@ -261,6 +261,21 @@ describe("what fetch returns, and what callers pass", () => {
     assert.equal(err.idempotencyKey, fetch.calls[0].headers.get("idempotency-key"));
   });
 
+  test("a fetch that throws an unreadable object (its getters throw) still ends in a typed error", async () => {
+    const hostile = { get message() { throw new Error("no"); }, get cause() { throw new Error("no"); }, toString() { throw new Error("no"); } };
+    for (const call of [(c) => c.calls.retrieve("c1"), (c) => c.calls.create(OK_CALL)]) {
+      const err = await failure(call(client(async () => { throw hostile; }, { maxRetries: 0 })));
+      assert.ok(err instanceof CallingBoxError, `${err && err.name}`);
+    }
+  });
+
+  test("client options are read once, inherited ones included; a throwing getter is a ValidationError", () => {
+    const base = { baseUrl: "http://127.0.0.1:4010" };
+    assert.ok(new CallingBox(Object.assign(Object.create(base), { apiKey: KEY })));
+    assert.throws(() => new CallingBox(Object.create(null, { apiKey: { get() { throw new Error(KEY); }, enumerable: true } })),
+      (e) => e instanceof ValidationError && e.field === "options" && !e.message.includes(KEY));
+  });
+
   test("a signal-like object without removeEventListener is refused before anything is sent", async () => {
     const fetch = fakeFetch();
     const signal = { aborted: false, addEventListener() {} };
