@@ -60,7 +60,10 @@ res="$out/mutants.out"
 count() {
   local pattern="^$2:"
   [ "$2" = all ] && pattern=.
-  { grep -c "$pattern" "$res/$1.txt" 2>/dev/null || echo 0; } | head -n 1
+  # grep -c prints 0 (and fails) when nothing matches; a missing file counts 0 too.
+  local n
+  n=$(grep -c "$pattern" "$res/$1.txt" 2>/dev/null) || true
+  echo "${n:-0}"
 }
 echo
 printf '%-24s %7s %7s %9s %8s %9s\n' file caught missed unviable timeout "caught %"

@@ -559,3 +559,182 @@ fn encode_component(s: &str, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_ipv4_is_exactly_four_groups_of_one_to_three_digits() {
+        for (host, want) in [
+            ("127.0.0.1", true),
+            ("127.255.255.255", true),
+            ("127.0.0.1.", true),
+            ("127.000.000.001", true),
+            // A fourth digit in any group.
+            ("127.0.0.1000", false),
+            ("127.0000.0.1", false),
+            // An empty group, at the start, in the middle or at the end.
+            ("127..0.1", false),
+            ("127.0..1", false),
+            ("127.0.0..", false),
+            ("127.0.0.", false),
+            ("127.0.0", false),
+            ("127.0.0.1.1", false),
+            ("127.0.0.a", false),
+            ("128.0.0.1", false),
+            ("localhost", true),
+            ("LocalHost.", true),
+            ("api.localhost", true),
+            ("xlocalhost", false),
+            ("[::1]", true),
+            ("[::2]", false),
+        ] {
+            assert_eq!(is_loopback(host), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn default_headers_from_options_keep_strings_and_drop_nulls() {
+        let options = Value::parse(
+            r#"{"apiKey":"sk_test_abcdefgh","defaultHeaders":{"X-Team":"a b","X-Gone":null,"X-Env":"prod"}}"#,
+        )
+        .unwrap();
+        let cfg = config_from_options(&options, Some("node")).unwrap();
+        assert_eq!(
+            cfg.default_headers,
+            [
+                ("X-Team".to_string(), "a b".to_string()),
+                ("X-Env".to_string(), "prod".to_string())
+            ]
+        );
+        assert_eq!(cfg.api_key, "sk_test_abcdefgh");
+        assert_eq!(cfg.base_url, DEFAULT_BASE_URL);
+        let bad =
+            Value::parse(r#"{"apiKey":"sk_test_abcdefgh","defaultHeaders":{"X-Team":1}}"#).unwrap();
+        assert_eq!(
+            config_from_options(&bad, None).unwrap_err().message(),
+            "defaultHeaders header \"X-Team\" must have a string value"
+        );
+    }
+
+    #[test]
+    fn authority_needs_a_non_empty_bracketed_host() {
+        assert_eq!(check_authority("[::1]:8080").unwrap(), "[::1]");
+        assert_eq!(check_authority("[a]").unwrap(), "[a]");
+        assert_eq!(check_authority("example.com:443").unwrap(), "example.com");
+        for bad in [
+            "[]",
+            "[]:80",
+            "[",
+            "[::1",
+            "",
+            ":80",
+            "a:",
+            "a:65536",
+            "a:123456",
+            "u@a",
+            "a%2e",
+            "a\\b",
+            "[::1%25eth0]",
+        ] {
+            assert_eq!(
+                check_authority(bad).unwrap_err().message(),
+                fill(
+                    "baseUrl must be http(s)://host[:port] without credentials, got \"{}\"",
+                    &[bad]
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(check_authority("a:65535").unwrap(), "a");
+        assert!(
+            ClientConfig::new(Some("sk_test_abcdefgh"), Some("https://[]"), None, vec![]).is_err()
+        );
+    }
+
+    fn field(ty: Param) -> Field {
+        Field {
+            name: "f",
+            ty,
+            required: false,
+        }
+    }
+
+    fn check_message(ty: Param, json: &str) -> String {
+        let v = Value::parse(json).unwrap();
+        check(&field(ty), &v).unwrap_err().message()
+    }
+
+    #[test]
+    fn query_leaves_out_nulls_and_encodes_the_rest() {
+        let cfg = ClientConfig::new(
+            Some("sk_test_abcdefgh"),
+            Some("https://api.example.test"),
+            None,
+            vec![],
+        )
+        .unwrap();
+        let op = super::super::ops::find("calls.list").unwrap();
+        let url = |params: &str| {
+            let params = Value::parse(params).unwrap();
+            let r = build(&cfg, op, &[], Some(&params), Some("idem")).unwrap();
+            assert_eq!((r.method, r.body), ("GET", None));
+            r.url
+        };
+        assert_eq!(
+            url(r#"{"x_null":null,"limit":5,"x_flag":true,"x s":"a&b"}"#),
+            "https://api.example.test/v1/calls?limit=5&x_flag=true&x%20s=a%26b"
+        );
+        assert_eq!(
+            url(r#"{"x_null":null}"#),
+            "https://api.example.test/v1/calls"
+        );
+    }
+
+    #[test]
+    fn arrays_must_hold_the_documented_item_type() {
+        let ok = |ty, json: &str| check(&field(ty), &Value::parse(json).unwrap());
+        assert_eq!(ok(Param::ObjArr, r#"[{},{"a":1}]"#), Ok(None));
+        assert_eq!(ok(Param::StrArr, r#"["a","b"]"#), Ok(None));
+        assert_eq!(ok(Param::ObjArr, "[]"), Ok(None));
+        assert_eq!(
+            check_message(Param::StrArr, r#"["a",{}]"#),
+            "f must be an array of strings, but item 1 is a value of type object"
+        );
+        assert_eq!(
+            check_message(Param::ObjArr, r#"[{},"a"]"#),
+            "f must be an array of objects, but item 1 is the string \"a\""
+        );
+        assert_eq!(
+            check_message(Param::ObjArr, "[{},null]"),
+            "f must be an array of objects, but item 1 is null"
+        );
+    }
+
+    #[test]
+    fn values_are_described_briefly() {
+        assert_eq!(
+            describe(&Value::Number(f64::INFINITY)),
+            "a non-finite number"
+        );
+        assert_eq!(describe(&Value::Number(f64::NAN)), "a non-finite number");
+        assert_eq!(describe(&Value::Number(-2.5)), "the number -2.5");
+        assert_eq!(describe(&Value::Null), "null");
+        let forty = "é".repeat(40);
+        assert_eq!(
+            describe(&Value::String(forty.clone())),
+            fill("the string \"{}\"", &[&forty])
+        );
+        assert_eq!(
+            describe(&Value::String("x".repeat(41))),
+            "a value of type string"
+        );
+        assert_eq!(describe(&Value::Bool(true)), "a value of type boolean");
+        assert_eq!(
+            check_message(Param::Str, "1e400"),
+            "f must be a string, got a non-finite number"
+        );
+    }
+}

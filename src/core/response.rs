@@ -619,4 +619,124 @@ mod tests {
             Ok(Output::Text(_))
         ));
     }
+
+    /// Nesting around the limit, at the top of the answer, in a page's items and in a
+    /// documented array of objects (`ArrOf`): `quick` takes at most `MAX_DEPTH` levels in
+    /// all (the scanner's limit, counted from the answer's outer `{`), and whatever it takes
+    /// the full decoder takes too. (The full parser allows one level more, which `quick`
+    /// leaves to it.)
+    #[test]
+    fn quick_takes_at_most_max_depth_levels_of_nesting() {
+        use crate::core::json::MAX_DEPTH;
+        use crate::core::ops::Kind;
+        let with_deep = |object: &str, k: usize| {
+            let nest = fill("{}{}", &["[".repeat(k).as_str(), "]".repeat(k).as_str()]);
+            fill(r#"{"x_deep":{},{}"#, &[&nest, &object[1..]])
+        };
+        let mut checked = 0;
+        for op in OPS {
+            let (top, r) = match op.shape {
+                Shape::One(r) => (1, r),
+                // The page's `{`, its data array, then the item's `{`.
+                Shape::List(r) => (3, r),
+                _ => continue,
+            };
+            let object = seed(r);
+            for k in MAX_DEPTH - 6..=MAX_DEPTH + 2 {
+                let mut bodies = vec![(top + k, answer(op, &with_deep(&object, k)))];
+                for (name, kind) in r.fields() {
+                    if let Kind::ArrOf(inner) = kind {
+                        let item = with_deep(&seed(*inner), k);
+                        let Value::Object(mut m) = Value::parse(&object).unwrap() else {
+                            panic!()
+                        };
+                        m.retain(|(n, _)| n != name);
+                        let rest = Value::Object(m).to_json();
+                        let object =
+                            fill(r#"{"{}":[{}],{}"#, &[name, &item, rest.get(1..).unwrap()]);
+                        bodies.push((top + 2 + k, answer(op, &object)));
+                    }
+                }
+                for (levels, body) in bodies {
+                    let q = quick(op, &body);
+                    assert_eq!(q, levels <= MAX_DEPTH, "{} at {levels}: {body}", op.name);
+                    assert!(!q || full_says_body(op, &body), "{}: {body}", op.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
+    /// A required field given twice (both not null) is still present: `quick` passes it, as
+    /// the full decoder does.
+    #[test]
+    fn quick_passes_a_repeated_required_field() {
+        for op in OPS {
+            let Shape::One(r) = op.shape else { continue };
+            let object = seed(r);
+            let Some(first) = r.required().first() else {
+                continue;
+            };
+            let Value::Object(m) = Value::parse(&object).unwrap() else {
+                panic!()
+            };
+            let value = m.iter().find(|(n, _)| n == first).unwrap().1.to_json();
+            let body = fill(r#"{"{}":{},{}"#, &[first, &value, &object[1..]]);
+            assert!(quick(op, &body), "{}: {body}", op.name);
+            assert!(full_says_body(op, &body), "{}: {body}", op.name);
+        }
+    }
+
+    /// A deletion or an archive answered with no body, or with a 204 whatever the body,
+    /// becomes `{ id, deleted | archived: true }`.
+    #[test]
+    fn empty_or_204_deletions_become_a_flag_object() {
+        let find = crate::core::ops::find;
+        let delete = find("webhookEndpoints.delete").unwrap();
+        let archive = find("agents.archive").unwrap();
+        for (status, body) in [(200, ""), (200, " \n"), (204, ""), (204, "{\"x\":1}")] {
+            assert_eq!(
+                decode(delete, status, body, None, &["we_1"], None),
+                Ok(Output::Text(r#"{"id":"we_1","deleted":true}"#.into())),
+                "{status} {body:?}"
+            );
+            assert_eq!(
+                decode(archive, status, body, None, &["ag_1"], None),
+                Ok(Output::Text(r#"{"id":"ag_1","archived":true}"#.into())),
+                "{status} {body:?}"
+            );
+        }
+        let e = decode(delete, 200, "[]", None, &["we_1"], None).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "the API answered 200 with a body that cannot be read: expected a \
+             DeletedWebhookEndpoint object, got array"
+        );
+    }
+
+    /// A body of exactly MAX_TREE_BYTES is still read into a tree; one byte more is not.
+    #[test]
+    fn max_tree_bytes_is_the_largest_body_read_in_full() {
+        let op = crate::core::ops::find("calls.list").unwrap();
+        let bare = fill("[{}]", &[&seed(Resource::Call)]);
+        let pad = |n: usize| fill("{}{}", &[&bare, " ".repeat(n - bare.len()).as_str()]);
+        let at = pad(MAX_TREE_BYTES);
+        let mut w = ObjectWriter::default();
+        w.raw("data", &at);
+        w.raw("has_more", "false");
+        assert_eq!(
+            decode(op, 200, &at, None, &[], None),
+            Ok(Output::Text(w.finish()))
+        );
+        let over = pad(MAX_TREE_BYTES + 1);
+        assert_eq!(
+            decode(op, 200, &over, None, &[], None)
+                .unwrap_err()
+                .message(),
+            "the API answered 200 with a body that cannot be read: the body is 1048577 bytes \
+             and not a plain resource or {\"data\": [...], \"has_more\": ...} page of \
+             documented objects (only bodies up to 1048576 bytes are read in other shapes)"
+        );
+    }
 }

@@ -212,4 +212,32 @@ mod tests {
         let ok = "[".repeat(MAX_DEPTH - 1) + &"]".repeat(MAX_DEPTH - 1);
         assert!(walk(&ok).is_some());
     }
+
+    /// `skip` counts every level it enters: `MAX_DEPTH` levels in all from the depth it
+    /// starts at, and not one more.
+    #[test]
+    fn skip_refuses_nesting_past_max_depth() {
+        // `n` levels: `n - 1` containers around an empty one.
+        let nest = |n: usize, open: &str, close: &str| {
+            let empty = if open == "[" { "[]" } else { "{}" };
+            open.repeat(n - 1) + empty + &close.repeat(n - 1)
+        };
+        for (open, close, first) in [("[", "]", b'['), (r#"{"a":"#, "}", b'{')] {
+            let text = nest(MAX_DEPTH, open, close);
+            let mut s = Scan::new(&text);
+            assert_eq!(s.skip(0), Some(first));
+            assert!(s.done());
+            assert_eq!(Scan::new(&nest(MAX_DEPTH + 1, open, close)).skip(0), None);
+            assert_eq!(
+                Scan::new(&nest(MAX_DEPTH - 2, open, close)).skip(2),
+                Some(first)
+            );
+            assert_eq!(Scan::new(&nest(MAX_DEPTH - 1, open, close)).skip(2), None);
+        }
+        let mut s = Scan::new(r#"[1,{"b":[true]}] ,"#);
+        assert_eq!(s.skip(0), Some(b'['));
+        assert_eq!(s.peek(), Some(b' '));
+        assert!(!s.done());
+        assert_eq!(s.peek(), Some(b','));
+    }
 }
