@@ -6,12 +6,12 @@ import {
   build as coreBuild, checkE164 as coreCheckE164, checkOptions, decode as coreDecode,
   outcomeUnknown as coreOutcomeUnknown, retryDecision,
 } from "./callingbox_core.js";
-import { instance, ready, reset, utf8, wasm } from "./runtime.js";
+import { instance, ready, utf8, wasm } from "./runtime.js";
 import {
   adopt, AbortError, APIConnectionError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
   TimeoutError, ValidationError,
 } from "./errors.js";
-import { MIN_SECRET_LENGTH, redactSecret, scrub } from "./redact.js";
+import { redactSecret, scrub } from "./redact.js";
 
 export {
   CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, BadRequestError,
@@ -32,8 +32,6 @@ const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
 const MAX_RESPONSE_CEILING = 512 * 1024 * 1024; // about the longest string V8 can make
 /** How much of an error body is kept: enough for any error document, never a flood. */
 const ERROR_BODY_LIMIT = 64 * 1024;
-/** Past this much linear memory after a call, the instance is replaced (memory never shrinks). */
-const RESET_MEMORY = 8 * 1024 * 1024;
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
 
@@ -218,7 +216,7 @@ function describe(e) {
 
 /** The OutcomeUnknownError for a POST given up on while its outcome is unknown. */
 function outcomeUnknown(op, key, cause, attempts) {
-  return adopt(wasm(coreOutcomeUnknown, [op, key ?? "", cause, attempts], (m, c) => new CallingBoxError(m, { cause: c })));
+  return adopt(wasm(coreOutcomeUnknown, [op, key ?? "", cause, attempts]));
 }
 
 // Errors a runtime gives when the request provably never left the machine (nothing can
@@ -286,9 +284,8 @@ export class CallingBox {
       defaultHeaders === undefined && allowInsecureHttp === undefined;
     this.#options = plain ? JSON.stringify(config) : toJson(config, "options");
     this.#platform = platform;
-    wasm(checkOptions, [this.#options, platform], (m, cause) => new CallingBoxError(m, { cause }));
-    this.#key = apiKey.trim(); // the core accepted it: a string of at least MIN_SECRET_LENGTH
-    if (this.#key.length < MIN_SECRET_LENGTH) throw new ValidationError("apiKey is too short", { field: "apiKey" });
+    wasm(checkOptions, [this.#options, platform]);
+    this.#key = apiKey.trim(); // the core accepted it: a key long enough to redact
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new ValidationError("fetch must be a function compatible with the global fetch", { field: "fetch" });
     }
@@ -369,7 +366,7 @@ export class CallingBox {
 
   /** Asks the core what to do next (all retry/timeout rules live there). */
   #decide(configJson, attempt) {
-    return JSON.parse(wasm(retryDecision, [configJson, JSON.stringify(attempt)], (m) => new CallingBoxError(m)));
+    return JSON.parse(wasm(retryDecision, [configJson, JSON.stringify(attempt)]));
   }
 
   /**
@@ -404,7 +401,7 @@ export class CallingBox {
     const built = JSON.parse(wasm(coreBuild, [
       this.#options, this.#platform, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
       post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
-    ], (m, cause) => new CallingBoxError(m, { cause })));
+    ]));
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
     state.key = key;
     // null/undefined per-request options leave the client's settings in force.
@@ -472,8 +469,6 @@ export class CallingBox {
       }
       const normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? "", parsed],
         (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
-      // Memory a large body took comes back only with a new instance.
-      if (instance("core").memory.buffer.byteLength > RESET_MEMORY) reset("core");
       if (normalised !== undefined || !parsed) {
         try {
           result = JSON.parse(normalised ?? r.text);
@@ -656,7 +651,7 @@ export function checkE164(input) {
   if (typeof input !== "string") {
     return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
   }
-  const out = wasm(coreCheckE164, [input], (m, cause) => new CallingBoxError(m, { cause }));
+  const out = wasm(coreCheckE164, [input]);
   if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
   const end = out.indexOf("\0", 1); // "\0reason\0message" (slices: cheaper than split + destructuring)
   return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };

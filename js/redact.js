@@ -9,9 +9,6 @@
 
 export const REDACTED = "[redacted api key]";
 
-/** Shorter keys cannot be told apart from ordinary text, so they are refused at construction. */
-export const MIN_SECRET_LENGTH = 8;
-
 // One JSON escape at the start of `s.slice(i)`: [decoded character, length], or undefined.
 const SIMPLE = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 function escapeAt(s, i) {

@@ -40,15 +40,23 @@ export function instance(module) {
   return instances[module];
 }
 
+/** Past this much linear memory after a call, the instance is replaced (memory never shrinks). */
+const RESET_MEMORY = 8 * 1024 * 1024;
+
+const trapped = (message, cause) => new CallingBoxError(message, { cause });
+
 /**
  * Calls a client export `fn(...args)`. A thrown record becomes its Error; anything else is a
  * trap, after which the instance is unusable (left mid-call): it is replaced, and
- * `onTrap(message, cause)` makes the typed error to throw.
+ * `onTrap(message, cause)` makes the typed error to throw (a CallingBoxError by default). A
+ * call that left the memory large (a big body) also gets the instance replaced afterwards.
  */
-export function wasm(fn, args, onTrap) {
-  instance("core"); // (re)instantiated after a reset
+export function wasm(fn, args, onTrap = trapped) {
+  const exports = instance("core"); // (re)instantiated after a reset
   try {
-    return fn(...args);
+    const out = fn(...args);
+    if (exports.memory.buffer.byteLength > RESET_MEMORY) reset("core");
+    return out;
   } catch (e) {
     const adopted = adopt(e);
     if (adopted instanceof CallingBoxError) throw adopted;

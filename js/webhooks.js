@@ -2,7 +2,7 @@
 // bytes on every runtime — no `Buffer`, no `crypto.subtle`, no async.
 import { signWebhook, verifyWebhook } from "./callingbox_core.js";
 import { ready, utf8, wasm } from "./runtime.js";
-import { CallingBoxError, ValidationError } from "./errors.js";
+import { ValidationError } from "./errors.js";
 
 const decoder = new TextDecoder();
 
@@ -68,7 +68,7 @@ export const Webhooks = Object.freeze({
     const opts = options ?? {};
     const tol = opts.tolerance === undefined ? 300 : tolerance(opts.tolerance);
     const now = seconds(opts.now, "now", Math.floor(Date.now() / 1000));
-    wasm(verifyWebhook, [bytes, signatureHeader ?? "", secretOf(secret), tol, now], (m, cause) => new CallingBoxError(m, { cause }));
+    wasm(verifyWebhook, [bytes, signatureHeader ?? "", secretOf(secret), tol, now]);
     // The verified bytes, not `rawBody`: a string with a lone surrogate is signed as its
     // U+FFFD encoding, so parsing the string itself would return text nobody signed.
     return JSON.parse(decoder.decode(bytes));
@@ -78,7 +78,6 @@ export const Webhooks = Object.freeze({
   generateTestHeader({ payload, secret, timestamp } = {}) {
     ready("core");
     const body = typeof payload === "string" || payload instanceof Uint8Array || payload instanceof ArrayBuffer ? payload : JSON.stringify(payload);
-    const args = [bytesOf(body, "payload"), secretOf(secret), seconds(timestamp, "timestamp", Math.floor(Date.now() / 1000))];
-    return wasm(signWebhook, args, (m, cause) => new CallingBoxError(m, { cause }));
+    return wasm(signWebhook, [bytesOf(body, "payload"), secretOf(secret), seconds(timestamp, "timestamp", Math.floor(Date.now() / 1000))]);
   },
 });
