@@ -35,7 +35,7 @@ build_wasm() { # $1 = output name, $2 = extra wasm-opt passes, rest = cargo flag
   # exports, Node 20's V8 compiles one TurboFan JS-to-wasm wrapper per export signature at
   # `new WebAssembly.Module` (~5 ms of our cold start); the classic ABI (results through
   # linear memory, JS values in a JS array) keeps every export on V8's generic wrapper.
-  node scripts/wasm-features.mjs target/wasm32-unknown-unknown/release/callingbox.wasm "$tmp/$name.wasm" multivalue reference-types
+  node scripts/wasm-features.mjs target/wasm32-unknown-unknown/release/callingbox_wasm.wasm "$tmp/$name.wasm" multivalue reference-types
   wasm-bindgen --target web --out-dir "$tmp/$name" --out-name "$name" "$tmp/$name.wasm"
   node scripts/glue-reinit.mjs "$tmp/$name/$name.js"
   # shellcheck disable=SC2086 # $extra is a list of flags

@@ -23,10 +23,10 @@ trap 'rm -f "$log"' EXIT
 failed=0
 start=$SECONDS
 
-echo "== cargo test --test prop_core"
+echo "== cargo test -p callingbox-core --test prop_core"
 release=()
 [ "${FUZZ_RELEASE:-0}" = 1 ] && release=(--release)
-cargo test --quiet "${release[@]}" --test prop_core 2>&1 | tee -a "$log" || failed=1
+cargo test --quiet "${release[@]}" -p callingbox-core --test prop_core 2>&1 | tee -a "$log" || failed=1
 
 echo "== node --test tests/node/fuzz-*.test.mjs"
 if [ -f pkg/package.json ] || bash scripts/build.sh; then

@@ -6,7 +6,7 @@
 # unviable / timeout counts per file and lists the missed mutants.
 #
 #   bash scripts/mutants.sh                          # the default files (below)
-#   bash scripts/mutants.sh src/core/webhook.rs ...  # only these files
+#   bash scripts/mutants.sh crates/callingbox-core/src/webhook.rs ...  # only these files
 #   JOBS=1 TIMEOUT=60 bash scripts/mutants.sh        # fewer parallel builds, longer timeout
 #   FAIL_ON_MISSED=1 bash scripts/mutants.sh         # exit 2 if any mutant is missed
 #
@@ -26,7 +26,7 @@ fi
 
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
-  files=(src/core/webhook.rs src/core/sha256.rs src/core/error.rs src/core/request.rs src/core/response.rs src/core/e164.rs)
+  files=(crates/callingbox-core/src/webhook.rs crates/callingbox-core/src/sha256.rs crates/callingbox-core/src/error.rs crates/callingbox-core/src/request.rs crates/callingbox-core/src/response.rs crates/callingbox-core/src/e164.rs)
 fi
 args=()
 for f in "${files[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates api/openapi.yaml (OpenAPI 3.1) with openapi-spec-validator from PyPI, installed
 # once into target/venv, then checks that its operations agree with the hand table in
-# src/core/ops.rs (name = operationId, method, path with the path argument names, and each
+# crates/callingbox-core/src/ops.rs (name = operationId, method, path with the path argument names, and each
 # parameter's name, type and required-ness), so the two cannot drift apart silently, and
 # that tests/fixtures/*.json and the schemas' own `examples` validate against the schemas.
 # Idempotent; a warm run does no install. Usage: bash scripts/test-openapi.sh (run by npm test)
@@ -23,7 +23,7 @@ fi
 
 "$VENV/bin/openapi-spec-validator" api/openapi.yaml
 
-"$VENV/bin/python" - api/openapi.yaml src/core/ops.rs <<'PY'
+"$VENV/bin/python" - api/openapi.yaml crates/callingbox-core/src/ops.rs <<'PY'
 import re
 import sys
 

@@ -19,10 +19,11 @@ run() { # $1 = label, rest = command
   fi
 }
 
-run "cargo fmt --check" cargo fmt --check
-run "clippy (host, all targets)" cargo clippy --quiet --all-targets -- -D warnings
-run "clippy (wasm32)" cargo clippy --quiet --target wasm32-unknown-unknown --lib --features emulator -- -D warnings
-run "cargo test (native core + emulator)" cargo test --quiet
+run "cargo fmt --check" cargo fmt --all --check
+run "clippy (host, all crates and targets)" cargo clippy --quiet --workspace --all-targets -- -D warnings
+run "clippy (wasm32 client)" cargo clippy --quiet --target wasm32-unknown-unknown -- -D warnings
+run "clippy (wasm32 emulator)" cargo clippy --quiet --target wasm32-unknown-unknown --features emulator -- -D warnings
+run "cargo test (core + emulator, native)" cargo test --quiet --workspace
 run "build pkg/" bash scripts/build.sh
 run "size budget" node scripts/size-budget.mjs
 for t in scripts/test-*.sh; do

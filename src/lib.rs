@@ -1,125 +1,270 @@
-//! CallingBox API client.
+//! The CallingBox client's WebAssembly binding: the one crate that touches JS, and
+//! deliberately a thin one. Every argument crosses as a string (JSON text made by the
+//! host's `JSON.stringify`) and every answer goes back as a string, so there is no
+//! per-field JS traffic, no js-sys, and little glue. All decisions (validation, URLs,
+//! headers, decoding, error kinds) are `callingbox-core`'s. Errors are thrown as JSON
+//! records (`Error::to_record`) that `js/errors.js` turns into `Error` subclasses.
+//! Nothing here can panic on outside data: every path returns a `Result`.
 //!
-//! - [`core`]: the sans-IO core (models, E.164, request building, response decoding,
-//!   retry policy, webhook verification). Pure functions, tested natively.
-//! - [`emulator`]: a strict, deterministic emulator of the API (state machine on a
-//!   virtual clock), also pure and native-tested.
-//! - `wasm` (wasm32 only): the one layer that touches JS — binds the core to `fetch`
-//!   and Promises.
+//! The wasm keeps no state between calls (the client's options come with each request):
+//! the allocator reuses the whole heap after every call ([`alloc`]), and the host can
+//! replace the instance at any time — after a trap, or to give back memory a large body
+//! took — without losing anything.
+//!
+//! With the `emulator` feature the same crate builds the emulator's wasm (a separate
+//! artifact, with std: the emulator keeps state between calls).
+//!
+//! Natively the crate is empty: the core and the emulator are tested in their own crates.
 
+#![cfg(target_arch = "wasm32")]
 // The client wasm is `no_std`: std's panic machinery (which formats every panic message
-// with core::fmt, ~several KB of wasm) is replaced by a trap; panics abort either way.
-#![cfg_attr(all(target_arch = "wasm32", not(feature = "emulator")), no_std)]
+// with core::fmt, several KB of wasm) is replaced by a trap; panics abort either way.
+#![cfg_attr(not(feature = "emulator"), no_std)]
 
-extern crate alloc;
-
-pub mod core;
-#[cfg(any(not(target_arch = "wasm32"), feature = "emulator"))]
-pub mod emulator;
-
-#[cfg(target_arch = "wasm32")]
-mod wasm;
+extern crate alloc as alloc_crate;
 
 /// A panic in the client wasm traps (`unreachable`), exactly like `panic = "abort"` under
 /// std, without linking std's message formatting.
-#[cfg(all(target_arch = "wasm32", not(feature = "emulator")))]
+#[cfg(not(feature = "emulator"))]
 #[panic_handler]
 fn panic(_: &::core::panic::PanicInfo) -> ! {
     ::core::arch::wasm32::unreachable()
 }
 
-/// What std's prelude provides, imported explicitly so the core also builds `no_std`.
-#[allow(unused_imports)]
-pub(crate) mod prelude {
-    #[cfg(all(target_arch = "wasm32", not(feature = "emulator")))]
-    pub use super::float::FloatExt;
-    pub use alloc::borrow::ToOwned;
-    pub use alloc::format;
-    pub use alloc::string::{String, ToString};
-    pub use alloc::vec;
-    pub use alloc::vec::Vec;
+use wasm_bindgen::prelude::*;
+
+use alloc_crate::string::String;
+use alloc_crate::vec::Vec;
+
+#[cfg(feature = "emulator")]
+mod emulator;
+
+use callingbox_core::e164;
+use callingbox_core::error::Error;
+use callingbox_core::json::{ObjectWriter, Value};
+use callingbox_core::ops;
+use callingbox_core::request::{build as build_request, config_from_options, ClientConfig};
+use callingbox_core::response::{decode as decode_response, passes_as_is, Output};
+use callingbox_core::retry;
+use callingbox_core::text::cat;
+
+#[cfg(not(feature = "emulator"))]
+mod alloc;
+
+// The client's allocator (the emulator keeps state between calls: it uses std's).
+#[cfg(not(feature = "emulator"))]
+#[global_allocator]
+static ALLOC: alloc::Bump = alloc::Bump::new();
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = parseFloat)]
+    fn js_parse_float(text: &str) -> f64;
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(n: f64) -> String;
 }
 
-/// The f64 methods std adds to core, for the `no_std` build (`core::arch::wasm32::f64_trunc`
-/// and friends are unstable). Same results as std's except possibly the sign of a zero,
-/// which no caller can observe (they clamp to >= 1, compare with 0 or cast to an integer).
-#[cfg(any(test, all(target_arch = "wasm32", not(feature = "emulator"))))]
-mod float {
-    pub trait FloatExt {
-        fn trunc(self) -> f64;
-        fn ceil(self) -> f64;
-        fn floor(self) -> f64;
-        fn fract(self) -> f64;
-    }
+/// JavaScript's float conversions for `callingbox_core::host` (its `host-floats` feature:
+/// keeps core's float formatting and parsing tables out of the wasm).
+#[allow(unsafe_code)]
+#[no_mangle]
+fn callingbox_host_parse_float(text: &str) -> Option<f64> {
+    let n = js_parse_float(text);
+    (!n.is_nan()).then_some(n)
+}
 
-    impl FloatExt for f64 {
-        fn trunc(self) -> f64 {
-            // Every double of magnitude 2^52 or more is a whole number (and NaN/inf stay).
-            if self.abs() < 4_503_599_627_370_496.0 {
-                self as i64 as f64
-            } else {
-                self
-            }
-        }
-        fn ceil(self) -> f64 {
-            let t = self.trunc();
-            if t < self {
-                t + 1.0
-            } else {
-                t
-            }
-        }
-        fn floor(self) -> f64 {
-            let t = self.trunc();
-            if t > self {
-                t - 1.0
-            } else {
-                t
-            }
-        }
-        fn fract(self) -> f64 {
-            self - self.trunc()
-        }
-    }
+#[allow(unsafe_code)]
+#[no_mangle]
+fn callingbox_host_format_float(n: f64) -> String {
+    js_string(n)
+}
 
-    #[cfg(test)]
-    mod tests {
-        use super::FloatExt;
+fn parse(json: &str, field: &str) -> Result<Value, Error> {
+    Value::parse(json)
+        .map_err(|e| Error::validation(field, cat(&["is not valid JSON (", &e.text(), ")"])))
+}
 
-        #[test]
-        fn matches_std() {
-            let values = [
-                0.0,
-                -0.0,
-                0.5,
-                -0.5,
-                1.0,
-                -1.0,
-                1.5,
-                -1.5,
-                2.999,
-                -2.999,
-                1e15 + 0.5,
-                -1e15 - 0.5,
-                4_503_599_627_370_495.5,
-                9.1e15,
-                -9.1e15,
-                1e300,
-                f64::MAX,
-                f64::MIN,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NAN,
-                2_147_483_647.4,
-                123_456.789,
-            ];
-            let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
-            for x in values {
-                assert!(same(FloatExt::trunc(x), x.trunc()), "trunc {x}");
-                assert!(same(FloatExt::ceil(x), x.ceil()), "ceil {x}");
-                assert!(same(FloatExt::floor(x), x.floor()), "floor {x}");
-                assert!(same(FloatExt::fract(x), x.fract()), "fract {x}");
+/// The path ids: `ids` must be an array of strings. (A plain loop: `collect::<Result<Vec<_>,
+/// _>>()` costs an extra iterator adapter in the wasm.)
+fn id_list<'a>(ids: &'a Value, names: &[&str]) -> Result<Vec<&'a str>, Error> {
+    let Value::Array(items) = ids else {
+        return Err(Error::validation("ids", "must be an array"));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        match v {
+            Value::String(s) => out.push(s.as_str()),
+            other => {
+                return Err(Error::validation(
+                    names.get(i).copied().unwrap_or("id"),
+                    cat(&["must be a string id, got ", other.type_name()]),
+                ))
             }
         }
     }
+    Ok(out)
+}
+
+/// The client's settings from `options` (JSON of `{ apiKey, baseUrl?, defaultHeaders?,
+/// allowInsecureHttp? }`) for `platform` ("node", "browser", ...).
+fn config(options: &str, platform: &str) -> Result<ClientConfig, Error> {
+    parse(options, "options").and_then(|o| config_from_options(&o, Some(platform)))
+}
+
+/// Validates the client options (see [`config`]); throws a `ValidationError` record.
+#[wasm_bindgen(js_name = checkOptions)]
+pub fn check_options(options: &str, platform: &str) -> Result<(), String> {
+    config(options, platform)
+        .map(drop)
+        .map_err(|e| e.to_record())
+}
+
+/// Builds the request for operation `op` from JSON `ids` and `params`, with the client's
+/// `options` as [`check_options`] accepted them: JSON `{ method, url, headers, body? }`.
+#[wasm_bindgen]
+pub fn build(
+    options: &str,
+    platform: &str,
+    op: &str,
+    ids: &str,
+    params: &str,
+    idempotency_key: &str,
+) -> Result<String, String> {
+    build_inner(options, platform, op, ids, params, idempotency_key).map_err(|e| e.to_record())
+}
+
+fn build_inner(
+    options: &str,
+    platform: &str,
+    op: &str,
+    ids: &str,
+    params: &str,
+    idem: &str,
+) -> Result<String, Error> {
+    let cfg = config(options, platform)?;
+    let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown"))?;
+    let ids = parse(ids, "ids")?;
+    let id_refs = id_list(&ids, op.path_args)?;
+    let params = parse(params, "params")?;
+    let req = build_request(
+        &cfg,
+        op,
+        &id_refs,
+        Some(&params),
+        (!idem.is_empty()).then_some(idem),
+    )?;
+    let mut headers = ObjectWriter::default();
+    for (k, v) in &req.headers {
+        headers.string(k, v);
+    }
+    let mut out = ObjectWriter::default();
+    out.string("method", req.method);
+    out.string("url", &req.url);
+    out.raw("headers", &headers.finish());
+    if let Some(body) = &req.body {
+        out.string("body", body);
+    }
+    Ok(out.finish())
+}
+
+/// Decodes a response (`body`: the text as UTF-8 bytes). Returns `undefined` when the body
+/// should be `JSON.parse`d as is, a string to parse instead when the core normalised it, or
+/// throws an error record. `id` is the request's first path id ("" for none): a 204 to a
+/// delete names it. `location`: a redirect's `Location` header ("" for none). `parsed`: the
+/// host's `JSON.parse` has accepted the body (then the common case is checked in one pass
+/// with no allocation, see `response::passes_as_is`).
+#[wasm_bindgen]
+pub fn decode(
+    op: &str,
+    status: u16,
+    body: &[u8],
+    request_id: &str,
+    id: &str,
+    location: &str,
+    parsed: bool,
+) -> Result<Option<String>, String> {
+    let op =
+        ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown").to_record())?;
+    // Invalid UTF-8 (the host sends what the server sent) is read as an empty body, which no
+    // resource accepts: a typed InvalidResponse error.
+    let body = ::core::str::from_utf8(body).unwrap_or_default();
+    if parsed && passes_as_is(op, status, body) {
+        return Ok(None);
+    }
+    match decode_response(
+        op,
+        status,
+        body,
+        (!request_id.is_empty()).then_some(request_id),
+        &[id],
+        (!location.is_empty()).then_some(location),
+    ) {
+        Ok(Output::Body) => Ok(None),
+        Ok(Output::Text(t)) => Ok(Some(t)),
+        Err(e) => Err(e.to_record()),
+    }
+}
+
+/// The `OutcomeUnknownError` record (to `adopt` and throw) for a POST given up on while
+/// its outcome is unknown (`retryDecision` said `outcomeUnknown`). `cause` describes the
+/// last failure. An empty `idempotency_key` means none was sent.
+#[wasm_bindgen(js_name = outcomeUnknown)]
+pub fn outcome_unknown(op: &str, idempotency_key: &str, cause: &str, attempts: u32) -> String {
+    let idempotency_key = (!idempotency_key.is_empty()).then(|| idempotency_key.into());
+    Error::OutcomeUnknown {
+        operation: op.into(),
+        idempotency_key,
+        cause: cause.into(),
+        attempts,
+    }
+    .to_record()
+}
+
+/// One retry decision (`core::retry`, whose docs give the rules). `config`: JSON of
+/// `{ maxRetries?, timeout?, deadline?, maxRetryDelay? }` (ms); `attempt`: JSON of the
+/// attempt just made, or `{"kind":"start"}` before the first one (which validates
+/// `config` and gives the first timeout). Answers JSON `{ retry: true, delayMs, timeoutMs,
+/// reason, ambiguous }` or `{ retry: false, outcomeUnknown, reason }`; throws a
+/// `ValidationError` record for bad options.
+#[wasm_bindgen(js_name = retryDecision)]
+pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
+    parse(config, "retry options")
+        .and_then(|c| parse(attempt, "retry attempt").and_then(|a| retry::decide_json(&c, &a)))
+        .map_err(|e| e.to_record())
+}
+
+/// Checks an E.164 number without throwing (bulk validation is common, and a thrown JS
+/// error costs far more than the check): the canonical number (`"+1 (415) 555-0123"` →
+/// `"+14155550123"`), or `"\0<reason code>\0<message>"`.
+#[wasm_bindgen(js_name = checkE164)]
+pub fn check_e164(input: &str) -> String {
+    match e164::parse(input) {
+        Ok(canonical) => canonical,
+        Err(reason) => cat(&[
+            "\0",
+            reason.code(),
+            "\0",
+            &Error::phone("phone number", input, reason).message(),
+        ]),
+    }
+}
+
+/// Verifies a webhook (contract §6.4) over the raw body bytes. Throws a
+/// `WebhookSignatureError` record; the host parses the (verified) body itself.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance_secs: f64,
+    now_secs: f64,
+) -> Result<(), String> {
+    callingbox_core::webhook::check(body, header, secret, tolerance_secs as i64, now_secs as i64)
+        .map_err(|e| e.to_record())
+}
+
+/// `t=<timestamp>,v1=<hex>` for a body: what CallingBox would send (for users' tests).
+#[wasm_bindgen(js_name = signWebhook)]
+pub fn sign_webhook(body: &[u8], secret: &str, timestamp: f64) -> String {
+    callingbox_core::webhook::signature_header(secret, timestamp as i64, body)
 }

@@ -2,7 +2,7 @@
 //! (field order as in CALLINGBOX_API.md §10).
 
 use super::util::{obj, opt_ts, strs, ts};
-use crate::core::json::Value;
+use callingbox_core::json::Value;
 
 /// Price of connected time: $0.05/min = 5 000 milli-cents per minute (§4.3).
 pub const RATE_MILLI_CENTS_PER_MINUTE: i64 = 5_000;

@@ -315,7 +315,7 @@ mod tests {
             "{}",
             e.message()
         );
-        let rec = super::super::json::Value::parse(&e.to_record()).unwrap();
+        let rec = crate::json::Value::parse(&e.to_record()).unwrap();
         assert_eq!(
             rec.get("idempotencyKey").and_then(|v| v.as_str()),
             Some("idem-7")

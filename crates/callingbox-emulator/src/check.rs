@@ -3,8 +3,8 @@
 //! every message names the offending field.
 
 use super::util::{is_uuid, percent_decode};
-use crate::core::e164;
-use crate::core::json::Value;
+use callingbox_core::e164;
+use callingbox_core::json::Value;
 
 /// What a body field must hold.
 #[derive(Debug, Clone, Copy)]

@@ -987,22 +987,23 @@ mod tests {
         );
     }
 
-    /// The year of a day count since 1970-01-01: the emulator's `civil_from_days` (its
-    /// timestamps), so the two calendar directions are checked against each other.
+    /// The year of a day count since 1970-01-01, by the `time` crate's calendar.
     fn civil_year(days: i64) -> i64 {
-        crate::emulator::util::civil_from_days(days).0
+        const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+        let julian = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY).unwrap();
+        i64::from(time::Date::from_julian_day(julian).unwrap().year())
     }
 
+    /// `days_from_civil` against the `time` crate's calendar, over ±2,000 years.
     #[test]
-    fn civil_calendar_round_trips() {
+    fn civil_calendar_matches_time_crate() {
+        const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
         for days in (-800_000..800_000).step_by(997) {
-            let year = civil_year(days);
-            let jan1 = days_from_civil(year, 1, 1);
-            let next = days_from_civil(year + 1, 1, 1);
-            assert!(jan1 <= days && days < next, "{days} → {year}");
-            let (y, m, d) = crate::emulator::util::civil_from_days(days);
+            let julian = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY).unwrap();
+            let date = time::Date::from_julian_day(julian).unwrap();
+            let (y, m, d) = (date.year(), u8::from(date.month()), date.day());
             assert_eq!(
-                days_from_civil(y, m as u32, d as u32),
+                days_from_civil(i64::from(y), u32::from(m), u32::from(d)),
                 days,
                 "{days} → {y}-{m}-{d}"
             );

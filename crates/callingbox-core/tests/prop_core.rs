@@ -37,16 +37,16 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use callingbox::core::e164;
-use callingbox::core::error::Error;
-use callingbox::core::json::{Value, MAX_DEPTH};
-use callingbox::core::ops::{Method, Op, Param, Resource, Shape, OPS};
-use callingbox::core::request::{build, config_from_options, forbidden_header, ClientConfig};
-use callingbox::core::response::{check, decode, passes_as_is, Output};
-use callingbox::core::retry::{
+use callingbox_core::e164;
+use callingbox_core::error::Error;
+use callingbox_core::json::{Value, MAX_DEPTH};
+use callingbox_core::ops::{Method, Op, Param, Resource, Shape, OPS};
+use callingbox_core::request::{build, config_from_options, forbidden_header, ClientConfig};
+use callingbox_core::response::{check, decode, passes_as_is, Output};
+use callingbox_core::retry::{
     decide_json, parse_http_date, parse_retry_after, parse_retry_after_ms, MAX_TIMER_MS,
 };
-use callingbox::core::webhook::{self, signature_header, SignatureError};
+use callingbox_core::webhook::{self, signature_header, SignatureError};
 use proptest::num::usize::BinarySearch;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -248,7 +248,7 @@ impl<T: Debug, F: Fn(&mut Gen, usize) -> T> ValueTree for SeededTree<T, F> {
 fn fixtures() -> &'static [(String, String)] {
     static F: OnceLock<Vec<(String, String)>> = OnceLock::new();
     F.get_or_init(|| {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
         let mut all: Vec<(String, String)> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -4,7 +4,7 @@
 use super::model::{charge, Call, Delivery, Org, Segment};
 use super::util::{obj, Rng};
 use super::{Env, TEST_NUMBERS};
-use crate::core::json::Value;
+use callingbox_core::json::Value;
 
 /// How a call ends, chosen by its destination (see [`TEST_NUMBERS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

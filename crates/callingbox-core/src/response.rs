@@ -431,18 +431,24 @@ fn describe_text(body: &str) -> String {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::core::ops::OPS;
+    use crate::ops::OPS;
 
     fn seed(r: Resource) -> String {
         let text = match r {
-            Resource::PhoneNumber => include_str!("../../tests/fixtures/phone_number.json"),
-            Resource::AvailableNumber => include_str!("../../tests/fixtures/available_number.json"),
-            Resource::Agent => include_str!("../../tests/fixtures/agent.json"),
-            Resource::Call => include_str!("../../tests/fixtures/call.json"),
-            Resource::Transcript => include_str!("../../tests/fixtures/transcript.json"),
+            Resource::PhoneNumber => include_str!("../../../tests/fixtures/phone_number.json"),
+            Resource::AvailableNumber => {
+                include_str!("../../../tests/fixtures/available_number.json")
+            }
+            Resource::Agent => include_str!("../../../tests/fixtures/agent.json"),
+            Resource::Call => include_str!("../../../tests/fixtures/call.json"),
+            Resource::Transcript => include_str!("../../../tests/fixtures/transcript.json"),
             Resource::TranscriptSegment => r#"{"speaker":"agent","text":"Hi","start_seconds":0.5}"#,
-            Resource::WebhookEndpoint => include_str!("../../tests/fixtures/webhook_endpoint.json"),
-            Resource::WebhookDelivery => include_str!("../../tests/fixtures/webhook_delivery.json"),
+            Resource::WebhookEndpoint => {
+                include_str!("../../../tests/fixtures/webhook_endpoint.json")
+            }
+            Resource::WebhookDelivery => {
+                include_str!("../../../tests/fixtures/webhook_delivery.json")
+            }
             Resource::Deleted => r#"{"id":"we_1","deleted":true}"#,
         };
         Value::parse(text).unwrap().to_json()
@@ -595,7 +601,7 @@ mod tests {
     /// documented shape passes, anything else is refused without building a tree.
     #[test]
     fn large_bodies_are_read_only_by_the_one_pass_check() {
-        let op = crate::core::ops::find("calls.list").unwrap();
+        let op = crate::ops::find("calls.list").unwrap();
         let call = seed(Resource::Call);
         let n = MAX_TREE_BYTES / call.len() + 10;
         let items = vec![call.as_str(); n].join(",");
@@ -627,8 +633,8 @@ mod tests {
     /// leaves to it.)
     #[test]
     fn quick_takes_at_most_max_depth_levels_of_nesting() {
-        use crate::core::json::MAX_DEPTH;
-        use crate::core::ops::Kind;
+        use crate::json::MAX_DEPTH;
+        use crate::ops::Kind;
         let with_deep = |object: &str, k: usize| {
             let nest = fill("{}{}", &["[".repeat(k).as_str(), "]".repeat(k).as_str()]);
             fill(r#"{"x_deep":{},{}"#, &[&nest, &object[1..]])
@@ -692,7 +698,7 @@ mod tests {
     /// becomes `{ id, deleted | archived: true }`.
     #[test]
     fn empty_or_204_deletions_become_a_flag_object() {
-        let find = crate::core::ops::find;
+        let find = crate::ops::find;
         let delete = find("webhookEndpoints.delete").unwrap();
         let archive = find("agents.archive").unwrap();
         for (status, body) in [(200, ""), (200, " \n"), (204, ""), (204, "{\"x\":1}")] {
@@ -718,7 +724,7 @@ mod tests {
     /// A body of exactly MAX_TREE_BYTES is still read into a tree; one byte more is not.
     #[test]
     fn max_tree_bytes_is_the_largest_body_read_in_full() {
-        let op = crate::core::ops::find("calls.list").unwrap();
+        let op = crate::ops::find("calls.list").unwrap();
         let bare = fill("[{}]", &[&seed(Resource::Call)]);
         let pad = |n: usize| fill("{}{}", &[&bare, " ".repeat(n - bare.len()).as_str()]);
         let at = pad(MAX_TREE_BYTES);

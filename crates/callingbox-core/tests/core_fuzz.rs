@@ -5,11 +5,11 @@
 //! poisons the wasm instance) — whatever the bytes. Mutations of valid documents reach deep
 //! paths that random bytes would not.
 
-use callingbox::core::e164;
-use callingbox::core::json::Value;
-use callingbox::core::ops::OPS;
-use callingbox::core::request::{build, ClientConfig};
-use callingbox::core::response::decode;
+use callingbox_core::e164;
+use callingbox_core::json::Value;
+use callingbox_core::ops::OPS;
+use callingbox_core::request::{build, ClientConfig};
+use callingbox_core::response::decode;
 
 struct Rng(u64);
 impl Rng {
@@ -73,7 +73,7 @@ fn outside_input_never_panics() {
     .iter()
     .map(|n| {
         std::fs::read_to_string(format!(
-            "{}/tests/fixtures/{n}.json",
+            "{}/../../tests/fixtures/{n}.json",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()

@@ -1,7 +1,7 @@
 //! Small deterministic helpers: a seeded PRNG, UUID-shaped ids, ISO-8601 timestamps from the
 //! virtual clock, query-string decoding and money formatting. No clock, no OS randomness.
 
-use crate::core::json::Value;
+use callingbox_core::json::Value;
 
 /// splitmix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for ids and fault rolls.
 #[derive(Debug, Clone)]

@@ -676,7 +676,7 @@ mod tests {
             vec![],
         )
         .unwrap();
-        let op = super::super::ops::find("calls.list").unwrap();
+        let op = crate::ops::find("calls.list").unwrap();
         let url = |params: &str| {
             let params = Value::parse(params).unwrap();
             let r = build(&cfg, op, &[], Some(&params), Some("idem")).unwrap();

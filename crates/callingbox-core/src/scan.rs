@@ -142,6 +142,7 @@ impl<'a> Scan<'a> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     /// Reads every value of a document back as (depth, key, first byte).
     fn walk(text: &str) -> Option<Vec<(usize, String, u8)>> {

@@ -80,7 +80,7 @@ pub const fn pack<const N: usize>(src: &str) -> [u8; N] {
 macro_rules! packed {
     ($src:expr) => {{
         const SRC: &str = $src;
-        const BYTES: [u8; SRC.len() + 1] = $crate::core::ops::pack(SRC);
+        const BYTES: [u8; SRC.len() + 1] = $crate::ops::pack(SRC);
         #[allow(clippy::panic)]
         const PACKED: &str = match ::core::str::from_utf8(&BYTES) {
             Ok(s) => s,
@@ -565,6 +565,7 @@ impl Resource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prelude::*;
 
     /// The response decoder's one-pass check (`response::quick`) relies on both: a
     /// resource's required fields are the first of its fields, and it has at most 64.

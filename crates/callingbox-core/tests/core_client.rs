@@ -9,11 +9,11 @@
 //! Native tests of the client core: every endpoint's request, decoding of every example
 //! object of contract §10, both list shapes, every error shape, and the mapping to kinds.
 
-use callingbox::core::error::Error;
-use callingbox::core::json::Value;
-use callingbox::core::ops::{self, Resource, OPS};
-use callingbox::core::request::{build, config_from_options, ClientConfig, HttpRequest};
-use callingbox::core::response::{check, decode, Output};
+use callingbox_core::error::Error;
+use callingbox_core::json::Value;
+use callingbox_core::ops::{self, Resource, OPS};
+use callingbox_core::request::{build, config_from_options, ClientConfig, HttpRequest};
+use callingbox_core::response::{check, decode, Output};
 
 const KEY: &str = "sk_test_abcdefgh1234";
 
@@ -46,7 +46,7 @@ fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}.json",
+        "{}/../../tests/fixtures/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -4,8 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::core::json::Value;
-use crate::emulator::{self as emu, options, Fault};
+use callingbox_core::json::Value;
+use callingbox_emulator::{self as emu, options, Fault};
 
 fn parse(json: &str) -> Result<Value, String> {
     Value::parse(json).map_err(|e| format!("options are not valid JSON ({e})"))

@@ -4,7 +4,7 @@
 //! (src/core/ops.rs) describe the same resources: every documented field of every resource
 //! is declared on its interface, and the interface declares nothing the table lacks.
 
-use callingbox::core::ops::Resource;
+use callingbox_core::ops::Resource;
 
 fn interface<'a>(dts: &'a str, name: &str) -> &'a str {
     let start = dts
@@ -16,8 +16,8 @@ fn interface<'a>(dts: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn declarations_match_the_decoding_tables() {
-    let dts =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/index.d.ts")).unwrap();
+    let dts = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../js/index.d.ts"))
+        .unwrap();
     let all = [
         Resource::PhoneNumber,
         Resource::AvailableNumber,

@@ -5,11 +5,12 @@
 //! Idempotency-Key). Those facts are the Rust operation table's: this test
 //! keeps the two in step, so an endpoint is still described once.
 
-use callingbox::core::ops::{Method, Shape, OPS};
+use callingbox_core::ops::{Method, Shape, OPS};
 
 #[test]
 fn the_js_method_table_matches_the_operation_table() {
-    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/client.js")).unwrap();
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../js/client.js"))
+        .unwrap();
     let start = js.find("const OPERATIONS = {").unwrap();
     let table = &js[start..start + js[start..].find("\n};").unwrap()];
     let mut seen = Vec::new();

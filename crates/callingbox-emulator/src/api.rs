@@ -11,7 +11,7 @@ use super::util::{money, obj};
 use super::{
     is_valid_api_key, Emulator, Env, Fault, FaultKind, OutgoingWebhook, Request, Response,
 };
-use crate::core::json::Value;
+use callingbox_core::json::Value;
 
 const MAX_BODY: usize = 1 << 20;
 const DEFAULT_PERSONA: &str = "You are a friendly, concise phone assistant.";
@@ -1154,7 +1154,7 @@ fn redeliver(org: &mut Org, env: &mut Env, id: &str) -> Out {
 
 /// The signer, behind one function so the emulator depends on `core::webhook` in one place.
 fn sign(secret: &str, t: i64, body: &str) -> String {
-    crate::core::webhook::signature_header(secret, t, body.as_bytes())
+    callingbox_core::webhook::signature_header(secret, t, body.as_bytes())
 }
 
 pub(super) fn take_outbox(emu: &mut Emulator) -> Vec<OutgoingWebhook> {

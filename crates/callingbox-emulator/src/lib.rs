@@ -84,7 +84,7 @@ use std::collections::VecDeque;
 
 pub use model::{HOLD_MILLI_CENTS, MAX_CALL_SECONDS, RATE_MILLI_CENTS_PER_MINUTE};
 
-use crate::core::json::Value;
+use callingbox_core::json::Value;
 use model::Org;
 use util::Rng;
 
@@ -494,7 +494,7 @@ impl Emulator {
         from: &str,
         to: &str,
     ) -> Result<String, String> {
-        if !crate::core::e164::is_canonical(from) {
+        if !callingbox_core::e164::is_canonical(from) {
             return Err(format!("from {from:?} is not a canonical E.164 number"));
         }
         let Emulator { orgs, env, .. } = self;

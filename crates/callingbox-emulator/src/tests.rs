@@ -7,7 +7,7 @@
 )]
 
 use super::*;
-use crate::core::webhook;
+use callingbox_core::webhook;
 
 const KEY: &str = "sk_test_12345678";
 const OTHER: &str = "sk_test_other_org_1";
@@ -2505,7 +2505,7 @@ fn stats_json_and_test_numbers_table() {
     assert_eq!(n(&j, "calls_placed"), 0.0);
     for (num, outcome, desc) in TEST_NUMBERS {
         assert!(
-            crate::core::e164::is_canonical(num) && check::is_us_number(num),
+            callingbox_core::e164::is_canonical(num) && check::is_us_number(num),
             "{num}"
         );
         assert!(!outcome.is_empty() && !desc.is_empty());
@@ -2557,13 +2557,13 @@ fn objects_match_the_shared_fixtures() {
     same_shape(
         "agent",
         &agent,
-        &fixture(include_str!("../../tests/fixtures/agent.json")),
+        &fixture(include_str!("../../../tests/fixtures/agent.json")),
     );
     let num = &data(&expect(&mut e, "GET", "/v1/numbers", "", 200))[0];
     same_shape(
         "phone_number",
         num,
-        &fixture(include_str!("../../tests/fixtures/phone_number.json")),
+        &fixture(include_str!("../../../tests/fixtures/phone_number.json")),
     );
     let avail = &data(&expect(
         &mut e,
@@ -2575,7 +2575,9 @@ fn objects_match_the_shared_fixtures() {
     same_shape(
         "available_number",
         avail,
-        &fixture(include_str!("../../tests/fixtures/available_number.json")),
+        &fixture(include_str!(
+            "../../../tests/fixtures/available_number.json"
+        )),
     );
     let body = format!(
         r#"{{"agent_id":"{}","to":"+15551234567","context":{{"a":"b"}},"metadata":{{"m":"1"}}}}"#,
@@ -2592,7 +2594,9 @@ fn objects_match_the_shared_fixtures() {
     same_shape(
         "webhook_endpoint",
         &ep,
-        &fixture(include_str!("../../tests/fixtures/webhook_endpoint.json")),
+        &fixture(include_str!(
+            "../../../tests/fixtures/webhook_endpoint.json"
+        )),
     );
     e.advance(200_000);
     for w in e.take_outbox() {
@@ -2602,7 +2606,7 @@ fn objects_match_the_shared_fixtures() {
     same_shape(
         "call",
         &call,
-        &fixture(include_str!("../../tests/fixtures/call.json")),
+        &fixture(include_str!("../../../tests/fixtures/call.json")),
     );
     let t = expect(
         &mut e,
@@ -2611,7 +2615,7 @@ fn objects_match_the_shared_fixtures() {
         "",
         200,
     );
-    let tf = fixture(include_str!("../../tests/fixtures/transcript.json"));
+    let tf = fixture(include_str!("../../../tests/fixtures/transcript.json"));
     same_shape("transcript", &t, &tf);
     let seg = |v: &Value| v.get("segments").and_then(Value::as_array).unwrap()[0].clone();
     same_shape("segment", &seg(&t), &seg(&tf));
@@ -2625,7 +2629,9 @@ fn objects_match_the_shared_fixtures() {
     same_shape(
         "webhook_delivery",
         d,
-        &fixture(include_str!("../../tests/fixtures/webhook_delivery.json")),
+        &fixture(include_str!(
+            "../../../tests/fixtures/webhook_delivery.json"
+        )),
     );
     let calls = expect(&mut e, "GET", "/v1/calls", "", 200);
     let keys: Vec<&str> = calls
@@ -2639,6 +2645,6 @@ fn objects_match_the_shared_fixtures() {
     same_shape(
         "error",
         &er,
-        &fixture(include_str!("../../tests/fixtures/error.json")),
+        &fixture(include_str!("../../../tests/fixtures/error.json")),
     );
 }

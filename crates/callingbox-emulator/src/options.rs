@@ -3,7 +3,7 @@
 //! a silently ignored setting.
 
 use super::{Config, FaultKind, Faults};
-use crate::core::json::Value;
+use callingbox_core::json::Value;
 
 fn num(v: &Value, name: &str, min: f64, max: f64) -> Result<f64, String> {
     match v.as_f64() {
