@@ -6,6 +6,7 @@
 // Serves the CallingBox emulator on loopback until stopped (Ctrl-C).
 import { startEmulatorServer } from "./emulator-node.js";
 
+/** @type {Record<string, [option: string, type: (raw: string) => string | number, isFault?: boolean]>} */
 const FLAGS = {
   "--port": ["port", Number], "--start-time": ["startTime", Number], "--host": ["host", String], "--seed": ["seed", Number], "--speed": ["speed", Number],
   "--latency-ms": ["latencyMs", Number, true], "--rate-429": ["rate429", Number, true], "--retry-after": ["retryAfterSecs", Number, true],
@@ -13,12 +14,18 @@ const FLAGS = {
   "--delay-ms": ["delayMs", Number, true], "--fault-method": ["method", String, true], "--fault-path": ["pathPrefix", String, true],
 };
 
+/**
+ * Prints the usage (after `msg`) and exits with status 2.
+ * @param {string} [msg]
+ * @returns {never}
+ */
 function usage(msg) {
   if (msg) console.error(`callingbox-emulator: ${msg}`);
   console.error(`usage: callingbox-emulator ${Object.keys(FLAGS).map((f) => `[${f} X]`).join(" ")}`);
   process.exit(2);
 }
 
+/** @type {NonNullable<Parameters<typeof startEmulatorServer>[0]> & { faults: import("./emulator.js").EmulatorFaults }} */
 const options = { faults: {} };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -34,7 +41,7 @@ for (let i = 0; i < argv.length; i++) {
   const [name, type, isFault] = spec;
   const value = type(raw);
   if (type === Number && !Number.isFinite(value)) usage(`${argv[i - 1]} needs a number`);
-  (isFault ? options.faults : options)[name] = value;
+  /** @type {Record<string, unknown>} */ (isFault ? options.faults : options)[name] = value;
 }
 
 try {
@@ -48,7 +55,7 @@ try {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-} catch (e) {
+} catch (/** @type {any} */ e) {
   console.error(`callingbox-emulator: ${e.message}`);
   process.exit(1);
 }

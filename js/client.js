@@ -11,17 +11,62 @@ import {
   adopt, AbortError, APIConnectionError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
   TimeoutError, ValidationError,
 } from "./errors.js";
+import { OPERATIONS } from "./operations.js";
 import { redactSecret, scrub } from "./redact.js";
 
 export {
-  CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, BadRequestError,
-  AuthenticationError, InsufficientCreditError, PermissionDeniedError, NotFoundError,
-  ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError,
-  TelephonyProviderError, APIConnectionError, TimeoutError, AbortError, InvalidResponseError,
-  OutcomeUnknownError, WebhookSignatureError,
+  CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, InternalServerError,
+  APIConnectionError, TimeoutError, AbortError, InvalidResponseError, OutcomeUnknownError,
+  WebhookSignatureError,
 } from "./errors.js";
+export * from "./api-errors.js";
 export { Webhooks } from "./webhooks.js";
 export { redactSecret } from "./redact.js";
+
+/** @typedef {import("./errors.js").ErrorProps} ErrorProps */
+/**
+ * A fetch-compatible function (the global one, or the client's `fetch` option). A custom one
+ * may return anything: its answer is checked before use.
+ * @typedef {(input: string, init: RequestInit) => Promise<Response>} FetchFn
+ */
+/**
+ * What `onRetry` is given (before each wait); what it returns is ignored (a rejection too).
+ * @typedef {{ operation: string, attempt: number, reason: string, delayMs: number, status?: number, idempotencyKey?: string }} RetryInfo
+ */
+/** @typedef {(info: RetryInfo) => unknown} OnRetry */
+/**
+ * The client's retry/timeout options as given (checked by the core, sent to it as JSON).
+ * @typedef {Record<"timeout" | "maxRetries" | "maxRetryDelay" | "deadline" | "initialRetryDelay" | "maxBackoff", unknown>} RetryConfig
+ */
+/** @typedef {"timeout" | "maxRetries" | "deadline" | "maxRetryDelay"} PerRequestOption */
+/**
+ * Request options after `checkRequestOptions` (the retry ones are checked by the core).
+ * @typedef {{ timeout?: number, signal?: AbortSignal | null, idempotencyKey?: string } & Partial<Record<PerRequestOption, unknown>>} CheckedRequestOptions
+ */
+/**
+ * The core's decision (`retryDecision`): another attempt (and its timeout), or stop. The one
+ * before a first attempt (`{ kind: "start" }`) is always a RetryDecision.
+ * @typedef {{ retry: true, delayMs: number, timeoutMs: number, reason: string, ambiguous: boolean }} RetryDecision
+ * @typedef {{ retry: false, outcomeUnknown?: boolean, reason?: string }} StopDecision
+ * @typedef {RetryDecision | StopDecision} Decision
+ */
+/**
+ * The request the core built (`build`).
+ * @typedef {{ method: string, url: string, headers: Record<string, string>, body?: string }} BuiltRequest
+ */
+/**
+ * How one HTTP attempt ended (`#attempt`): an answer, or none (with why). The fields an
+ * answer has are undefined on the others, so they can be read before telling them apart.
+ * @typedef {{ kind: "response", status: number, bytes: Uint8Array, text: string, requestId?: string,
+ *             location?: string, retryAfter?: string, retryAfterMs?: string }} Answer
+ * @typedef {{ error: unknown, status?: undefined, requestId?: undefined, retryAfter?: undefined, retryAfterMs?: undefined }} NoAnswerBase
+ * @typedef {NoAnswerBase & ({ kind: "timeout", timeout: number } | { kind: "lost" | "before_send", timeout?: undefined })} NoAnswer
+ * @typedef {Answer | NoAnswer} AttemptResult
+ */
+/** @typedef {{ key: string | undefined, sent: boolean }} RequestState what `#finish` needs to know of a request */
+/** @typedef {<T>(promise: T | PromiseLike<T>) => Promise<T>} Gate awaits `promise` unless the attempt is stopped first */
+/** @typedef {(name: string) => string | undefined} HeaderFn a non-empty response header, or undefined */
+/** @typedef {{ data: unknown[], has_more?: unknown, lastResponse?: { status: number } }} Page a list's page */
 
 const DEFAULT_TIMEOUT = 60_000;
 // Bodies cross into the wasm as UTF-8 bytes: one copy, where a string argument is copied a
@@ -35,45 +80,12 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
 
-// resource → method → [number of id arguments, takes params, is a POST]; the operation is
-// named "resource.method" (tests/js_ops_table.rs checks every entry against the core's table)
-const OPERATIONS = {
-  numbers: {
-    list: [0, true],
-    searchAvailable: [0, true],
-    purchase: [0, true, true],
-  },
-  agents: {
-    list: [0, true],
-    create: [0, true, true],
-    retrieve: [1, false],
-    update: [1, true],
-    archive: [1, false],
-    attachNumber: [1, true, true],
-    detachNumber: [2, false],
-    setPrimaryNumber: [1, true],
-  },
-  calls: {
-    create: [0, true, true],
-    list: [0, true],
-    retrieve: [1, false],
-    getTranscript: [1, false],
-  },
-  webhookEndpoints: {
-    create: [0, true, true],
-    list: [0, true],
-    retrieve: [1, false],
-    update: [1, true],
-    delete: [1, false],
-    rotateSecret: [1, false, true],
-  },
-  webhookDeliveries: {
-    list: [0, true],
-    retrieve: [1, false],
-    redeliver: [1, false, true],
-  },
-};
 
+/**
+ * @param {unknown} value
+ * @param {string} field
+ * @returns {number | undefined}
+ */
 function checkTimeout(value, field) {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER) {
@@ -86,23 +98,30 @@ const CLIENT_OPTIONS = [
   "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "fetch", "onRetry", "maxResponseSize",
   "timeout", "maxRetries", "maxRetryDelay", "deadline", "initialRetryDelay", "maxBackoff",
 ];
+/** @type {PerRequestOption[]} */
 const PER_REQUEST = ["timeout", "maxRetries", "deadline", "maxRetryDelay"];
 const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay"]);
 
+/** @type {CheckedRequestOptions} */
 const NO_OPTIONS = Object.freeze({});
 
-/** The request options, read once into a plain object (a getter cannot change them later). */
+/**
+ * The request options, read once into a plain object (a getter cannot change them later).
+ * @param {unknown} options
+ * @returns {CheckedRequestOptions}
+ */
 function checkRequestOptions(options) {
   if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== "object") {
     throw new ValidationError("request options must be an object like { timeout, signal, idempotencyKey }", { field: "options" });
   }
+  /** @type {Record<string, unknown>} */
   const copy = {};
   for (const key of Object.keys(options)) {
     if (!REQUEST_OPTIONS.has(key)) {
       throw new ValidationError(`unknown request option "${key}" (request options are ${[...REQUEST_OPTIONS].join(", ")}; API parameters go in the argument before)`, { field: key });
     }
-    copy[key] = options[key];
+    copy[key] = /** @type {Record<string, unknown>} */ (options)[key];
   }
   const { timeout, signal, idempotencyKey } = copy;
   checkTimeout(timeout, "timeout");
@@ -117,6 +136,11 @@ function checkRequestOptions(options) {
   return copy;
 }
 
+/**
+ * Duck-typed (an AbortSignal from another realm or a polyfill counts).
+ * @param {any} s any value: only its members are read
+ * @returns {s is AbortSignal}
+ */
 function isSignal(s) {
   return typeof s === "object" && typeof s.aborted === "boolean" &&
     typeof s.addEventListener === "function" && typeof s.removeEventListener === "function";
@@ -124,14 +148,21 @@ function isSignal(s) {
 
 // One "abort" listener per signal however many requests share it (past 10, Node prints
 // MaxListenersExceededWarning). Returns the function that stops watching.
+/** @typedef {Set<() => void> & { fire: () => void }} Watchers */
+/** @type {WeakMap<AbortSignal, Watchers>} */
 const watchers = new WeakMap(); // signal → Set of callbacks, with .fire
+/**
+ * @param {AbortSignal} signal
+ * @param {() => void} fn
+ * @returns {() => void}
+ */
 function onAbort(signal, fn) {
   let set = watchers.get(signal);
   if (!set) {
-    set = new Set();
+    set = /** @type {Watchers} */ (new Set());
     set.fire = () => {
       watchers.delete(signal);
-      for (const f of set) f();
+      for (const f of /** @type {Watchers} */ (set)) f();
     };
     watchers.set(signal, set);
     signal.addEventListener("abort", set.fire, { once: true });
@@ -147,7 +178,10 @@ function onAbort(signal, fn) {
 }
 
 /** Ids as JSON for the core: strings as they are; anything else by its JSON type only, so the
- * core names the wrong type (an object's toJSON must not turn it into an id). */
+ * core names the wrong type (an object's toJSON must not turn it into an id).
+ * @param {unknown[]} ids
+ * @returns {string}
+ */
 function idsJson(ids) {
   return JSON.stringify(ids.map((id) => (typeof id === "string" || typeof id === "number" || typeof id === "boolean" ? id : id === null || id === undefined ? null : Array.isArray(id) ? [] : {})));
 }
@@ -155,6 +189,9 @@ function idsJson(ids) {
 /**
  * JSON text of a user value for the core. Values JSON cannot carry are rejected rather than
  * silently dropped (JSON.stringify would drop functions and symbols, and throw on BigInt).
+ * @param {unknown} value
+ * @param {string} field named in the errors (a member's own name when one is at fault)
+ * @returns {string}
  */
 function toJson(value, field) {
   try {
@@ -187,9 +224,11 @@ function toJson(value, field) {
 // getRandomValues call per 256 keys instead of one per key). Formatting them as a UUID v4
 // is done here rather than in the core: it needs the host's randomness anyway, and one wasm
 // export fewer keeps the package under its size ceiling.
+/** @type {string[] | undefined} */
 let HEX; // "00".."ff", built with the first pool (not at import: ~0.1 ms of cold start)
 let pool = new Uint8Array(0);
 let poolAt = 0;
+/** @returns {string} a random UUID v4 */
 function newIdempotencyKey() {
   if (poolAt + 16 > pool.length) {
     HEX ??= Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
@@ -200,10 +239,15 @@ function newIdempotencyKey() {
   b[6] = (b[6] & 0x0f) | 0x40; // version 4
   b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
   let s = "";
-  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + HEX[b[i]];
+  for (let i = 0; i < 16; i++) s += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + /** @type {string[]} */ (HEX)[b[i]];
   return s;
 }
 
+/**
+ * A one-line description of anything thrown (never throws itself).
+ * @param {any} e any value: only its members are read, defensively
+ * @returns {string}
+ */
 function describe(e) {
   try {
     const msg = e && typeof e.message === "string" ? e.message : String(e);
@@ -214,9 +258,16 @@ function describe(e) {
   }
 }
 
-/** The OutcomeUnknownError for a POST given up on while its outcome is unknown. */
+/**
+ * The OutcomeUnknownError for a POST given up on while its outcome is unknown.
+ * @param {string} op
+ * @param {string | undefined} key the Idempotency-Key sent
+ * @param {string} cause
+ * @param {number} attempts
+ * @returns {CallingBoxError}
+ */
 function outcomeUnknown(op, key, cause, attempts) {
-  return adopt(wasm(coreOutcomeUnknown, [op, key ?? "", cause, attempts]));
+  return /** @type {CallingBoxError} */ (adopt(wasm(coreOutcomeUnknown, [op, key ?? "", cause, attempts])));
 }
 
 // Errors a runtime gives when the request provably never left the machine (nothing can
@@ -226,12 +277,22 @@ function outcomeUnknown(op, key, cause, attempts) {
 // (one hop: a refused connection cannot be a redirect's second hop after the first was
 // processed); a custom fetch may follow redirects or retry by itself.
 const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ConnectionRefused|FailedToOpenSocket|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
+/**
+ * @param {any} e what fetch threw: only its members are read
+ * @returns {boolean}
+ */
 function neverSent(e) {
   const code = (e && e.cause && e.cause.code) || (e && e.code);
   return (typeof code === "string" && NEVER_SENT.test(code)) || /tcp connect error|dns error/i.test(describe(e));
 }
 
-/** Sleeps `ms`, or rejects with the signal's AbortError at once. */
+/**
+ * Sleeps `ms`, or rejects with the signal's AbortError at once.
+ * @param {number} ms
+ * @param {AbortSignal | undefined} signal
+ * @param {() => Error} makeAbort
+ * @returns {Promise<void>}
+ */
 function sleep(ms, signal, makeAbort) {
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(makeAbort());
@@ -247,30 +308,42 @@ function sleep(ms, signal, makeAbort) {
 }
 
 export class CallingBox {
+  /** @type {string} */
   #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp } as JSON, converted once
+  /** @type {string} */
   #platform;
+  /** @type {string} */
   #key; // for redaction
+  /** @type {FetchFn | undefined} */
   #fetch;
+  /** @type {number} */
   #maxResponse;
+  /** @type {RetryConfig} */
   #retry; // client-level retry/timeout options, as given
+  /** @type {string} */
   #retryJson; // ... as the JSON the core reads
+  /** @type {RetryDecision | undefined} */
   #startDecision; // the core's decision before a first attempt with the client's options (#start)
+  /** @type {OnRetry | undefined} */
   #onRetry;
 
   /**
-   * @param {{ apiKey: string, baseUrl?: string, fetch?: typeof fetch, timeout?: number,
+   * Every option is checked here (by the core, most of them): from JavaScript anything may come.
+   * @param {{ apiKey: string, baseUrl?: string, fetch?: FetchFn, timeout?: number,
    *           maxRetries?: number, maxRetryDelay?: number, deadline?: number,
+   *           initialRetryDelay?: number, maxBackoff?: number,
    *           maxResponseSize?: number, allowInsecureHttp?: boolean,
-   *           onRetry?: (info: object) => void, defaultHeaders?: Record<string, string> }} options
+   *           onRetry?: OnRetry, defaultHeaders?: Record<string, string> }} options
    */
   constructor(options) {
     const platform = ready("core");
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
     }
+    /** @type {Record<string, unknown>} */
     const o = {}; // read once: a getter cannot change an option after its check
     try {
-      for (const k of CLIENT_OPTIONS) o[k] = options[k];
+      for (const k of CLIENT_OPTIONS) o[k] = /** @type {Record<string, unknown>} */ (options)[k];
     } catch {
       throw new ValidationError("options could not be read (a getter threw)", { field: "options" });
     }
@@ -285,19 +358,19 @@ export class CallingBox {
     this.#options = plain ? JSON.stringify(config) : toJson(config, "options");
     this.#platform = platform;
     wasm(checkOptions, [this.#options, platform]);
-    this.#key = apiKey.trim(); // the core accepted it: a key long enough to redact
+    this.#key = /** @type {string} */ (apiKey).trim(); // the core accepted it: a key long enough to redact
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new ValidationError("fetch must be a function compatible with the global fetch", { field: "fetch" });
     }
     if (onRetry !== undefined && typeof onRetry !== "function") {
       throw new ValidationError("onRetry must be a function", { field: "onRetry" });
     }
-    if (maxResponseSize !== undefined && (!Number.isInteger(maxResponseSize) || maxResponseSize < 1 || maxResponseSize > MAX_RESPONSE_CEILING)) {
+    if (maxResponseSize !== undefined && (!Number.isInteger(maxResponseSize) || /** @type {number} */ (maxResponseSize) < 1 || /** @type {number} */ (maxResponseSize) > MAX_RESPONSE_CEILING)) {
       throw new ValidationError(`maxResponseSize must be a whole number of bytes from 1 to ${MAX_RESPONSE_CEILING}`, { field: "maxResponseSize" });
     }
-    this.#maxResponse = maxResponseSize ?? DEFAULT_MAX_RESPONSE;
-    this.#fetch = fetch;
-    this.#onRetry = onRetry;
+    this.#maxResponse = /** @type {number | undefined} */ (maxResponseSize) ?? DEFAULT_MAX_RESPONSE;
+    this.#fetch = /** @type {FetchFn | undefined} */ (fetch);
+    this.#onRetry = /** @type {OnRetry | undefined} */ (onRetry);
     const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = o;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
@@ -310,18 +383,19 @@ export class CallingBox {
       this.#retryJson = JSON.stringify(this.#retry); // only the default timeout: nothing toJson could reject
     }
     for (const [resource, methods] of Object.entries(OPERATIONS)) {
+      /** @type {Record<string, (...args: unknown[]) => Promise<unknown>>} */
       const ns = {};
-      for (const [method, [ids, takesParams, post]] of Object.entries(methods)) {
+      for (const [method, { ids, params: takesParams, idempotent }] of Object.entries(methods)) {
         const op = `${resource}.${method}`;
         ns[method] = (...args) => {
           const idArgs = args.slice(0, ids);
           const params = takesParams ? args[ids] : undefined;
           const options = args[takesParams ? ids + 1 : ids];
-          const first = this.#request(op, post, idArgs, params, options);
+          const first = this.#request(op, idempotent, idArgs, params, options);
           // Lists are also async-iterable over every item of every page:
           // `for await (const call of client.calls.list({ limit: 100 })) { ... }`.
           if (method === "list") {
-            first[Symbol.asyncIterator] = () => this.#items(first, op, idArgs, params, options);
+            /** @type {Promise<unknown> & Partial<AsyncIterable<unknown>>} */ (first)[Symbol.asyncIterator] = () => this.#items(first, op, idArgs, params, options);
           }
           return first;
         };
@@ -330,6 +404,7 @@ export class CallingBox {
     }
   }
 
+  /** @returns {RetryDecision} */
   get #start() {
     return (this.#startDecision ??= this.#decide(this.#retryJson, { kind: "start" }));
   }
@@ -340,12 +415,19 @@ export class CallingBox {
    * Stops when the server says `has_more: false` (lists without cursors are one page). A
    * server that says `has_more` but does not move the cursor ends in InvalidResponseError
    * rather than the same items forever.
+   * @param {Promise<unknown>} first the first page's request
+   * @param {string} op
+   * @param {unknown[]} ids
+   * @param {unknown} params
+   * @param {unknown} options
+   * @returns {AsyncGenerator<unknown, void, undefined>}
    */
   async *#items(first, op, ids, params, options) {
-    let page = await first; // a bad argument rejects here, as the caller's await would
+    let page = /** @type {Page} */ (await first); // a bad argument rejects here, as the caller's await would
+    /** @type {Record<string, unknown>} */
     let base;
     try {
-      base = params == null ? {} : { ...params }; // read once, like every argument
+      base = params == null ? {} : { .../** @type {object} */ (params) }; // read once, like every argument
     } catch {
       throw new ValidationError(`${op}: params could not be read (a getter threw)`, { field: "params" });
     }
@@ -355,16 +437,33 @@ export class CallingBox {
       yield* backwards ? [...page.data].reverse() : page.data;
       if (!page.has_more || page.data.length === 0) return;
       const edge = backwards ? page.data[0] : page.data[page.data.length - 1];
-      const id = edge !== null && typeof edge === "object" ? edge.id : undefined;
+      const id = edge !== null && typeof edge === "object" ? /** @type {{ id?: unknown }} */ (edge).id : undefined;
       if (typeof id !== "string" || id === "" || id === cursor) {
         throw new InvalidResponseError(`${op}: the list says has_more but does not advance (its ${backwards ? "first" : "last"} item's id is ${typeof id === "string" ? `"${redactSecret(id.slice(0, 64), this.#key)}" again` : "missing"}); stopped instead of repeating it`, { status: page.lastResponse && page.lastResponse.status });
       }
       cursor = id;
-      page = await this.#request(op, false, ids, { ...base, ...(backwards ? { ending_before: id } : { starting_after: id }) }, options);
+      page = /** @type {Page} */ (await this.#request(op, false, ids, { ...base, ...(backwards ? { ending_before: id } : { starting_after: id }) }, options));
     }
   }
 
-  /** Asks the core what to do next (all retry/timeout rules live there). */
+  /**
+   * Asks the core what to do next (all retry/timeout rules live there).
+   * @overload
+   * @param {string} configJson
+   * @param {{ kind: "start" }} attempt
+   * @returns {RetryDecision}
+   */
+  /**
+   * @overload
+   * @param {string} configJson
+   * @param {object} attempt
+   * @returns {Decision}
+   */
+  /**
+   * @param {string} configJson
+   * @param {object} attempt
+   * @returns {Decision}
+   */
   #decide(configJson, attempt) {
     return JSON.parse(wasm(retryDecision, [configJson, JSON.stringify(attempt)]));
   }
@@ -372,8 +471,15 @@ export class CallingBox {
   /**
    * One logical request. Whatever it throws passes through `#finish`: a typed error, with the
    * Idempotency-Key once a request may have left, and with the key removed (the last step).
+   * @param {string} op "resource.method"
+   * @param {boolean | undefined} post
+   * @param {unknown[]} ids
+   * @param {unknown} params
+   * @param {unknown} options
+   * @returns {Promise<unknown>} the decoded resource (with its non-enumerable `lastResponse`)
    */
   async #request(op, post, ids, params, options) {
+    /** @type {RequestState} */
     const state = { key: undefined, sent: false };
     try {
       return await this.#send(state, op, post, ids, params, options);
@@ -382,6 +488,13 @@ export class CallingBox {
     }
   }
 
+  /**
+   * @param {unknown} e
+   * @param {RequestState} state
+   * @param {string} op
+   * @param {boolean | undefined} post
+   * @returns {CallingBoxError}
+   */
   #finish(e, { key, sent }, op, post) {
     let err = e;
     if (!(err instanceof CallingBoxError)) {
@@ -391,13 +504,23 @@ export class CallingBox {
         : post ? outcomeUnknown(op, key, describe(err), 1)
         : new APIConnectionError(why, { cause: err });
     }
-    if (sent && key !== undefined && err.idempotencyKey === undefined) err.idempotencyKey = key;
-    return scrub(err, this.#key);
+    if (sent && key !== undefined && /** @type {ErrorProps} */ (err).idempotencyKey === undefined) /** @type {ErrorProps} */ (err).idempotencyKey = key;
+    return scrub(/** @type {CallingBoxError} */ (err), this.#key); // (the branch above made it one)
   }
 
+  /**
+   * @param {RequestState} state filled in as the request goes
+   * @param {string} op
+   * @param {boolean | undefined} post
+   * @param {unknown[]} ids
+   * @param {unknown} params
+   * @param {unknown} options
+   * @returns {Promise<unknown>}
+   */
   async #send(state, op, post, ids, params, options) {
     const opts = checkRequestOptions(options);
     const paramsJson = params === undefined ? "null" : toJson(params, "params");
+    /** @type {BuiltRequest} */
     const built = JSON.parse(wasm(coreBuild, [
       this.#options, this.#platform, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
       post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
@@ -406,6 +529,7 @@ export class CallingBox {
     state.key = key;
     // null/undefined per-request options leave the client's settings in force.
     let configJson = this.#retryJson;
+    /** @type {Decision} */
     let decision = this.#start;
     if (opts !== NO_OPTIONS && PER_REQUEST.some((k) => opts[k] != null)) {
       const config = { ...this.#retry };
@@ -414,7 +538,7 @@ export class CallingBox {
       decision = this.#decide(configJson, { kind: "start" });
     }
     const signal = opts.signal ?? undefined;
-    const aborted = (when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
+    const aborted = (/** @type {string} */ when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
     if (signal && signal.aborted) throw aborted("before it was sent");
     const fetchFn = this.#fetch ?? globalThis.fetch;
     const own = fetchFn === globalThis.fetch; // see NEVER_SENT
@@ -438,7 +562,7 @@ export class CallingBox {
           // An observer must not break the request: neither by throwing nor (async hook)
           // by rejecting, which would otherwise be an unhandled rejection.
           try {
-            const p = this.#onRetry({ operation: op, attempt, reason: decision.reason, delayMs: decision.delayMs, status: r.status, idempotencyKey: key });
+            const p = /** @type {{ then?: unknown } | null | undefined} */ (this.#onRetry({ operation: op, attempt, reason: decision.reason, delayMs: decision.delayMs, status: r.status, idempotencyKey: key }));
             if (p && typeof p.then === "function") p.then(undefined, () => {});
           } catch {
             // ignored, as above
@@ -457,6 +581,7 @@ export class CallingBox {
       }
       // A 2xx body is parsed first: when JSON.parse accepts it, the core checks the usual
       // answer in one pass over the bytes without building anything (linear time, no memory).
+      /** @type {unknown} */
       let result;
       let parsed = false;
       if (r.status >= 200 && r.status <= 299) {
@@ -491,6 +616,14 @@ export class CallingBox {
    * retryAfter, retryAfterMs } or { kind: "timeout" | "lost" | "before_send", error }; rejects
    * with AbortError (the user's signal) or InvalidResponseError (not a Response, a status
    * outside 100-599, a body over maxResponseSize, a 2xx body that is not UTF-8).
+   * @param {FetchFn} fetchFn
+   * @param {boolean} own `fetchFn` is the runtime's global fetch (see NEVER_SENT)
+   * @param {BuiltRequest} built
+   * @param {number} timeout ms
+   * @param {AbortSignal | undefined} signal the user's
+   * @param {(when: string) => Error} aborted makes the AbortError
+   * @param {RequestState} state
+   * @returns {Promise<AttemptResult>}
    */
   async #attempt(fetchFn, own, built, timeout, signal, aborted, state) {
     // The signal may have fired between the end of a backoff wait and this attempt.
@@ -501,7 +634,9 @@ export class CallingBox {
     // places costs less than an "abort" listener on our own signal and a Promise.race.
     let timedOut = false;
     let stopped = false;
+    /** @type {((reason: unknown) => void) | undefined} */
     let interrupt; // rejects the await in progress
+    /** @type {Gate} */
     const gated = (promise) => new Promise((resolve, reject) => {
       if (stopped) return reject(controller.signal.reason);
       interrupt = reject;
@@ -517,6 +652,7 @@ export class CallingBox {
       stop();
     }, timeout);
     const unwatch = signal ? onAbort(signal, stop) : undefined;
+    /** @type {(error: unknown, sync?: boolean) => AttemptResult} */
     const failed = (error, sync) => {
       if (signal && signal.aborted) throw aborted("during the request");
       if (timedOut) return { kind: "timeout", error, timeout };
@@ -524,7 +660,9 @@ export class CallingBox {
       return { kind: sync || (own && neverSent(error)) ? "before_send" : "lost", error };
     };
     try {
+      /** @type {Response} */
       let res;
+      /** @type {Promise<Response>} */
       let pending;
       try {
         // Called as a plain function (this = undefined): a fetch bound to another object
@@ -554,11 +692,13 @@ export class CallingBox {
       }
       const headers = res.headers && typeof res.headers.get === "function" ? res.headers : undefined;
       // (A custom fetch may give anything: only non-empty strings count as header values.)
+      /** @type {HeaderFn} */
       const header = (name) => {
         const v = headers && headers.get(name);
         return typeof v === "string" && v !== "" ? v : undefined;
       };
       const ok = status >= 200 && status <= 299;
+      /** @type {Uint8Array} */
       let bytes;
       try {
         bytes = await this.#body(res, header, ok, gated);
@@ -596,6 +736,11 @@ export class CallingBox {
    * The body's bytes, read under the attempt's timeout. A 2xx body over maxResponseSize is an
    * InvalidResponseError (checked while it streams in, and from Content-Length first); an
    * error body is clipped to ERROR_BODY_LIMIT.
+   * @param {Response} res
+   * @param {HeaderFn} header
+   * @param {boolean} ok a 2xx answer
+   * @param {Gate} gated
+   * @returns {Promise<Uint8Array>}
    */
   async #body(res, header, ok, gated) {
     const limit = ok ? this.#maxResponse : ERROR_BODY_LIMIT;
@@ -615,6 +760,7 @@ export class CallingBox {
       return whole.subarray(0, limit);
     }
     const reader = stream.getReader();
+    /** @type {Uint8Array[]} */
     const chunks = [];
     let size = 0;
     for (;;) {
@@ -645,6 +791,8 @@ export class CallingBox {
 /**
  * Checks an E.164 phone number without throwing: `{ ok: true, value }` with the canonical
  * number, or `{ ok: false, reason, message }`. For bulk validation.
+ * @param {unknown} input
+ * @returns {{ ok: true, value: string } | { ok: false, reason: string, message: string }}
  */
 export function checkE164(input) {
   ready("core");
@@ -657,7 +805,11 @@ export function checkE164(input) {
   return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };
 }
 
-/** Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError. */
+/**
+ * Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError.
+ * @param {unknown} input
+ * @returns {string}
+ */
 export function parseE164(input) {
   const r = checkE164(input);
   if (r.ok) return r.value;
@@ -665,7 +817,10 @@ export function parseE164(input) {
   throw new InvalidPhoneNumberError(r.message, { field: "phone number", reason: r.reason });
 }
 
-/** Diagnostics: bytes of linear memory of the client's wasm instance (it should not grow per request). */
+/**
+ * Diagnostics: bytes of linear memory of the client's wasm instance (it should not grow per request).
+ * @returns {number}
+ */
 export function wasmMemoryBytes() {
   return instance("core").memory.buffer.byteLength;
 }

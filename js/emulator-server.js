@@ -17,10 +17,28 @@
 import { createServer } from "node:http";
 import { createEmulator, isLoopbackUrl, TEST_API_KEY } from "./emulator.js";
 
+/** @typedef {import("node:http").IncomingMessage} IncomingMessage */
+/** @typedef {import("node:http").ServerResponse} ServerResponse */
+/** @typedef {import("node:http").AddressInfo} AddressInfo */
+/** @typedef {import("./callingbox_emulator.js").Answer} EmulatorAnswer */
+/**
+ * The emulator (js/emulator.d.ts) with the method this server uses, which the public types leave out.
+ * @typedef {import("./emulator.js").Emulator & { handle(method: string, url: string, headers: [string, string][], body: string): EmulatorAnswer }} ServedEmulator
+ */
+/**
+ * @typedef {import("./emulator.js").EmulatorOptions & { port?: number, host?: string, speed?: number,
+ *   manualClock?: boolean, adminOrigins?: string[] }} ServerOptions
+ */
+
 const ALLOWED_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
+/**
+ * @param {IncomingMessage} req
+ * @returns {Promise<string>}
+ */
 function readBody(req) {
   return new Promise((resolve, reject) => {
+    /** @type {Uint8Array[]} */
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
@@ -31,6 +49,10 @@ function readBody(req) {
 /** The most one `POST /__emulator/advance` may move the clock: a year and a day. */
 const MAX_ADVANCE_MS = 366 * 24 * 3600 * 1000;
 
+/**
+ * @param {unknown} list the `adminOrigins` option
+ * @returns {string[]}
+ */
 function adminOriginsOf(list) {
   if (list === undefined) return [];
   const ok = Array.isArray(list) && list.every((o) => {
@@ -47,6 +69,10 @@ function adminOriginsOf(list) {
 /**
  * Who may use an admin route: `{ cors }` (the headers to answer with: none unless the
  * request came from a listed other origin) or `{ refused }` (why, for a 403).
+ * @param {IncomingMessage} req
+ * @param {number} port the emulator's
+ * @param {string[]} adminOrigins
+ * @returns {{ cors: Record<string, string>, refused?: undefined } | { refused: string, cors?: undefined }}
  */
 function adminAccess(req, port, adminOrigins) {
   const host = req.headers.host ?? "";
@@ -76,11 +102,11 @@ function adminAccess(req, port, adminOrigins) {
 
 /**
  * Starts the emulator on http://host:port (port 0 = any free port).
- * @param {object} [options] createEmulator options plus { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, adminOrigins = [] }
+ * @param {ServerOptions} [options] createEmulator options plus { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, adminOrigins = [] }
  *   `adminOrigins`: other origins (exact, e.g. "http://127.0.0.1:5173") whose pages may call
  *   the /__emulator/ admin routes, with CORS; by default only clients that send no Origin
  *   (or the emulator's own) may.
- * @returns {Promise<{ url: string, apiKey: string, emulator: object, close(): Promise<void> }>}
+ * @returns {Promise<import("./emulator.js").EmulatorServer>}
  */
 export async function startEmulatorServer(options = {}) {
   const { port = 4010, host = "127.0.0.1", speed = 1, manualClock = false, adminOrigins: origins, ...emuOptions } = options;
@@ -88,11 +114,21 @@ export async function startEmulatorServer(options = {}) {
   const adminOrigins = adminOriginsOf(origins);
   // Over HTTP the virtual clock starts at real time, so webhook signatures (t=...) verify
   // with real receivers' tolerance checks; pass startTime for a fixed start.
-  const emu = createEmulator({ webhooks: "fetch", startTime: Date.now(), ...emuOptions });
+  const emu = /** @type {ServedEmulator} */ (createEmulator({ webhooks: "fetch", startTime: Date.now(), ...emuOptions }));
+  /** @type {Set<import("node:http").Socket>} */
   const sockets = new Set();
 
+  /**
+   * @param {IncomingMessage} req
+   * @param {ServerResponse} res
+   * @param {string} path
+   * @param {URLSearchParams} query
+   * @param {string} body
+   * @returns {Promise<unknown>}
+   */
   async function admin(req, res, path, query, body) {
-    const access = adminAccess(req, server.address().port, adminOrigins);
+    const access = adminAccess(req, /** @type {AddressInfo} */ (server.address()).port, adminOrigins);
+    /** @type {(status: number, value: unknown) => void} */
     const send = (status, value) => {
       res.writeHead(status, { "content-type": "application/json", ...access.cors });
       res.end(JSON.stringify(value));
@@ -117,7 +153,7 @@ export async function startEmulatorServer(options = {}) {
       if (path === "/__emulator/secret") return send(200, { secret: emu.defaultSigningSecret(query.get("api_key") || TEST_API_KEY) });
       if (path === "/__emulator/test-numbers") return send(200, emu.testNumbers);
       return send(404, { error: `no admin route ${path}` });
-    } catch (e) {
+    } catch (/** @type {any} */ e) {
       return send(400, { error: String((e && e.message) || e) });
     }
   }
@@ -125,8 +161,9 @@ export async function startEmulatorServer(options = {}) {
   const server = createServer(async (req, res) => {
     try {
       const body = await readBody(req);
-      const url = new URL(req.url, `http://${host}:${server.address().port}`);
+      const url = new URL(req.url, `http://${host}:${/** @type {AddressInfo} */ (server.address()).port}`);
       if (url.pathname.startsWith("/__emulator/")) return await admin(req, res, url.pathname, url.searchParams, body);
+      /** @type {[string, string][]} */
       const headers = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
       const out = emu.handle(req.method, url.pathname + url.search, headers, body);
@@ -134,7 +171,7 @@ export async function startEmulatorServer(options = {}) {
       if (wait > 0) {
         await new Promise((r) => {
           const timer = setTimeout(r, wait);
-          timer.unref?.(); // a late answer must not keep the process alive after close()
+          /** @type {{ unref?: () => void }} */ (/** @type {unknown} */ (timer)).unref?.(); // a late answer must not keep the process alive after close()
         });
       }
       if (out.fault === "drop") {
@@ -144,7 +181,7 @@ export async function startEmulatorServer(options = {}) {
       if (res.destroyed || req.socket.destroyed) return;
       res.writeHead(out.status, out.headers.flat());
       res.end(out.status === 204 ? undefined : out.body);
-    } catch (e) {
+    } catch (/** @type {any} */ e) {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: `emulator transport error: ${String((e && e.message) || e)}` }));
     }
@@ -153,12 +190,12 @@ export async function startEmulatorServer(options = {}) {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  await new Promise((resolve, reject) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, resolve);
-  });
+  }));
   if (!manualClock) emu.start({ speed });
-  const address = server.address();
+  const address = /** @type {AddressInfo} */ (server.address());
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${shown}:${address.port}`,
@@ -167,7 +204,7 @@ export async function startEmulatorServer(options = {}) {
     async close() {
       await emu.stop();
       for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(() => r()));
+      await /** @type {Promise<void>} */ (new Promise((r) => server.close(() => r())));
     },
   };
 }

@@ -17,16 +17,39 @@ export const TEST_API_KEY = "sk_test_emulator_local";
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
+// The public types are js/emulator.d.ts (what "./emulator.js" names in a type: a .d.ts next to
+// a .js file is what TypeScript reads for it); createEmulator is checked against them.
+/** @typedef {import("./emulator.js").Emulator} PublicEmulator */
+/** @typedef {import("./emulator.js").EmulatorFaults} EmulatorFaults */
+/** @typedef {import("./emulator.js").WebhookDeliveryAttempt} WebhookDeliveryAttempt */
+/** @typedef {import("./callingbox_emulator.js").Answer} EmulatorAnswer the wasm's answer to one request */
+/** @typedef {import("./callingbox_emulator.js").OutboxItem} OutboxItem a webhook delivery due */
+/** @typedef {(method: string, url: string, headers: [string, string][], body: string) => EmulatorAnswer} HandleFn */
+/** @typedef {PublicEmulator & { handle: HandleFn }} FullEmulator the emulator, with the server's `handle` */
+
+/**
+ * @param {any} e a message, or anything thrown (its `message` is read)
+ * @returns {Error}
+ */
 function fail(e) {
   const err = new Error(`callingbox emulator: ${typeof e === "string" ? e : e && e.message}`);
   err.name = "EmulatorOptionsError";
   return err;
 }
 
+/**
+ * @param {AbortSignal} signal
+ * @returns {unknown}
+ */
 function abortReason(signal) {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
+/**
+ * @param {number} ms
+ * @param {AbortSignal | null | undefined} signal
+ * @returns {Promise<void>}
+ */
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(abortReason(signal));
@@ -37,13 +60,17 @@ function sleep(ms, signal) {
     const timer = setTimeout(done, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortReason(signal));
+      reject(abortReason(/** @type {AbortSignal} */ (signal)));
     };
     if (signal) signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
-/** True for http(s) URLs on 127.0.0.0/8, localhost or [::1]: the only places we deliver to. */
+/**
+ * True for http(s) URLs on 127.0.0.0/8, localhost or [::1]: the only places we deliver to.
+ * @param {string} url
+ * @returns {boolean}
+ */
 export function isLoopbackUrl(url) {
   try {
     const u = new URL(url);
@@ -58,12 +85,13 @@ export function isLoopbackUrl(url) {
  * @param {number} [options.seed] seeds ids, secrets and fault rolls (default 0)
  * @param {number} [options.startTime] virtual clock start, unix ms (default 2026-04-15T14:28:00Z)
  * @param {number} [options.initialCreditMilliCents] credit per new organisation (default $5)
- * @param {object} [options.faults] { latencyMs, rate429, retryAfterSecs, rate503, rateDrop, rateDelay, delayMs, method, pathPrefix }
- * @param {"record"|"fetch"|"off"|Function} [options.webhooks] how deliveries are made:
+ * @param {EmulatorFaults} [options.faults] { latencyMs, rate429, retryAfterSecs, rate503, rateDrop, rateDelay, delayMs, method, pathPrefix }
+ * @param {"record"|"fetch"|"off"|((delivery: WebhookDeliveryAttempt) => number | Promise<number>)} [options.webhooks] how deliveries are made:
  *   "record" (default) keeps them in `emu.webhooks` and answers 200; "fetch" POSTs them to
  *   loopback URLs (anything else fails the attempt); a function gets each delivery and
  *   returns the HTTP status to report; "off" leaves them pending.
  * @param {typeof fetch} [options.webhookFetch] the fetch used by "fetch" mode
+ * @returns {FullEmulator}
  */
 export function createEmulator(options = {}) {
   ready("emulator");
@@ -72,16 +100,20 @@ export function createEmulator(options = {}) {
   if (!(webhooks === "record" || webhooks === "fetch" || webhooks === "off" || typeof webhooks === "function")) {
     throw fail('webhooks must be "record", "fetch", "off" or a function');
   }
+  /** @type {WasmEmulator} */
   let wasm;
   try {
     wasm = new WasmEmulator(JSON.stringify({ seed, startTime, initialCreditMilliCents, faults }));
   } catch (e) {
     throw fail(e);
   }
+  /** @type {Array<WebhookDeliveryAttempt & { event: unknown }>} */
   const received = [];
+  /** @type {ReturnType<typeof setInterval> | null} */
   let timer = null;
   let delivering = Promise.resolve();
 
+  /** @param {OutboxItem} d */
   async function deliverOne(d) {
     const headers = Object.fromEntries(d.headers);
     const delivery = { id: d.deliveryId, url: d.url, headers, body: d.body };
@@ -104,18 +136,23 @@ export function createEmulator(options = {}) {
         status = res.type === "opaqueredirect" ? 307 : res.status;
       }
       wasm.reportDelivery(d.deliveryId, status, status ? "" : "no status");
-    } catch (e) {
+    } catch (/** @type {any} */ e) {
       wasm.reportDelivery(d.deliveryId, 0, String((e && e.message) || e));
     }
   }
 
   async function deliverDue() {
     if (webhooks === "off") return;
+    /** @type {OutboxItem[]} */
     const due = JSON.parse(wasm.takeOutbox());
     await Promise.all(due.map(deliverOne));
   }
 
-  /** Moves virtual time forward by `ms`, running every call step and delivery due on the way. */
+  /**
+   * Moves virtual time forward by `ms`, running every call step and delivery due on the way.
+   * @param {number} ms
+   * @returns {Promise<void>}
+   */
   async function advance(ms) {
     if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) throw fail("advance(ms) needs a number of milliseconds ≥ 0");
     const run = async () => {
@@ -140,6 +177,11 @@ export function createEmulator(options = {}) {
     return delivering;
   }
 
+  /**
+   * @param {string | URL | Request} input
+   * @param {RequestInit} [init]
+   * @returns {Promise<Response>}
+   */
   async function emulatorFetch(input, init = {}) {
     const req = typeof Request === "function" && input instanceof Request ? input : null;
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : req ? req.url : String(input);
@@ -150,6 +192,7 @@ export function createEmulator(options = {}) {
     if (init.body !== undefined && init.body !== null) body = await new Response(init.body).text();
     else if (req && req.body) body = await req.text();
     if (signal && signal.aborted) throw abortReason(signal);
+    /** @type {EmulatorAnswer} */
     const out = JSON.parse(wasm.handle(method, url, JSON.stringify([...headers]), body));
     const wait = (out.latencyMs || 0) + (out.fault && out.fault.delayMs ? out.fault.delayMs : 0);
     if (wait > 0) await sleep(wait, signal);
@@ -165,7 +208,10 @@ export function createEmulator(options = {}) {
     /** A fetch-compatible function serving the whole API in process. */
     fetch: emulatorFetch,
     advance,
-    /** Handles one raw request (for servers): { status, headers, body, fault, latencyMs }. */
+    /**
+     * Handles one raw request (for servers): { status, headers, body, fault, latencyMs }.
+     * @type {HandleFn}
+     */
     handle: (method, url, headers, body) => JSON.parse(wasm.handle(method, url, JSON.stringify(headers), body)),
     /** Virtual time, unix ms. */
     now: () => wasm.nowMs(),

@@ -3,21 +3,52 @@
 // produces plain records ({ __callingbox, name, code, message, ... }); `adopt` turns them
 // into instances. Messages and properties never contain the API key.
 
+/**
+ * The properties an error may carry (copied onto the instance; `cause` goes to Error's own).
+ * @typedef {{
+ *   cause?: unknown, field?: string, reason?: string, status?: number, requestId?: string,
+ *   body?: unknown, idempotencyKey?: string, timeout?: number, attempts?: number,
+ * }} ErrorProps
+ */
+/**
+ * What the core throws: `{ __callingbox: true, name, code, message, ...props }` (or its JSON).
+ * @typedef {{ __callingbox?: unknown, name: string, message: string, [key: string]: unknown }} ErrorRecord
+ */
+
 export class CallingBoxError extends Error {
+  /**
+   * @param {string} message
+   * @param {ErrorProps} [props]
+   */
   constructor(message, props) {
     super(message, props && props.cause !== undefined ? { cause: props.cause } : undefined);
     if (props) {
       for (const key of Object.keys(props)) {
-        if (key !== "cause" && key !== "name" && key !== "message") this[key] = props[key];
+        if (key !== "cause" && key !== "name" && key !== "message") /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this))[key] = /** @type {Record<string, unknown>} */ (props)[key];
       }
     }
   }
 }
 
-const define = (Base, name, code) => {
+/**
+ * Every class by name, for `adopt` (each `define` adds one; the status classes are generated
+ * into api-errors.js).
+ * @type {Record<string, typeof CallingBoxError>}
+ */
+const CLASSES = { CallingBoxError };
+
+/**
+ * A subclass of `Base` whose `name` (of the class and of its instances) and `code` are given.
+ * @param {typeof CallingBoxError} Base
+ * @param {string} name
+ * @param {string} code
+ * @returns {typeof CallingBoxError}
+ */
+export const define = (Base, name, code) => {
   const Cls = { [name]: class extends Base {} }[name];
   Object.defineProperty(Cls.prototype, "name", { value: name, writable: true, configurable: true });
   Object.defineProperty(Cls.prototype, "code", { value: code, writable: true, configurable: true });
+  CLASSES[name] = Cls;
   return Cls;
 };
 
@@ -31,17 +62,7 @@ export const ValidationError = define(CallingBoxError, "ValidationError", "valid
 export const InvalidPhoneNumberError = define(ValidationError, "InvalidPhoneNumberError", "invalid_phone_number");
 /** The API answered with an error status: `status`, `requestId`, `body` (parsed when JSON). */
 export const APIError = define(CallingBoxError, "APIError", "api_error");
-export const BadRequestError = define(APIError, "BadRequestError", "bad_request");
-export const AuthenticationError = define(APIError, "AuthenticationError", "authentication_error");
-export const InsufficientCreditError = define(APIError, "InsufficientCreditError", "insufficient_credit");
-export const PermissionDeniedError = define(APIError, "PermissionDeniedError", "permission_denied");
-export const NotFoundError = define(APIError, "NotFoundError", "not_found");
-export const ConflictError = define(APIError, "ConflictError", "conflict");
-export const UnprocessableEntityError = define(APIError, "UnprocessableEntityError", "unprocessable_entity");
-export const RateLimitError = define(APIError, "RateLimitError", "rate_limited");
 export const InternalServerError = define(APIError, "InternalServerError", "server_error");
-/** 502: the telephony provider could not place the call. */
-export const TelephonyProviderError = define(InternalServerError, "TelephonyProviderError", "telephony_provider_error");
 /** The request could not be sent or its answer was lost (network down, connection refused, reset). */
 export const APIConnectionError = define(CallingBoxError, "APIConnectionError", "connection_error");
 /** No complete answer within `timeout` ms. */
@@ -55,17 +76,13 @@ export const OutcomeUnknownError = define(CallingBoxError, "OutcomeUnknownError"
 /** A webhook failed verification; `reason` says why. */
 export const WebhookSignatureError = define(CallingBoxError, "WebhookSignatureError", "webhook_signature_invalid");
 
-const CLASSES = {
-  ValidationError, InvalidPhoneNumberError, APIError, BadRequestError, AuthenticationError,
-  InsufficientCreditError, PermissionDeniedError, NotFoundError, ConflictError,
-  UnprocessableEntityError, RateLimitError, InternalServerError, TelephonyProviderError,
-  APIConnectionError, TimeoutError, AbortError, InvalidResponseError, OutcomeUnknownError,
-  WebhookSignatureError,
-};
-
-/** Turns a record thrown by the wasm core into an Error instance; other values pass through. */
+/**
+ * Turns a record thrown by the wasm core into an Error instance; other values pass through.
+ * @param {unknown} thrown
+ * @returns {unknown}
+ */
 export function adopt(thrown) {
-  let raw = thrown;
+  let raw = /** @type {ErrorRecord} */ (thrown);
   if (typeof thrown === "string") {
     try {
       raw = JSON.parse(thrown);
@@ -75,6 +92,7 @@ export function adopt(thrown) {
   }
   if (!raw || typeof raw !== "object" || raw.__callingbox !== true) return thrown;
   const Cls = Object.hasOwn(CLASSES, raw.name) ? CLASSES[raw.name] : CallingBoxError;
+  /** @type {Record<string, unknown>} */
   const props = {};
   for (const key of Object.keys(raw)) {
     if (key !== "__callingbox" && key !== "name" && key !== "message") props[key] = raw[key];

@@ -1,14 +1,15 @@
-// Type declarations for the `callingbox` package. Field names are the API's own (snake_case);
-// methods and options are camelCase. Resource interfaces list the documented fields of
-// contract §3 (a native test checks they match the Rust decoding tables); unknown fields
-// from newer API versions pass through at run time.
+// Type declarations for the `callingbox` package: the client, its options, errors and
+// webhooks. The API's own types (resources, params, the resource methods and the status
+// error classes) are generated from the API description into api.d.ts and re-exported here.
+// Field names are the API's own (snake_case); methods and options are camelCase.
+
+import type { Call, Resources, WebhookEventType } from "./api.js";
+export * from "./api.js";
 
 /** ISO-8601 UTC timestamp, e.g. "2026-04-15T14:28:01Z". */
 export type Timestamp = string;
 /** An E.164 phone number, e.g. "+14155550123". */
 export type E164 = string;
-/** Enum values the API may extend: known literals, plus any string. */
-type Open<T extends string> = T | (string & {});
 
 export interface ClientOptions {
   /** A CallingBox secret key (`sk_...`). Never appears in errors or logs. */
@@ -81,256 +82,12 @@ export interface Page<T> {
  * (`for await (const call of client.calls.list({ limit: 100 }))`).
  */
 export type PagePromise<T> = Promise<WithResponse<Page<T>>> & AsyncIterable<T>;
-export interface PageParams {
-  /** 1-100 (default 20). */
-  limit?: number;
-  /** Cursor: an object id; returns older objects. */
-  starting_after?: string;
-  /** Cursor: an object id; returns newer objects. */
-  ending_before?: string;
-}
 
-export interface PhoneNumber {
-  id: string;
-  e164: E164;
-  friendly_name: string | null;
-  country_code: string;
-  number_type: Open<"local" | "toll_free">;
-  status: Open<"active">;
-  monthly_cost_cents: number;
-  purchased_at: Timestamp;
-  inbound_agent_id: string | null;
-  outbound_agent_ids: string[];
-}
-
-export interface AvailableNumber {
-  phone_number: E164;
-  country_code: string;
-  number_type: Open<"local" | "toll_free">;
-  state: string | null;
-  locality: string | null;
-  monthly_cost_cents: number;
-  upfront_cost_cents: number;
-  currency: string;
-}
-
-export type ReturnsSchema = Record<string, "boolean" | "string" | "number">;
-
-export interface Tool {
-  type: Open<"http" | "builtin">;
-  name: string;
-  description: string;
-  policy?: Open<"read" | "confirm_first_write">;
-  [key: string]: unknown;
-}
-
-export interface Agent {
-  id: string;
-  org_id: string;
-  user_id: string | null;
-  name: string;
-  type: Open<"inbound" | "outbound">;
-  persona: string | null;
-  instructions: string | null;
-  voice: string | null;
-  language: string | null;
-  returns: ReturnsSchema | null;
-  tools: Tool[] | null;
-  webhook_url: string | null;
-  voicemail_action: Open<"hangup" | "leave_message">;
-  primary_number_id: string | null;
-  archived_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  numbers?: PhoneNumber[];
-}
-
-export type CallStatus = Open<"queued" | "initiated" | "ringing" | "in_progress" | "completed" | "no_answer" | "busy" | "canceled" | "failed">;
-
-export interface Call {
-  id: string;
-  agent_id: string | null;
-  to_number: E164;
-  from_number: E164;
-  status: CallStatus;
-  direction: Open<"inbound" | "outbound">;
-  persona: string | null;
-  instructions: string | null;
-  prompt: string | null;
-  context: Record<string, unknown> | null;
-  returns: ReturnsSchema | null;
-  result: Record<string, unknown> | null;
-  result_status: Open<"pending" | "completed" | "failed">;
-  result_error: string | null;
-  language: string | null;
-  webhook_url: string | null;
-  webhook_status: Open<"none" | "pending" | "delivered" | "failed">;
-  webhook_error: string | null;
-  created_at: Timestamp;
-  started_at: Timestamp | null;
-  answered_at: Timestamp | null;
-  ended_at: Timestamp | null;
-  duration_seconds: number | null;
-  billed_duration_seconds: number | null;
-  billing_amount_milli_cents: number | null;
-  reservation_status: Open<"reserved" | "settled" | "released">;
-  error_code: string | number | null;
-  error_message: string | null;
-  hangup_cause: string | null;
-  /** "machine" when voicemail answered (status "no_answer"). */
-  answered_by?: Open<"machine" | "human"> | null;
-  metadata: Record<string, unknown>;
-  updated_at: Timestamp;
-}
-
-export interface TranscriptSegment {
-  sequence_no: number;
-  role: Open<"agent" | "user">;
-  text: string;
-  started_at: Timestamp;
-  ended_at: Timestamp | null;
-  duration_ms: number | null;
-  source: string;
-}
-
-export interface Transcript {
-  call_id: string;
-  segments: TranscriptSegment[];
-}
-
-export type WebhookEventType = Open<
-  "call.queued" | "call.ringing" | "call.answered" | "call.completed" | "call.failed" | "call.no_answer" | "call.busy" | "call.canceled"
->;
-
-export interface WebhookEndpoint {
-  id: string;
-  org_id: string;
-  url: string;
-  description: string | null;
-  enabled_events: Array<WebhookEventType | "*">;
-  status: Open<"enabled" | "disabled">;
-  disabled_reason: string | null;
-  disabled_at: Timestamp | null;
-  consecutive_failures: number;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  /** Only in create and rotateSecret responses. */
-  signing_secret?: string;
-}
-
-export interface DeletedWebhookEndpoint {
-  id: string;
-  deleted: boolean;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  org_id: string;
-  endpoint_id: string | null;
-  call_id: string | null;
-  event_type: WebhookEventType;
-  url: string;
-  status: Open<"pending" | "delivered" | "exhausted">;
-  attempt_count: number;
-  manual_retry_count: number;
-  next_attempt_at: Timestamp;
-  last_error: string | null;
-  last_response_status: number | null;
-  delivered_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface AgentParams {
-  name?: string;
-  persona?: string | null;
-  instructions?: string;
-  voice?: string;
-  language?: string;
-  returns?: ReturnsSchema;
-  tools?: Tool[];
-  webhook_url?: string;
-  voicemail_action?: "hangup" | "leave_message";
-  number_ids?: string[];
-  primary_number_id?: string;
-}
-export interface AgentCreateParams extends AgentParams {
-  name: string;
-  type: "inbound" | "outbound";
-}
-
-export interface CallCreateParams {
-  agent_id: string;
-  /** E.164; separators are accepted and removed ("+1 (415) 555-0123"). */
-  to: string;
-  from_number?: string;
-  instructions?: string;
-  context?: Record<string, unknown>;
-  webhook_url?: string;
-  metadata?: Record<string, unknown>;
-}
-
-export interface NumbersResource {
-  list(params?: PageParams, options?: RequestOptions): PagePromise<PhoneNumber>;
-  searchAvailable(
-    params?: { country_code?: string; area_code?: string; number_type?: "local" | "toll_free"; limit?: number },
-    options?: RequestOptions,
-  ): Promise<WithResponse<AvailableNumber[]>>;
-  purchase(params: { phone_number: string }, options?: RequestOptions): Promise<WithResponse<PhoneNumber>>;
-}
-
-export interface AgentsResource {
-  list(params?: { type?: "inbound" | "outbound" }, options?: RequestOptions): PagePromise<Agent>;
-  create(params: AgentCreateParams, options?: RequestOptions): Promise<WithResponse<Agent>>;
-  retrieve(id: string, options?: RequestOptions): Promise<WithResponse<Agent>>;
-  update(id: string, params: AgentParams, options?: RequestOptions): Promise<WithResponse<Agent>>;
-  /** Archives (soft-deletes) the agent; past calls are kept. */
-  archive(id: string, options?: RequestOptions): Promise<WithResponse<Agent | { id: string; archived: true }>>;
-  attachNumber(id: string, params: { number_id: string; set_as_primary?: boolean }, options?: RequestOptions): Promise<WithResponse<Agent>>;
-  detachNumber(id: string, numberId: string, options?: RequestOptions): Promise<WithResponse<Agent>>;
-  setPrimaryNumber(id: string, params: { number_id: string }, options?: RequestOptions): Promise<WithResponse<Agent>>;
-}
-
-export interface CallsResource {
-  create(params: CallCreateParams, options?: RequestOptions): Promise<WithResponse<Call>>;
-  list(params?: PageParams, options?: RequestOptions): PagePromise<Call>;
-  retrieve(id: string, options?: RequestOptions): Promise<WithResponse<Call>>;
-  getTranscript(id: string, options?: RequestOptions): Promise<WithResponse<Transcript>>;
-}
-
-export interface WebhookEndpointsResource {
-  create(
-    params: { url: string; description?: string | null; enabled_events?: Array<WebhookEventType | "*"> },
-    options?: RequestOptions,
-  ): Promise<WithResponse<WebhookEndpoint>>;
-  list(params?: Record<string, never>, options?: RequestOptions): PagePromise<WebhookEndpoint>;
-  retrieve(id: string, options?: RequestOptions): Promise<WithResponse<WebhookEndpoint>>;
-  update(
-    id: string,
-    params: { url?: string; description?: string | null; enabled_events?: Array<WebhookEventType | "*">; status?: "enabled" | "disabled" },
-    options?: RequestOptions,
-  ): Promise<WithResponse<WebhookEndpoint>>;
-  delete(id: string, options?: RequestOptions): Promise<WithResponse<DeletedWebhookEndpoint>>;
-  rotateSecret(id: string, options?: RequestOptions): Promise<WithResponse<WebhookEndpoint>>;
-}
-
-export interface WebhookDeliveriesResource {
-  list(
-    params?: { endpoint_id?: string; call_id?: string; status?: "pending" | "delivered" | "exhausted"; limit?: number },
-    options?: RequestOptions,
-  ): PagePromise<WebhookDelivery>;
-  retrieve(id: string, options?: RequestOptions): Promise<WithResponse<WebhookDelivery>>;
-  redeliver(id: string, options?: RequestOptions): Promise<WithResponse<WebhookDelivery>>;
-}
-
+/** The client: one property per resource (`client.calls.create(...)`), see `Resources`. */
 export declare class CallingBox {
   constructor(options: ClientOptions);
-  readonly numbers: NumbersResource;
-  readonly agents: AgentsResource;
-  readonly calls: CallsResource;
-  readonly webhookEndpoints: WebhookEndpointsResource;
-  readonly webhookDeliveries: WebhookDeliveriesResource;
 }
+export interface CallingBox extends Resources {}
 
 /** Validates and canonicalises an E.164 number ("+1 (415) 555-0123" → "+14155550123"). */
 export declare function parseE164(input: string): E164;
@@ -412,16 +169,7 @@ export declare class APIError extends CallingBoxError {
   /** A 3xx answer's `Location` (the client never follows redirects; absent in browsers, which hide it). */
   readonly location?: string;
 }
-export declare class BadRequestError extends APIError {}
-export declare class AuthenticationError extends APIError {}
-export declare class InsufficientCreditError extends APIError {}
-export declare class PermissionDeniedError extends APIError {}
-export declare class NotFoundError extends APIError {}
-export declare class ConflictError extends APIError {}
-export declare class UnprocessableEntityError extends APIError {}
-export declare class RateLimitError extends APIError {}
 export declare class InternalServerError extends APIError {}
-export declare class TelephonyProviderError extends InternalServerError {}
 export declare class APIConnectionError extends CallingBoxError {}
 export declare class TimeoutError extends CallingBoxError {
   readonly timeout: number;

@@ -10,39 +10,62 @@ import { adopt, CallingBoxError } from "./errors.js";
 /** One UTF-8 encoder for the package (the driver's bodies, webhook payloads). */
 export const utf8 = new TextEncoder();
 
+/** @typedef {"core" | "emulator"} WasmName which wasm module: the client's or the emulator's */
+/** @typedef {{ readonly memory: WebAssembly.Memory }} WasmExports what the glue's init returns */
+
+/** @type {Partial<Record<WasmName, () => WasmExports>>} */
 const loaders = {};
+/** @type {Partial<Record<WasmName, WasmExports>>} */
 const instances = {};
 let platform = "unknown";
 
+/**
+ * Registers how this runtime instantiates a wasm module (called once by each entry point).
+ * @param {WasmName} module
+ * @param {() => WasmExports} initFn instantiates the module (again after a reset)
+ * @param {string} name the platform, as the core reads it ("node", "bun", "deno", "workerd", "browser")
+ */
 export function setup(module, initFn, name) {
   loaders[module] = initFn;
   platform = name;
 }
 
-/** Loads the wasm on first use (synchronously: every entry has the module at hand). */
+/**
+ * Loads the wasm on first use (synchronously: every entry has the module at hand).
+ * @param {WasmName} module
+ * @returns {string} the platform name given to `setup`
+ */
 export function ready(module) {
   instance(module);
   return platform;
 }
 
-/** Drops the instance; the next use instantiates a fresh one (the wasm keeps no state between calls). */
+/**
+ * Drops the instance; the next use instantiates a fresh one (the wasm keeps no state between calls).
+ * @param {WasmName} module
+ */
 export function reset(module) {
   delete instances[module];
 }
 
-/** The wasm instance's exports (loaded on first use). */
+/**
+ * The wasm instance's exports (loaded on first use).
+ * @param {WasmName} module
+ * @returns {WasmExports}
+ */
 export function instance(module) {
   if (!instances[module]) {
     const init = loaders[module];
     if (!init) throw new Error("callingbox: import the package by its name so a runtime entry point loads the wasm");
     instances[module] = init();
   }
-  return instances[module];
+  return /** @type {WasmExports} */ (instances[module]);
 }
 
 /** Past this much linear memory after a call, the instance is replaced (memory never shrinks). */
 const RESET_MEMORY = 8 * 1024 * 1024;
 
+/** @type {(message: string, cause: unknown) => Error} */
 const trapped = (message, cause) => new CallingBoxError(message, { cause });
 
 /**
@@ -50,6 +73,12 @@ const trapped = (message, cause) => new CallingBoxError(message, { cause });
  * trap, after which the instance is unusable (left mid-call): it is replaced, and
  * `onTrap(message, cause)` makes the typed error to throw (a CallingBoxError by default). A
  * call that left the memory large (a big body) also gets the instance replaced afterwards.
+ * @template {unknown[]} A
+ * @template R
+ * @param {(...args: A) => R} fn a glue export of the client's wasm
+ * @param {A} args
+ * @param {(message: string, cause: unknown) => Error} [onTrap]
+ * @returns {R}
  */
 export function wasm(fn, args, onTrap = trapped) {
   const exports = instance("core"); // (re)instantiated after a reset
@@ -57,7 +86,7 @@ export function wasm(fn, args, onTrap = trapped) {
     const out = fn(...args);
     if (exports.memory.buffer.byteLength > RESET_MEMORY) reset("core");
     return out;
-  } catch (e) {
+  } catch (/** @type {any} */ e) { // anything a glue function or a trap throws
     const adopted = adopt(e);
     if (adopted instanceof CallingBoxError) throw adopted;
     reset("core");

@@ -6,6 +6,12 @@ import { ValidationError } from "./errors.js";
 
 const decoder = new TextDecoder();
 
+/**
+ * The bytes of a raw body (a string as its UTF-8 encoding); anything else is a ValidationError.
+ * @param {unknown} body
+ * @param {string} field
+ * @returns {Uint8Array}
+ */
 function bytesOf(body, field) {
   if (typeof body === "string") return utf8.encode(body);
   if (body instanceof Uint8Array) return body;
@@ -17,6 +23,13 @@ function bytesOf(body, field) {
   );
 }
 
+/**
+ * Whole seconds ≥ 0 (rounded down), `fallback` when undefined.
+ * @param {unknown} value
+ * @param {string} field
+ * @param {number} fallback
+ * @returns {number}
+ */
 function seconds(value, field, fallback) {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
@@ -29,6 +42,8 @@ function seconds(value, field, fallback) {
  * Seconds > 0, rounded up (0.5 becomes 1, never 0). `Infinity` is the one way to skip the
  * timestamp check (the core reads it as "any t"); 0 is refused, because in the contract's
  * reference SDK it means "off", and a config typo must not silently open the replay window.
+ * @param {unknown} value
+ * @returns {number}
  */
 function tolerance(value) {
   if (typeof value !== "number" || !(value > 0)) {
@@ -37,6 +52,10 @@ function tolerance(value) {
   return Math.ceil(value);
 }
 
+/**
+ * @param {unknown} secret
+ * @returns {string}
+ */
 function secretOf(secret) {
   if (typeof secret !== "string" || secret.length === 0) {
     throw new ValidationError("secret must be the endpoint's signing secret (whsec_...)", { field: "secret" });
@@ -58,6 +77,12 @@ export const Webhooks = Object.freeze({
    *
    * The event is parsed from the very bytes that were verified: a string body is taken as
    * its UTF-8 encoding (lone surrogates become U+FFFD), and that is what is returned.
+   *
+   * @param {unknown} rawBody string, Uint8Array, ArrayBuffer or another ArrayBufferView
+   * @param {unknown} signatureHeader
+   * @param {unknown} secret
+   * @param {{ tolerance?: unknown, now?: unknown } | null} [options]
+   * @returns {unknown} the parsed event
    */
   constructEvent(rawBody, signatureHeader, secret, options) {
     ready("core");
@@ -74,7 +99,11 @@ export const Webhooks = Object.freeze({
     return JSON.parse(decoder.decode(bytes));
   },
 
-  /** A valid `CallingBox-Signature` value for `payload` (for your tests). */
+  /**
+   * A valid `CallingBox-Signature` value for `payload` (for your tests).
+   * @param {{ payload?: unknown, secret?: unknown, timestamp?: unknown }} [options]
+   * @returns {string}
+   */
   generateTestHeader({ payload, secret, timestamp } = {}) {
     ready("core");
     const body = typeof payload === "string" || payload instanceof Uint8Array || payload instanceof ArrayBuffer ? payload : JSON.stringify(payload);

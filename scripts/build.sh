@@ -62,7 +62,7 @@ for e in node deno workerd browser emulator-node emulator-deno emulator-workerd 
 done
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --minify --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
-cp js/index.d.ts js/emulator.d.ts js/emulator-node.d.ts "$out/"
+cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts "$out/"
 chmod +x "$out/callingbox-emulator.js"
 node scripts/package-json.mjs > "$out/package.json"
 cp README.md "$out/README.md" 2>/dev/null || true

@@ -7,7 +7,7 @@ use crate::prelude::*;
 
 use super::e164::E164Reason;
 use super::json::{ObjectWriter, Value};
-use super::text::{dec, fill, split_byte, trim};
+use super::text::{dec, fill, trim};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -199,59 +199,7 @@ impl Error {
     }
 }
 
-/// `status name,code,text;` for the statuses the contract names (an empty name and code:
-/// the generic class for the status range). Packed into one string rather than a table of
-/// `&str`s: much smaller in wasm (issue 7).
-const STATUSES: &str = "301,,Moved Permanently;\
-302,,Found;\
-303,,See Other;\
-307,,Temporary Redirect;\
-308,,Permanent Redirect;\
-400BadRequestError,bad_request,Bad Request;\
-401AuthenticationError,authentication_error,Unauthorized;\
-402InsufficientCreditError,insufficient_credit,Payment Required;\
-403PermissionDeniedError,permission_denied,Forbidden;\
-404NotFoundError,not_found,Not Found;\
-405,,Method Not Allowed;\
-408,,Request Timeout;\
-409ConflictError,conflict,Conflict;\
-422UnprocessableEntityError,unprocessable_entity,Unprocessable Entity;\
-429RateLimitError,rate_limited,Too Many Requests;\
-500,,Internal Server Error;\
-502TelephonyProviderError,telephony_provider_error,Bad Gateway (telephony provider);\
-503,,Service Unavailable;\
-504,,Gateway Timeout;";
-
-fn status_row(status: u16) -> (&'static str, &'static str, &'static str) {
-    // Rows start with three digits: 40 or 4000 must not match the 400 row.
-    if !(100..1000).contains(&status) {
-        return ("", "", "");
-    }
-    let digits = dec(u64::from(status));
-    let mut rest = STATUSES;
-    while let Some((row, next)) = split_byte(rest, b';') {
-        rest = next;
-        if let Some(fields) = row.strip_prefix(digits.as_str()) {
-            let (name, more) = split_byte(fields, b',').unwrap_or_default();
-            let (code, text) = split_byte(more, b',').unwrap_or_default();
-            return (name, code, text);
-        }
-    }
-    ("", "", "")
-}
-
-/// (class name, code) for an HTTP status, one kind per status the contract names.
-pub fn api_class(status: u16) -> (&'static str, &'static str) {
-    match status_row(status) {
-        ("", ..) if (500..=599).contains(&status) => ("InternalServerError", "server_error"),
-        ("", ..) => ("APIError", "api_error"),
-        (name, code, _) => (name, code),
-    }
-}
-
-fn status_text(status: u16) -> &'static str {
-    status_row(status).2
-}
+pub use crate::api::{api_class, status_text};
 
 pub use super::text::find;
 

@@ -10,6 +10,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod api;
 pub mod e164;
 pub mod error;
 pub mod host;

@@ -452,7 +452,7 @@ pub fn build(
     if let Some(ua) = &cfg.user_agent {
         add("User-Agent", ua);
     }
-    if op.method == Method::Post {
+    if op.idempotent {
         if let Some(key) = idempotency_key {
             add("Idempotency-Key", key);
         }
@@ -473,9 +473,11 @@ pub fn build(
 /// Checks one known parameter: `Some` canonical form for a phone number, `None` to send
 /// the value as given.
 fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
+    if field.nullable && *v == Value::Null {
+        return Ok(None);
+    }
     let want = match (field.ty, v) {
         (Param::Str, Value::String(_))
-        | (Param::NullableStr, Value::String(_) | Value::Null)
         | (Param::Bool, Value::Bool(_))
         | (Param::Obj, Value::Object(_)) => return Ok(None),
         (Param::PosInt, Value::Number(n))
@@ -511,8 +513,11 @@ fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
                 )),
             };
         }
+        (Param::Str, _) if field.nullable => "a string or null",
         (Param::Str, _) => "a string",
-        (Param::NullableStr, _) => "a string or null",
+        (Param::Phone, _) if field.nullable => {
+            "an E.164 phone number string like \"+14155550123\", or null"
+        }
         (Param::Phone, _) => "an E.164 phone number string like \"+14155550123\"",
         (Param::PosInt, _) => "a whole number of at least 1",
         (Param::Bool, _) => "a boolean",
@@ -659,6 +664,7 @@ mod tests {
             name: "f",
             ty,
             required: false,
+            nullable: false,
         }
     }
 

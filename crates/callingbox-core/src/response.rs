@@ -224,7 +224,7 @@ fn decode_success(op: &Op, status: u16, body: &str, path_args: &[&str]) -> Resul
         }
         Shape::Archived | Shape::Deleted => {
             let r = if op.shape == Shape::Deleted {
-                Resource::Deleted
+                Resource::DeletedWebhookEndpoint
             } else {
                 Resource::Agent
             };
@@ -449,7 +449,7 @@ mod tests {
             Resource::WebhookDelivery => {
                 include_str!("../../../tests/fixtures/webhook_delivery.json")
             }
-            Resource::Deleted => r#"{"id":"we_1","deleted":true}"#,
+            Resource::DeletedWebhookEndpoint => r#"{"id":"we_1","deleted":true}"#,
         };
         Value::parse(text).unwrap().to_json()
     }
@@ -467,7 +467,7 @@ mod tests {
         match op.shape {
             Shape::One(r) | Shape::List(r) | Shape::Array(r) => r,
             Shape::Archived => Resource::Agent,
-            Shape::Deleted => Resource::Deleted,
+            Shape::Deleted => Resource::DeletedWebhookEndpoint,
         }
     }
 

@@ -9,7 +9,6 @@
 use crate::prelude::*;
 
 use super::json::{ObjectWriter, Value};
-use super::ops::{packed, Entries};
 use super::sha256::{hmac_sha256, to_hex};
 use super::text::{self, dec, dec_signed, fill, is_blank, split_byte, trim};
 
@@ -307,7 +306,24 @@ fn clip(s: &str) -> &str {
 /// what the `call.*` events carry (§6.2). An event type the SDK does not know yet (say
 /// `number.released`) is authentic once its signature matches, so its `data` is passed
 /// through unchecked rather than rejected.
-const ENVELOPE: &str = packed!("ncreated sid stype sapi_version odata odata.call sdata.call.id");
+const ENVELOPE: &[(&str, Want)] = &[
+    ("created", Want::Seconds),
+    ("id", Want::Str),
+    ("type", Want::Str),
+    ("api_version", Want::Str),
+    ("data", Want::Obj),
+    ("data.call", Want::Obj),
+    ("data.call.id", Want::Str),
+];
+
+/// What an envelope member must hold.
+#[derive(Clone, Copy)]
+enum Want {
+    /// Whole Unix seconds.
+    Seconds,
+    Str,
+    Obj,
+}
 const EVERY_EVENT: usize = 4;
 
 /// The member at a dotted `path` of `v`.
@@ -329,10 +345,10 @@ fn envelope(raw: &Value) -> Result<i64, String> {
         .is_some_and(|t| t.as_bytes().starts_with(b"call."));
     let mut created = 0;
     let fields = if call_event { usize::MAX } else { EVERY_EVENT };
-    for (tag, path) in Entries(ENVELOPE).take(fields) {
+    for &(path, want) in ENVELOPE.iter().take(fields) {
         let f = at(raw, path).ok_or_else(|| fill("missing {}", &[path]))?;
-        let want = match tag {
-            b'n' => match f.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15) {
+        let want = match want {
+            Want::Seconds => match f.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15) {
                 Some(n) => {
                     created = n as i64;
                     continue;
@@ -344,10 +360,10 @@ fn envelope(raw: &Value) -> Result<i64, String> {
                     ))
                 }
             },
-            b'o' if f.as_object().is_some() => continue,
-            b'o' => "an object",
-            _ if f.as_str().is_some() => continue,
-            _ => "a string",
+            Want::Obj if f.as_object().is_some() => continue,
+            Want::Obj => "an object",
+            Want::Str if f.as_str().is_some() => continue,
+            Want::Str => "a string",
         };
         return Err(fill("{} must be {}, got {}", &[path, want, f.type_name()]));
     }

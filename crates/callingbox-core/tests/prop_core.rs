@@ -647,7 +647,9 @@ fn example(r: Resource) -> Value {
         }
         Resource::WebhookEndpoint => "webhook_endpoint",
         Resource::WebhookDelivery => "webhook_delivery",
-        Resource::Deleted => return Value::parse(r#"{"id":"we_1","deleted":true}"#).unwrap(),
+        Resource::DeletedWebhookEndpoint => {
+            return Value::parse(r#"{"id":"we_1","deleted":true}"#).unwrap()
+        }
     };
     let i = fixtures().iter().position(|(n, _)| n == name).unwrap();
     fixture_values()[i].clone()
@@ -675,7 +677,7 @@ fn answer(r: &mut Gen, op: &Op) -> String {
             ]),
         },
         Shape::Deleted if r.one_in(3) => return String::new(),
-        Shape::Deleted => example(Resource::Deleted),
+        Shape::Deleted => example(Resource::DeletedWebhookEndpoint),
         Shape::Archived if r.one_in(3) => return " ".into(),
         Shape::Archived => example(Resource::Agent),
     };
@@ -1200,7 +1202,7 @@ fn faithful(
             }
             Output::Body => {
                 let r = if op.shape == Shape::Deleted {
-                    Resource::Deleted
+                    Resource::DeletedWebhookEndpoint
                 } else {
                     Resource::Agent
                 };
@@ -1301,7 +1303,6 @@ fn error_bodies_keep_their_message_and_body() {
 fn good(ty: Param) -> Value {
     match ty {
         Param::Str => "x".into(),
-        Param::NullableStr => Value::Null,
         Param::Phone => "+1 (415) 555-0123".into(),
         Param::PosInt => Value::Number(5.0),
         Param::Bool => true.into(),

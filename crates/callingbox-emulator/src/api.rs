@@ -2,11 +2,12 @@
 //! per endpoint. Handlers run only on validated input and check every reference before
 //! they mutate anything.
 
-use super::check::{check_object, check_query, nul, opt, req, BodySpec, Kind, Query, F, Q};
+use super::check::{check_object, check_query, BodySpec, Query};
 use super::lifecycle::{self, extract, outcome_for, plan, script, Outcome, MAX_ATTEMPTS};
 use super::model::{
     self, inventory, lookup_inventory, Agent, Call, Endpoint, Idem, Number, Org, AGENT_SETTINGS,
 };
+use super::routes::{route, Operation, Routed};
 use super::util::{money, obj};
 use super::{
     is_valid_api_key, Emulator, Env, Fault, FaultKind, OutgoingWebhook, Request, Response,
@@ -210,20 +211,21 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
         Ok(k) => k,
         Err(msg) => return Reply::error(401, msg),
     };
-    let Some((route, allowed)) = route(path) else {
-        return Reply::error(404, &format!("route {method} {path} not found"));
+    let operation = match route(method, path) {
+        Routed::Operation(operation) => operation,
+        Routed::NotFound => return Reply::error(404, &format!("route {method} {path} not found")),
+        Routed::MethodNotAllowed(allowed) => {
+            let mut r = Reply::error(
+                405,
+                &format!(
+                    "method {method} not allowed on {path} (allowed: {})",
+                    allowed.join(", ")
+                ),
+            );
+            r.headers.push(("Allow".into(), allowed.join(", ")));
+            return r;
+        }
     };
-    if !allowed.contains(&method) {
-        let mut r = Reply::error(
-            405,
-            &format!(
-                "method {method} not allowed on {path} (allowed: {})",
-                allowed.join(", ")
-            ),
-        );
-        r.headers.push(("Allow".into(), allowed.join(", ")));
-        return r;
-    }
     let oi = emu.org_index(key);
 
     let idem_key = if method == "POST" {
@@ -259,7 +261,7 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
         }
     }
 
-    let (qspec, bspec) = specs(method, &route);
+    let (qspec, bspec) = (operation.query(), operation.body());
     let result = check_query(query, qspec)
         .map_err(|m| (400, m))
         .and_then(|q| {
@@ -271,7 +273,7 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
         .and_then(|(q, body)| {
             let Emulator { env, orgs, .. } = emu;
             match orgs.get_mut(oi) {
-                Some(org) => dispatch(org, env, method, route, &q, &body),
+                Some(org) => dispatch(org, env, operation, &q, &body),
                 None => fail(500, "internal error: organisation missing"),
             }
         });
@@ -330,191 +332,15 @@ fn parse_body(
     Ok(v)
 }
 
-// ---------------------------------------------------------------------------------------
-// Routes and their specs
-
-#[derive(Debug, Clone, Copy)]
-enum Route<'a> {
-    Numbers,
-    Available,
-    Purchase,
-    Agents,
-    Agent(&'a str),
-    AgentNumbers(&'a str),
-    AgentNumber(&'a str, &'a str),
-    AgentPrimary(&'a str),
-    Calls,
-    Call(&'a str),
-    Transcript(&'a str),
-    Endpoints,
-    Endpoint(&'a str),
-    Rotate(&'a str),
-    Deliveries,
-    Delivery(&'a str),
-    Redeliver(&'a str),
-}
-
-fn route(path: &str) -> Option<(Route<'_>, &'static [&'static str])> {
-    use Route::*;
-    let segs: Vec<&str> = path.strip_prefix("/v1/")?.split('/').collect();
-    if segs.iter().any(|s| s.is_empty()) {
-        return None;
-    }
-    const GET: &[&str] = &["GET"];
-    const POST: &[&str] = &["POST"];
-    const LIST: &[&str] = &["GET", "POST"];
-    const ONE: &[&str] = &["GET", "PATCH", "DELETE"];
-    Some(match segs.as_slice() {
-        ["numbers"] => (Numbers, GET),
-        ["numbers", "available"] => (Available, GET),
-        ["numbers", "purchase"] => (Purchase, POST),
-        ["agents"] => (Agents, LIST),
-        ["agents", id] => (Agent(id), ONE),
-        ["agents", id, "numbers"] => (AgentNumbers(id), POST),
-        ["agents", id, "numbers", n] => (AgentNumber(id, n), &["DELETE"]),
-        ["agents", id, "primary-number"] => (AgentPrimary(id), &["PUT"]),
-        ["calls"] => (Calls, LIST),
-        ["calls", id] => (Call(id), GET),
-        ["calls", id, "transcript"] => (Transcript(id), GET),
-        ["webhook_endpoints"] => (Endpoints, LIST),
-        ["webhook_endpoints", id] => (Endpoint(id), ONE),
-        ["webhook_endpoints", id, "rotate_secret"] => (Rotate(id), POST),
-        ["webhook_deliveries"] => (Deliveries, GET),
-        ["webhook_deliveries", id] => (Delivery(id), GET),
-        ["webhook_deliveries", id, "redeliver"] => (Redeliver(id), POST),
-        _ => return None,
-    })
-}
-
-const TYPES: &[&str] = &["inbound", "outbound"];
-const VOICEMAIL: &[&str] = &["hangup", "leave_message"];
-/// The agent's settings after the leading fields that differ: `name` required and `type` on
-/// create, `name` optional on PATCH (`type` never changes).
-macro_rules! agent_fields {
-    ($($head:expr),*) => {
-        &[
-            $($head,)*
-            nul("persona", Kind::Str),
-            nul("instructions", Kind::Str),
-            nul("voice", Kind::Text),
-            nul("language", Kind::Lang),
-            nul("returns", Kind::Returns),
-            opt("tools", Kind::Tools),
-            nul("webhook_url", Kind::Url),
-            opt("voicemail_action", Kind::Enum(VOICEMAIL)),
-            opt("number_ids", Kind::Uuids),
-            nul("primary_number_id", Kind::Uuid),
-        ]
-    };
-}
-const AGENT_CREATE: &[F] = agent_fields!(req("name", Kind::Text), req("type", Kind::Enum(TYPES)));
-const AGENT_PATCH: &[F] = agent_fields!(opt("name", Kind::Text));
-const ON_AGENT: &str = "is not accepted here: it is part of the agent's configuration (change it with PATCH /v1/agents/{id})";
-const CALL_CREATE: BodySpec = BodySpec {
-    fields: &[
-        req("agent_id", Kind::Uuid),
-        req("to", Kind::UsE164),
-        nul("from_number", Kind::E164),
-        nul("instructions", Kind::Str),
-        opt("context", Kind::Obj),
-        nul("webhook_url", Kind::Url),
-        opt("metadata", Kind::Obj),
-    ],
-    refused: &[
-        ("persona", ON_AGENT),
-        ("voice", ON_AGENT),
-        ("language", ON_AGENT),
-        ("returns", ON_AGENT),
-        ("tools", ON_AGENT),
-        ("voicemail_action", ON_AGENT),
-        ("prompt", "is from the legacy API and is not accepted: create an agent, pass agent_id, and put per-call instructions in instructions"),
-    ],
-};
-const ENDPOINT_STATUS: &[&str] = &["enabled", "disabled"];
-const PURCHASE: &[F] = &[req("phone_number", Kind::E164)];
-const ATTACH: &[F] = &[
-    req("number_id", Kind::Uuid),
-    opt("set_as_primary", Kind::Bool),
-];
-const PRIMARY: &[F] = &[req("number_id", Kind::Uuid)];
-const ENDPOINT_CREATE: &[F] = &[
-    req("url", Kind::Url),
-    nul("description", Kind::Str),
-    opt("enabled_events", Kind::Events),
-];
-const ENDPOINT_PATCH: &[F] = &[
-    opt("url", Kind::Url),
-    nul("description", Kind::Str),
-    opt("enabled_events", Kind::Events),
-    opt("status", Kind::Enum(ENDPOINT_STATUS)),
-];
-const fn body(fields: &'static [F]) -> Option<BodySpec> {
-    Some(BodySpec {
-        fields,
-        refused: &[],
-    })
-}
-const PAGE: &[(&str, Q)] = &[
-    ("limit", Q::Limit(100)),
-    ("starting_after", Q::Uuid),
-    ("ending_before", Q::Uuid),
-];
-
-fn specs(method: &str, route: &Route) -> (&'static [(&'static str, Q)], Option<BodySpec>) {
-    use Route::*;
-    match (method, route) {
-        ("GET", Numbers | Calls) => (PAGE, None),
-        ("GET", Available) => (
-            &[
-                ("country_code", Q::Country),
-                ("area_code", Q::AreaCode),
-                ("number_type", Q::Enum(&["local", "toll_free"])),
-                ("limit", Q::Limit(100)),
-            ],
-            None,
-        ),
-        ("GET", Agents) => (&[("type", Q::Enum(TYPES))], None),
-        ("GET", Deliveries) => (
-            &[
-                ("endpoint_id", Q::Uuid),
-                ("call_id", Q::Uuid),
-                ("status", Q::Enum(&["pending", "delivered", "exhausted"])),
-                ("limit", Q::Limit(200)),
-            ],
-            None,
-        ),
-        ("POST", Purchase) => (&[], body(PURCHASE)),
-        ("POST", Agents) => (&[], body(AGENT_CREATE)),
-        ("PATCH", Agent(_)) => (
-            &[],
-            Some(BodySpec {
-                fields: AGENT_PATCH,
-                refused: &[(
-                    "type",
-                    "cannot be changed after creation: create a new agent instead",
-                )],
-            }),
-        ),
-        ("POST", AgentNumbers(_)) => (&[], body(ATTACH)),
-        ("PUT", AgentPrimary(_)) => (&[], body(PRIMARY)),
-        ("POST", Calls) => (&[], Some(CALL_CREATE)),
-        ("POST", Endpoints) => (&[], body(ENDPOINT_CREATE)),
-        ("PATCH", Endpoint(_)) => (&[], body(ENDPOINT_PATCH)),
-        ("POST", _) => (&[], body(&[])),
-        _ => (&[], None),
-    }
-}
-
-fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query, b: &Value) -> Out {
-    use Route::*;
-    match (method, route) {
-        ("GET", Numbers) => {
+fn dispatch(org: &mut Org, env: &mut Env, operation: Operation, q: &Query, b: &Value) -> Out {
+    match operation {
+        Operation::NumbersList => {
             let v: Vec<&Number> = org.numbers.iter().collect();
             page(&v, |n| &n.id, q, |n| org.number_value(n), "number")
         }
-        ("GET", Available) => available(env, q),
-        ("POST", Purchase) => purchase(org, env, b),
-        ("GET", Agents) => {
+        Operation::NumbersSearchAvailable => available(env, q),
+        Operation::NumbersPurchase => purchase(org, env, b),
+        Operation::AgentsList => {
             let want = q.get("type");
             let data = org
                 .agents
@@ -525,10 +351,10 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
                 .collect();
             Ok((200, obj(vec![("data", Value::Array(data))])))
         }
-        ("POST", Agents) => create_agent(org, env, b),
-        ("GET", Agent(id)) => Ok((200, org.agent_value(find_agent(org, id)?))),
-        ("PATCH", Agent(id)) => update_agent(org, env, id, b),
-        ("DELETE", Agent(id)) => {
+        Operation::AgentsCreate => create_agent(org, env, b),
+        Operation::AgentsRetrieve { id } => Ok((200, org.agent_value(find_agent(org, id)?))),
+        Operation::AgentsUpdate { id } => update_agent(org, env, id, b),
+        Operation::AgentsArchive { id } => {
             let now = env.now;
             let a = live_or_archived(org, id)?;
             if a.archived_at.is_none() {
@@ -539,7 +365,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             }
             Ok((200, org.agent_value(find_agent(org, id)?)))
         }
-        ("POST", AgentNumbers(id)) => {
+        Operation::AgentsAttachNumber { id } => {
             let nid = text(b, "number_id");
             let agent = live_agent(org, id)?;
             let inbound = agent.inbound;
@@ -557,7 +383,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             a.updated_at = now;
             Ok((200, org.agent_value(find_agent(org, id)?)))
         }
-        ("DELETE", AgentNumber(id, nid)) => {
+        Operation::AgentsDetachNumber { id, number_id: nid } => {
             live_agent(org, id)?;
             owned_number(org, nid)?;
             let now = env.now;
@@ -572,7 +398,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             a.updated_at = now;
             Ok((200, org.agent_value(find_agent(org, id)?)))
         }
-        ("PUT", AgentPrimary(id)) => {
+        Operation::AgentsSetPrimaryNumber { id } => {
             let nid = text(b, "number_id");
             live_agent(org, id)?;
             owned_number(org, &nid)?;
@@ -585,14 +411,16 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             a.updated_at = now;
             Ok((200, org.agent_value(find_agent(org, id)?)))
         }
-        ("POST", Calls) => create_call(org, env, b),
-        ("GET", Calls) => {
+        Operation::CallsCreate => create_call(org, env, b),
+        Operation::CallsList => {
             let v: Vec<&model::Call> = org.calls.iter().collect();
             page(&v, |c| &c.id, q, model::Call::to_value, "call")
         }
-        ("GET", Call(id)) => Ok((200, find_call(org, id)?.to_value())),
-        ("GET", Transcript(id)) => Ok((200, find_call(org, id)?.transcript_value(env.now))),
-        ("GET", Endpoints) => {
+        Operation::CallsRetrieve { id } => Ok((200, find_call(org, id)?.to_value())),
+        Operation::CallsGetTranscript { id } => {
+            Ok((200, find_call(org, id)?.transcript_value(env.now)))
+        }
+        Operation::WebhookEndpointsList => {
             let data = org
                 .endpoints
                 .iter()
@@ -602,7 +430,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
                 .collect();
             Ok((200, obj(vec![("data", Value::Array(data))])))
         }
-        ("POST", Endpoints) => {
+        Operation::WebhookEndpointsCreate => {
             let e = model::Endpoint {
                 id: env.ids.uuid(),
                 url: text(b, "url"),
@@ -626,11 +454,11 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             org.endpoints.push(e);
             Ok((201, v))
         }
-        ("GET", Endpoint(id)) => Ok((
+        Operation::WebhookEndpointsRetrieve { id } => Ok((
             200,
             find_endpoint(&mut org.endpoints, id)?.to_value(&org.id, false),
         )),
-        ("PATCH", Endpoint(id)) => {
+        Operation::WebhookEndpointsUpdate { id } => {
             let now = env.now;
             let e = find_endpoint(&mut org.endpoints, id)?;
             if let Some(u) = b.get("url").and_then(Value::as_str) {
@@ -659,7 +487,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             e.updated_at = now;
             Ok((200, e.to_value(&org.id, false)))
         }
-        ("DELETE", Endpoint(id)) => {
+        Operation::WebhookEndpointsDelete { id } => {
             let e = find_endpoint(&mut org.endpoints, id)?;
             e.deleted = true;
             e.updated_at = env.now;
@@ -668,7 +496,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
                 obj(vec![("id", e.id.as_str().into()), ("deleted", true.into())]),
             ))
         }
-        ("POST", Rotate(id)) => {
+        Operation::WebhookEndpointsRotateSecret { id } => {
             let secret = format!("whsec_{}", env.ids.hex(2));
             let now = env.now;
             let e = find_endpoint(&mut org.endpoints, id)?;
@@ -676,7 +504,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
             e.updated_at = now;
             Ok((200, e.to_value(&org.id, true)))
         }
-        ("GET", Deliveries) => {
+        Operation::WebhookDeliveriesList => {
             let f = |k: &str| q.get(k);
             let data = org
                 .deliveries
@@ -690,7 +518,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
                 .collect();
             Ok((200, obj(vec![("data", Value::Array(data))])))
         }
-        ("GET", Delivery(id)) => {
+        Operation::WebhookDeliveriesRetrieve { id } => {
             let d = org.deliveries.iter().find(|d| d.id == id);
             Ok((
                 200,
@@ -698,8 +526,7 @@ fn dispatch(org: &mut Org, env: &mut Env, method: &str, route: Route, q: &Query,
                     .map_or_else(|| not_found("delivery", id), Ok)?,
             ))
         }
-        ("POST", Redeliver(id)) => redeliver(org, env, id),
-        _ => fail(405, "method not allowed"),
+        Operation::WebhookDeliveriesRedeliver { id } => redeliver(org, env, id),
     }
 }
 

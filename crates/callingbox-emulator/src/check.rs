@@ -66,14 +66,6 @@ pub(crate) const fn opt(name: &'static str, kind: Kind) -> F {
         nullable: false,
     }
 }
-pub(crate) const fn nul(name: &'static str, kind: Kind) -> F {
-    F {
-        name,
-        kind,
-        required: false,
-        nullable: true,
-    }
-}
 
 /// The body an endpoint accepts. `None` in the route table means "no body at all".
 #[derive(Debug, Clone, Copy)]

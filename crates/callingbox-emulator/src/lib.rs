@@ -75,6 +75,7 @@ pub mod check;
 pub mod lifecycle;
 pub mod model;
 pub mod options;
+mod routes;
 pub(crate) mod util;
 
 #[cfg(test)]

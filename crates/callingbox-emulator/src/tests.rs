@@ -258,6 +258,22 @@ fn organisations_are_isolated() {
     assert!(e.default_signing_secret(KEY).unwrap().starts_with("whsec_"));
 }
 
+/// The emulator's routes and the client's operation table come from the same description:
+/// every operation the client can call reaches the emulator's handler of that operation.
+#[test]
+fn every_client_operation_has_its_route() {
+    use crate::routes::{route, Routed};
+    for op in callingbox_core::ops::OPS {
+        let path = op.path_args.iter().fold(op.path.to_string(), |p, _| {
+            p.replacen("{}", "0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74", 1)
+        });
+        match route(op.method.as_str(), &path) {
+            Routed::Operation(o) => assert_eq!(o.name(), op.name, "{path}"),
+            other => panic!("{} {path}: {other:?}", op.name),
+        }
+    }
+}
+
 #[test]
 fn routing_404_and_405() {
     let mut e = emu();
