@@ -1,4 +1,4 @@
-// Runs every issue-7 benchmark, each in its own process, and prints ONE table (ours next to
+// Runs every benchmark, each in its own process, and prints ONE table (ours next to
 // the baselines built/run in the same run), plus the details, to stdout and bench/results.md.
 // Started by bench/run.sh after it installed the packed tarball. Numbers only: exits 0 unless
 // a benchmark could not run at all.
@@ -111,7 +111,7 @@ if (R.e164) {
 
 const esc = (s) => String(s).replace(/\|/g, "\\|");
 const table = [
-  "| benchmark | metric (KB = 1,024 B) | callingbox | baselines (same run) | target (issue 7) | status |",
+  "| benchmark | metric (KB = 1,024 B) | callingbox | baselines (same run) | target | status |",
   "|---|---|---|---|---|---|",
   ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
 ].join("\n");

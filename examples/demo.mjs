@@ -38,7 +38,8 @@ try {
       await sleep(100);
       call = await client.calls.retrieve(call.id);
     }
-    // `completed` may still be extracting the result (contract §4.1): wait for it too.
+    // `completed` may still be extracting the result (`result_status` stays `pending` until
+    // then): wait for it too.
     while (call.status === "completed" && call.result_status === "pending") {
       await sleep(100);
       call = await client.calls.retrieve(call.id);

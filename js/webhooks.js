@@ -1,4 +1,4 @@
-// Webhook signature verification (contract §6.4): one synchronous Rust function, the same
+// Webhook signature verification: one synchronous Rust function, the same
 // bytes on every runtime — no `Buffer`, no `crypto.subtle`, no async.
 import { signWebhook, verifyWebhook } from "./callingbox_core.js";
 import { ready, utf8, wasm } from "./runtime.js";
@@ -40,8 +40,8 @@ function seconds(value, field, fallback) {
 
 /**
  * Seconds > 0, rounded up (0.5 becomes 1, never 0). `Infinity` is the one way to skip the
- * timestamp check (the core reads it as "any t"); 0 is refused, because in the contract's
- * reference SDK it means "off", and a config typo must not silently open the replay window.
+ * timestamp check (the core reads it as "any t"); 0 is refused, because in the official
+ * Python SDK it means "off", and a config typo must not silently open the replay window.
  * @param {unknown} value
  * @returns {number}
  */

@@ -7,14 +7,14 @@ cd "$(dirname "$0")/.."
 root=$PWD
 PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# npm binaryen only: Debian's wasm-opt 108 produces modules that crash at load (TOOLCHAIN trap 1).
+# npm binaryen only: Debian's wasm-opt 108 produces modules that crash at load.
 WASM_OPT="$root/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run npm ci" >&2; exit 1; }
 OPT_FLAGS=(-Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 # No --enable-multivalue / --enable-reference-types: the modules must not use them (see
 # build_wasm), and wasm-opt fails validation if they do.
 # The client only (the emulator is not size-critical and takes long): re-structure the
-# control flow once more after -Oz (issue 7: ~150 B gzip, same speed; ~10 s of build time).
+# control flow once more after -Oz (~150 B gzip, same speed; ~10 s of build time).
 CLIENT_OPT_FLAGS=(--flatten --rereloop -Oz)
 
 # One build at a time (parallel test scripts may ask for one).

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, idempotently, on a fresh machine of
-# this kind (Debian, Rust via rustup, Node 20 + npm; registries only). See
-# ../shared/TOOLCHAIN.md for why each step is done this way.
+# this kind (Debian, Rust via rustup, Node 20 + npm; registries only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -11,7 +10,7 @@ step() { printf '\n== setup: %s\n' "$*"; }
 step "wasm32 target"
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
-# The CLI must be exactly the wasm-bindgen version in Cargo.lock (TOOLCHAIN trap 3).
+# The CLI must be exactly the wasm-bindgen version in Cargo.lock, or it refuses the module.
 # No --locked: one locked dependency of the CLI is missing from the registry.
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)

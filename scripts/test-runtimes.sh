@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runtime matrix (issue 4): the conformance scenario (tests/conformance/scenario.mjs),
+# The runtime matrix: the conformance scenario (tests/conformance/scenario.mjs),
 # unchanged, in Node, Deno, Bun, workerd (Miniflare) and headless Chromium, against the
 # emulator as a real HTTP server on 127.0.0.1 (one per cell, started and stopped here).
 #   1. `npm pack ./pkg` and install the tarball into a scratch consumer project,

@@ -39,7 +39,7 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
       const e = await rejects((async () => sdk.parseE164("4155550123"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "parseE164 without +");
       check(e.reason === "missing_plus", `reason ${e.reason}`);
     }],
-    ["webhook signature: the §6.4 test vector, tampering, tolerance", async () => {
+    ["webhook signature: the documented test vector, tampering, tolerance", async () => {
       const secret = "whsec_test_0123456789abcdef0123456789abcdef";
       const body = '{"id":"9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f","type":"call.completed","created":1713268800,"api_version":"2026-04","data":{"call":{"id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","status":"completed"}}}';
       const header = "t=1713268860,v1=499924f261fc2dc3e6d4d16382f32505cb22de494f046fbba6734b93adb5c910";

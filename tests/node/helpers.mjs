@@ -19,7 +19,7 @@ export const BASE = "https://api.test.callingbox.example";
 export const KEY = "sk_test_S3cretKEYvalue_9f8e7d6c5b4a";
 export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** The example objects of contract §10 (tests/fixtures). */
+/** The example objects in tests/fixtures. */
 export function fixture(name) {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), "utf8"));
 }

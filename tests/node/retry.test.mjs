@@ -1,4 +1,4 @@
-// Retries (issue 5) with a fake fetch: which answers are retried, how many attempts, the
+// Retries with a fake fetch: which answers are retried, how many attempts, the
 // Idempotency-Key on every attempt, server-requested waits (capped), the deadline, onRetry,
 // aborts during the backoff wait, and when a POST ends "outcome unknown" (and when not).
 // Waits are kept small (initialRetryDelay: 1, or small Retry-After values); gaps between

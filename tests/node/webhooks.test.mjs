@@ -1,11 +1,11 @@
-// Webhooks.constructEvent / generateTestHeader (contract §6.4) through the built package.
+// Webhooks.constructEvent / generateTestHeader through the built package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pkg } from "./helpers.mjs";
 
 const { Webhooks, WebhookSignatureError, ValidationError } = pkg;
 
-// The documented test vector (contract §6.4).
+// The test vector from the API documentation.
 const SECRET = "whsec_test_0123456789abcdef0123456789abcdef";
 const BODY = '{"id":"9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f","type":"call.completed","created":1713268800,"api_version":"2026-04","data":{"call":{"id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","status":"completed"}}}';
 const HEADER = "t=1713268860,v1=499924f261fc2dc3e6d4d16382f32505cb22de494f046fbba6734b93adb5c910";
@@ -22,7 +22,7 @@ function reason(fn) {
   assert.fail("expected a WebhookSignatureError");
 }
 
-test("the §6.4 test vector verifies (tolerance: Infinity) and parses the envelope", () => {
+test("the documented test vector verifies (tolerance: Infinity) and parses the envelope", () => {
   const event = Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: Infinity });
   assert.equal(event.id, "9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f");
   assert.equal(event.type, "call.completed");

@@ -21,7 +21,7 @@ const only = process.argv.slice(3);
 const bin = (name) => join(root, "node_modules/.bin", name);
 const CELL_TIMEOUT_MS = 120_000;
 const CHROMIUM = "/usr/bin/chromium";
-// TOOLCHAIN.md / the env docs: without the background-networking flags Chromium keeps
+// Without the background-networking flags Chromium keeps
 // dialling Google on this closed network.
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -217,7 +217,7 @@ const cells = [
     label: "Deno (deno test)",
     entry: "deno.js",
     ua: "deno",
-    // TOOLCHAIN trap 10: deno test's summary is not "N passed, N failed": the exit code decides.
+    // deno test's summary is not "N passed, N failed": the exit code decides.
     run: processCell(bin("deno"), ["test", "--allow-read", "--allow-net=127.0.0.1", "--allow-env=CALLINGBOX_API_KEY,CALLINGBOX_BASE_URL", "deno.test.mjs"], {
       DENO_DIR: join(app, ".deno"),
       DENO_NO_UPDATE_CHECK: "1",

@@ -30,7 +30,7 @@ async function correctUsage(): Promise<void> {
   new CallingBox({ apiKey: "sk_test_12345678" });
   new CallingBox({ apiKey: "sk_test_12345678", fetch: globalThis.fetch });
 
-  // retries (issue 5)
+  // retries
   const seen: RetryInfo[] = [];
   new CallingBox({
     apiKey: "sk_test_12345678", maxRetries: 0, maxRetryDelay: 5_000, deadline: 30_000,

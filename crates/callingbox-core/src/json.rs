@@ -1,7 +1,7 @@
 //! A small JSON value, parser and writer.
 //!
 //! Why not serde_json: it costs ~25 KB gzip in wasm, more than our whole size target
-//! (issue 2). The client hands successful bodies to the host's `JSON.parse`; this module
+//! (20 KB gzip). The client hands successful bodies to the host's `JSON.parse`; this module
 //! only has to *validate* shapes, read error bodies, verify webhook envelopes, write
 //! request bodies and back the emulator. Objects keep key order (a `Vec`), which is what
 //! both the writer and the emulator want.
@@ -287,7 +287,7 @@ pub fn write_number(n: f64, out: &mut String) {
 /// are converted here; every other number goes to the host's correctly rounded parser
 /// (`host::parse_float`: JavaScript's in wasm, Rust's natively). An exact decimal fast path
 /// (Clinger's) used to live here too; moving the rare fractions and exponents to the host
-/// saved ~0.5 KB gzip of wasm (issue 7), at the price of one host call per such number.
+/// saved ~0.5 KB gzip of wasm, at the price of one host call per such number.
 pub fn parse_number(text: &str) -> Option<f64> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(r) => (true, r),

@@ -98,7 +98,7 @@ pub fn find(name: &str) -> Option<&'static Op> {
 }
 
 /// The JSON type a resource field must have when present (`null` is always accepted:
-/// the client is tolerant, §0).
+/// the client is tolerant of every variant the API may send).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Str,

@@ -1,9 +1,9 @@
 //! HTTP response (status, body text, request id) → what the client returns, or a typed error.
 //!
-//! Tolerant, as contract §0 asks: bare arrays or envelopes, both error-body shapes,
-//! non-JSON error pages, unknown fields and unknown enum values all pass. What does not
-//! pass is a 2xx body that is not the documented resource (not JSON, truncated, wrong
-//! field types): that is an [`Error::InvalidResponse`], never a half-read object.
+//! Tolerant (it accepts every variant the API documents): bare arrays or envelopes, both
+//! error-body shapes, non-JSON error pages, unknown fields and unknown enum values all
+//! pass. What does not pass is a 2xx body that is not the documented resource (not JSON,
+//! truncated, wrong field types): that is an [`Error::InvalidResponse`], never a half-read object.
 //!
 //! The successful body itself is parsed by the host's `JSON.parse` (much faster than
 //! building JS objects from wasm); [`Output::Body`] says "the body as it is". The client

@@ -1,4 +1,4 @@
-//! Retry and timeout decisions (issue 5): after each attempt, *whether* to try again, *how
+//! Retry and timeout decisions: after each attempt, *whether* to try again, *how
 //! long* to wait first, how long the next attempt may take, and — for a POST that is given
 //! up on — whether its outcome is unknown.
 //!
@@ -12,10 +12,9 @@
 //!   by resending). (Stainless SDKs also obey an `x-should-retry` header; the CallingBox
 //!   API does not send one, so it is left out.)
 //! - **POST**: retried only when it carries an `Idempotency-Key` (every client POST does;
-//!   the rule stays explicit so that a keyless POST can never ring a phone twice: the
-//!   retell-sdk bug of issue 5). GET, PUT and DELETE are idempotent by definition
-//!   (RFC 9110 §9.2.2); our PATCHes set fields to given values, so resending one is
-//!   harmless too.
+//!   the rule stays explicit so that a keyless POST can never ring a phone twice, as
+//!   retell-sdk's can). GET, PUT and DELETE are idempotent by definition (RFC 9110);
+//!   our PATCHes set fields to given values, so resending one is harmless too.
 //! - **How many**: at most `max_retries` retries (`max_retries + 1` attempts).
 //! - **Backoff**: `initial_delay_ms · 2^(retry−1)`, capped at `max_delay_ms`, times
 //!   `1 − 0.25·jitter` (jitter in [0, 1) from the host). This is openai-node's default
@@ -25,9 +24,9 @@
 //!   is the wrong answer to a 503).
 //! - **Server-requested waits**: a valid `retry-after-ms` (milliseconds, Microsoft/OpenAI
 //!   convention), else a valid `Retry-After` (delay-seconds, decimals tolerated, or an
-//!   HTTP date, RFC 9110 §10.2.3) replaces the backoff, without jitter. Garbage is
-//!   ignored (backoff is used). Every wait — requested or computed — is capped at
-//!   `max_retry_delay_ms` (default 60 s; issue 5: an uncapped Retry-After can sleep for
+//!   HTTP date, as RFC 9110 defines them) replaces the backoff, without jitter. Garbage
+//!   is ignored (backoff is used). Every wait — requested or computed — is capped at
+//!   `max_retry_delay_ms` (default 60 s: an uncapped Retry-After can sleep for
 //!   an hour).
 //! - **Deadline**: `deadline_ms` bounds the whole logical request, every attempt and
 //!   wait included. A retry whose wait would reach the deadline is not made, and each
@@ -303,9 +302,9 @@ pub fn parse_retry_after_ms(value: &str) -> Option<f64> {
     parse_decimal(value)
 }
 
-/// `Retry-After` (RFC 9110 §10.2.3) → milliseconds to wait, never negative: delay-seconds
+/// `Retry-After` (RFC 9110) → milliseconds to wait, never negative: delay-seconds
 /// (decimals tolerated, as openai-node does) or an HTTP date (IMF-fixdate, or the obsolete
-/// RFC 850 and asctime forms recipients should accept, §5.6.7) compared with
+/// RFC 850 and asctime forms recipients should accept) compared with
 /// `now_unix_ms`; a date in the past means 0. Anything else is `None`.
 pub fn parse_retry_after(value: &str, now_unix_ms: f64) -> Option<f64> {
     if let Some(secs) = parse_decimal(value) {
@@ -337,7 +336,7 @@ fn parse_decimal(value: &str) -> Option<f64> {
     parse_number(t).filter(|n| *n >= 0.0)
 }
 
-/// An HTTP date (RFC 9110 §5.6.7) → Unix milliseconds. All three forms recipients must
+/// An HTTP date (RFC 9110) → Unix milliseconds. All three forms recipients must
 /// accept, by their fixed layouts (case-insensitively, as some servers capitalise oddly):
 /// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate), `Sunday, 06-Nov-94 08:49:37 GMT`
 /// (RFC 850) and `Sun Nov  6 08:49:37 1994` (asctime). The weekday is not checked (the
@@ -375,7 +374,7 @@ pub fn parse_http_date(value: &str, now_unix_ms: f64) -> Option<f64> {
     };
     let (day, month, year) = date;
     let (h, m, sec) = (num(time, 0, 2), num(time, 3, 2), num(time, 6, 2));
-    // Second 60 is a leap second (RFC 5322 §3.3 allows it).
+    // Second 60 is a leap second (RFC 5322 allows it).
     if h > 23 || m > 59 || sec > 60 || day == 0 || day > days_in_month(year, month) {
         return None;
     }
@@ -413,8 +412,8 @@ fn month(s: &[u8], start: usize) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
-/// RFC 9110 §5.6.7: a two-digit year that would be more than 50 years in the future is
-/// the most recent past year with those digits.
+/// RFC 9110's rule for RFC 850 dates: a two-digit year that would be more than 50 years
+/// in the future is the most recent past year with those digits.
 fn rfc850_year(yy: u32, now_unix_ms: f64) -> i64 {
     // This year, to within a day (a mean Gregorian year is 365.2425 days): plenty for a
     // 50-year window. Clamped (and NaN → 0) so the arithmetic cannot overflow.

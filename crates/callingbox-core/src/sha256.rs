@@ -1,4 +1,4 @@
-//! SHA-256 (FIPS 180-4 §6.2) and HMAC-SHA-256 (RFC 2104), written out here because the
+//! SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), written out here because the
 //! SDK's wasm has a 20 KB gzip budget and a crypto crate would spend much of it.
 //!
 //! Only what webhook verification needs: one-shot hashing of inputs that fit in memory
@@ -7,7 +7,7 @@
 
 use crate::prelude::*;
 
-/// FIPS 180-4 §4.2.2: first 32 bits of the fractional parts of the cube roots of the
+/// The round constants: first 32 bits of the fractional parts of the cube roots of the
 /// first 64 primes.
 const K: [u32; 64] = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -20,7 +20,8 @@ const K: [u32; 64] = [
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
-/// FIPS 180-4 §5.3.3: initial hash value.
+/// The initial hash value: first 32 bits of the fractional parts of the square roots of
+/// the first 8 primes.
 const H0: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
@@ -30,7 +31,7 @@ const H0: [u32; 8] = [
 // [u32; 64], 16..64 into a [u32; 64], i / 4 < 8 into a [u32; 8]), never derived from input.
 #[allow(clippy::indexing_slicing)]
 fn digest(parts: &[&[u8]]) -> [u8; 32] {
-    // §5.1.1 padding: message, 0x80, zeros up to 56 mod 64, 64-bit big-endian bit length.
+    // Padding: message, 0x80, zeros up to 56 mod 64, 64-bit big-endian bit length.
     let len: usize = parts.iter().map(|p| p.len()).sum();
     let mut m = Vec::with_capacity(len + 72);
     for p in parts {
@@ -44,7 +45,7 @@ fn digest(parts: &[&[u8]]) -> [u8; 32] {
 
     let mut h = H0;
     for block in m.chunks_exact(64) {
-        // §6.2.2 steps 1–4 for one block.
+        // One block: message schedule, 64 rounds, add the result into the hash.
         let mut w = [0u32; 64];
         for (i, &b) in block.iter().enumerate() {
             w[i / 4] = w[i / 4] << 8 | u32::from(b);
@@ -86,7 +87,7 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     digest(&[data])
 }
 
-/// HMAC-SHA-256 (RFC 2104 §2, block size 64). Keys longer than the block are hashed first.
+/// HMAC-SHA-256 (RFC 2104, block size 64). Keys longer than the block are hashed first.
 pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     let hashed;
     let key = if key.len() > 64 {
@@ -236,7 +237,7 @@ mod tests {
     #[test]
     fn hmac_keys_at_the_block_size() {
         // Keys of 63 and 64 bytes are used as they are (zero-padded), 65 bytes and more are
-        // hashed first (RFC 2104 §2: only keys *longer* than the block). Expected values from
+        // hashed first (RFC 2104: only keys *longer* than the block). Expected values from
         // Python: hmac.new(key, b"msg", hashlib.sha256).hexdigest().
         let cases: &[(&[u8], &str)] = &[
             (

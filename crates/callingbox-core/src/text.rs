@@ -1,6 +1,6 @@
 //! Tiny text builders used instead of `format!`/`to_string`: core::fmt's machinery
 //! (`Arguments`, `Formatter`, padding, integer `Display`) costs several KB of wasm, and
-//! every `format!` call site adds its own argument-table code (issue 7, measured with
+//! every `format!` call site adds its own argument-table code (measured with
 //! twiggy). Each helper is one small non-generic function.
 
 use crate::prelude::*;
@@ -17,7 +17,7 @@ pub fn cat(parts: &[&str]) -> String {
 
 /// `template` with each `{}` replaced by the next of `args` (a missing argument is empty).
 /// One template and a short argument list take less wasm at each call site than [`cat`]'s
-/// alternating pieces (issue 7). Only the template is scanned, never the arguments.
+/// alternating pieces. Only the template is scanned, never the arguments.
 pub fn fill(template: &str, args: &[&str]) -> String {
     let mut out =
         String::with_capacity(template.len() + args.iter().map(|a| a.len()).sum::<usize>());

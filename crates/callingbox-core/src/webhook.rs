@@ -1,10 +1,10 @@
-//! Webhook signatures (CALLINGBOX_API.md §6.4): the `CallingBox-Signature` header is
+//! Webhook signatures: the `CallingBox-Signature` header is
 //! `t=<unix seconds>,v1=<hex>` where
 //! `hex = lowercase_hex(HMAC-SHA256(key = secret, msg = "<t>." ‖ raw body))`.
 //!
 //! [`signature_header`] produces it (the emulator signs with it); [`verify`] checks it,
-//! and only then parses and validates the event envelope (§3.8). `now` is passed in:
-//! the core never reads a clock.
+//! and only then parses and validates the event envelope (`id`, `type`, `created`,
+//! `api_version`, `data.call`). `now` is passed in: the core never reads a clock.
 
 use crate::prelude::*;
 
@@ -12,16 +12,16 @@ use super::json::{ObjectWriter, Value};
 use super::sha256::{hmac_sha256, to_hex};
 use super::text::{self, dec, dec_signed, fill, is_blank, split_byte, trim};
 
-/// The SDK default for `verify`'s `tolerance_secs` (§6.4 step 2).
+/// The default `tolerance_secs` for `verify`: 300 s, as in the official Python SDK.
 pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 
 /// A `tolerance_secs` that accepts any timestamp: no replay protection, for tests of
-/// recorded events only. Unlike the contract's SDK (§6.4 step 2), 0 does not mean this:
+/// recorded events only. Unlike in the official Python SDK, 0 does not mean this:
 /// a tolerance is always a bound, so a 0 that slipped through fails closed.
 pub const UNLIMITED_TOLERANCE: i64 = i64::MAX;
 
 /// The `CallingBox-Signature` header value for `body` sent at `timestamp`.
-/// `secret` is the key verbatim, `whsec_` prefix included (§6.4 step 3).
+/// `secret` is the key verbatim, `whsec_` prefix included.
 pub fn signature_header(secret: &str, timestamp: i64, body: &[u8]) -> String {
     fill(
         "t={},v1={}",
@@ -39,7 +39,7 @@ fn expected_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     to_hex(&hmac_sha256(secret.as_bytes(), &msg))
 }
 
-/// A verified webhook event: the envelope fields (§3.8), checked for shape.
+/// A verified webhook event: the envelope fields, checked for shape.
 /// `raw` is the whole parsed body; the JS layer hands users its own parse of the body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -158,7 +158,7 @@ impl ::core::fmt::Display for SignatureError {
 impl ::core::error::Error for SignatureError {}
 
 /// Verifies `header` (the `CallingBox-Signature` value) over the raw `body` bytes with
-/// `secret`, then parses and validates the envelope (§6.4). `tolerance_secs` is the
+/// `secret`, then parses and validates the envelope. `tolerance_secs` is the
 /// allowed `|now − t|` ([`DEFAULT_TOLERANCE_SECS`]; [`UNLIMITED_TOLERANCE`] skips the
 /// check — tests only).
 pub fn verify(
@@ -299,11 +299,11 @@ fn clip(s: &str) -> &str {
     text::clip(trim(s), 40).0
 }
 
-/// The §3.8 envelope fields, checked in this order: a type tag (`n` integer seconds, `o`
-/// object, `s` string) and a dotted path (packed like the operation tables: one loop
+/// The webhook envelope's fields, checked in this order: a type tag (`n` integer seconds,
+/// `o` object, `s` string) and a dotted path (packed like the operation tables: one loop
 /// instead of one check per field in the wasm). Every event has the first
 /// [`EVERY_EVENT`] (`created`, `id`, `type`, `api_version`); the rest, `data.call`, is
-/// what the `call.*` events carry (§6.2). An event type the SDK does not know yet (say
+/// what the `call.*` events carry. An event type the SDK does not know yet (say
 /// `number.released`) is authentic once its signature matches, so its `data` is passed
 /// through unchecked rather than rejected.
 const ENVELOPE: &[(&str, Want)] = &[
@@ -334,7 +334,8 @@ fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     }
 }
 
-/// Checks the §3.8 envelope shape; answers `created`.
+/// Checks the webhook envelope's shape (id, type, created, api_version, data.call);
+/// answers `created`.
 fn envelope(raw: &Value) -> Result<i64, String> {
     if raw.as_object().is_none() {
         return Err(fill("body must be an object, got {}", &[raw.type_name()]));
@@ -397,7 +398,7 @@ mod tests {
         full
     }
 
-    // §6.4 test vector.
+    // The API documentation's signature test vector.
     const SECRET: &str = "whsec_test_0123456789abcdef0123456789abcdef";
     const T: i64 = 1713268860;
     const BODY: &str = r#"{"id":"9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f","type":"call.completed","created":1713268800,"api_version":"2026-04","data":{"call":{"id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","status":"completed"}}}"#;
@@ -800,7 +801,7 @@ mod tests {
 
     #[test]
     fn events_of_other_types_pass_through_with_their_own_data() {
-        // Only `call.*` events carry `data.call` (§6.2); a type the SDK does not know is
+        // Only `call.*` events carry `data.call`; a type the SDK does not know is
         // signed like any other, so it verifies whatever its `data` holds.
         for (body, call_id) in [
             (

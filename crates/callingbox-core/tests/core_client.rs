@@ -7,7 +7,7 @@
 )]
 
 //! Native tests of the client core: every endpoint's request, decoding of every example
-//! object of contract §10, both list shapes, every error shape, and the mapping to kinds.
+//! object in tests/fixtures, both list shapes, every error shape, and the mapping to kinds.
 
 use callingbox_core::error::Error;
 use callingbox_core::json::Value;

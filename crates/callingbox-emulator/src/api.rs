@@ -531,7 +531,7 @@ fn dispatch(org: &mut Org, env: &mut Env, operation: Operation, q: &Query, b: &V
 }
 
 // ---------------------------------------------------------------------------------------
-// Lookups (each returns the 404 / 409 of the contract)
+// Lookups (each returns the API's 404 / 409)
 
 fn text(b: &Value, key: &str) -> String {
     b.get(key).and_then(Value::as_str).unwrap_or("").to_string()
@@ -846,7 +846,7 @@ fn create_call(org: &mut Org, env: &mut Env, b: &Value) -> Out {
     ))
 }
 
-/// 402 unless the free credit covers one more call hold (§4.3).
+/// 402 unless the free credit covers one more call hold.
 pub(super) fn hold_available(org: &Org) -> Result<(), (u16, String)> {
     let free = org.balance - org.held();
     if free < model::HOLD_MILLI_CENTS {
@@ -878,7 +878,7 @@ pub(super) fn start_call(
     let over = |k: &str| overrides.get(k).and_then(Value::as_str).map(str::to_string);
     let persona = a.setting_str("persona");
     let instructions = over("instructions").or_else(|| a.setting_str("instructions"));
-    // Inbound calls have no context (§2.2).
+    // Inbound calls have no context: no API request starts them, so nothing supplies one.
     let context = match overrides.get("context") {
         Some(c) => c.clone(),
         None if inbound => Value::Null,

@@ -33,7 +33,7 @@ pub(crate) enum Kind {
     Enum(&'static [&'static str]),
     /// `{field: "boolean"|"string"|"number"}`.
     Returns,
-    /// Array of ≤ 16 tool objects (§7.4).
+    /// Array of ≤ 16 tool objects (the API's limit per agent or call).
     Tools,
     /// Non-empty array of event names or `"*"`.
     Events,

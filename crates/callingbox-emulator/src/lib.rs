@@ -1,22 +1,30 @@
-//! A strict, deterministic, in-memory emulator of the CallingBox API (issue 3; contract:
-//! `CALLINGBOX_API.md`, §0 binding). Sans-IO: it never reads a clock, draws OS randomness
-//! or touches the network. The transport (a wasm `fetch` shim, a Node HTTP server, a test)
-//! feeds it [`Request`]s, moves its virtual clock with [`Emulator::advance`], carries out
-//! webhook deliveries from [`Emulator::take_outbox`] and reports them back with
-//! [`Emulator::report_delivery`]. Same [`Config`] + same inputs ⇒ byte-identical outputs.
+//! A strict, deterministic, in-memory emulator of the CallingBox API: where the API's
+//! documentation allows several answers, it gives exactly one, so tests catch client
+//! mistakes (the client, in turn, accepts every documented variant). Sans-IO: it never
+//! reads a clock, draws OS randomness or touches the network. The transport (a wasm
+//! `fetch` shim, a Node HTTP server, a test) feeds it [`Request`]s, moves its virtual clock
+//! with [`Emulator::advance`], carries out webhook deliveries from
+//! [`Emulator::take_outbox`] and reports them back with [`Emulator::report_delivery`].
+//! Same [`Config`] + same inputs ⇒ byte-identical outputs.
 //!
 //! # What it implements
-//! The 24 endpoints of §1 (not the legacy `PUT /v1/numbers/{id}/inbound`), with:
+//! Every operation of the API description (`api/openapi.yaml`; not the legacy
+//! `PUT /v1/numbers/{id}/inbound`). Routing comes from `routes.rs`, generated from that
+//! description by `scripts/gen.mjs`: one `Operation` variant per operation, which the
+//! handlers match on, so an operation added to the description does not build until it
+//! is handled. With:
 //! - **Auth**: `Authorization: Bearer <key>`, key `^sk_[A-Za-z0-9_]{8,}$`, else 401. Each
 //!   distinct key is its own organisation (created on first use with
 //!   [`Config::initial_credit_milli_cents`]); another organisation's ids answer 404.
 //! - **Every response** carries `X-Request-Id` (`req_` + a 12-digit counter), the CORS
-//!   headers of §0, and (unless 204) `Content-Type: application/json`. `OPTIONS` on any
-//!   path answers the preflight with 204, no auth, never a fault.
-//! - **Strictness**: bodies are checked against a table ([`check`]) before anything runs:
+//!   headers (`Access-Control-Allow-Origin: *`, the allowed and exposed headers), and
+//!   (unless 204) `Content-Type: application/json`. `OPTIONS` on any path answers the
+//!   preflight with 204, no auth, never a fault.
+//! - **Strictness**: bodies and query strings are checked ([`check`]) against tables
+//!   generated from the description (in `routes.rs`) before anything runs:
 //!   invalid JSON, non-object bodies, unknown / duplicate / refused fields, wrong types,
 //!   unknown enum values, missing required fields, a body on GET/DELETE, a non-JSON
-//!   `Content-Type` → 400 `{"error": "..."}` naming the field. Query strings too: unknown or
+//!   `Content-Type` → 400 `{"error": "..."}` naming the field. In query strings: unknown or
 //!   repeated parameters, `limit` outside its range → 400. Unknown route → 404, known route
 //!   with another method → 405 + `Allow`. Ids in the *path* that do not exist (including
 //!   ones that are not UUIDs, like the docs' `call abc123 not found`) → 404; ids in a *body*
@@ -50,15 +58,17 @@
 //!   [`TEST_NUMBERS`] for the other outcomes. Billing: connected seconds × 5 000
 //!   milli-cents/min, rounded half up (152 s → 12 667), taken from the balance when the
 //!   call ends; other outcomes release the hold. The transcript grows as lines are spoken.
-//! - **Webhooks**: every status change emits its §6.2 event (exactly one terminal event)
-//!   as a §3.8 envelope to the call's inline `webhook_url` (signed with the organisation's
+//! - **Webhooks**: every status change emits its `call.*` event (exactly one terminal
+//!   event) in the webhook envelope (`id`, `type`, `created`, `api_version`, `data.call`)
+//!   to the call's inline `webhook_url` (signed with the organisation's
 //!   [default secret](Emulator::default_signing_secret)) and to every enabled endpoint
 //!   whose `enabled_events` match (its own `whsec_` secret). One delivery row per
-//!   (event, destination); its id is the event id. Attempts follow §6.5 without jitter
-//!   ([`lifecycle::RETRY_DELAYS_SECS`]); after 8 failed attempts `exhausted`; 10
-//!   consecutive exhausted deliveries disable the endpoint (`too_many_failures`). A manual
-//!   `PATCH {"status":"disabled"}` sets `disabled_reason: "manual"`. Deliveries to a
-//!   disabled endpoint wait; to a deleted endpoint become `exhausted` ("endpoint deleted").
+//!   (event, destination); its id is the event id. Attempts follow the API's retry
+//!   schedule without its jitter ([`lifecycle::RETRY_DELAYS_SECS`]); after 8 failed
+//!   attempts `exhausted`; 10 consecutive exhausted deliveries disable the endpoint
+//!   (`too_many_failures`). A manual `PATCH {"status":"disabled"}` sets
+//!   `disabled_reason: "manual"`. Deliveries to a disabled endpoint wait; to a deleted
+//!   endpoint become `exhausted` ("endpoint deleted").
 //! - **Idempotency**: `Idempotency-Key` (1-255 visible ASCII characters, else 400) on POST
 //!   is scoped to the organisation. Same key + same method, path and byte-identical body →
 //!   the stored status and body again, plus `Idempotent-Replayed: true` (new
@@ -109,7 +119,8 @@ pub struct Config {
     pub start_unix_ms: i64,
     /// Seeds ids, secrets and fault rolls.
     pub seed: u64,
-    /// Credit each new organisation starts with ($5 = 500 000 milli-cents, §4.3).
+    /// Credit each new organisation starts with: the API's free credit, $5 = 500 000
+    /// milli-cents.
     pub initial_credit_milli_cents: i64,
     pub faults: Faults,
 }
@@ -447,8 +458,9 @@ impl Emulator {
     }
 
     /// Records the outcome of an attempt: `Ok(status)` (2xx = delivered, anything else a
-    /// failure) or `Err(reason)` (network error, timeout). Failures are retried on the §6.5
-    /// schedule in virtual time. Returns false if `delivery_id` was not in flight.
+    /// failure) or `Err(reason)` (network error, timeout). Failures are retried on the API's
+    /// schedule ([`lifecycle::RETRY_DELAYS_SECS`]) in virtual time. Returns false if
+    /// `delivery_id` was not in flight.
     pub fn report_delivery(&mut self, delivery_id: &str, outcome: Result<u16, String>) -> bool {
         api::report_delivery(self, delivery_id, outcome)
     }
@@ -469,7 +481,8 @@ impl Emulator {
     }
 
     /// The organisation default signing secret that signs inline `webhook_url` deliveries
-    /// (the dashboard shows it; there is no API for it, §8 q17). `None` for a malformed key.
+    /// (the dashboard shows it; the API documents no way to read it). `None` for a malformed
+    /// key.
     pub fn default_signing_secret(&self, api_key: &str) -> Option<String> {
         is_valid_api_key(api_key).then(|| lifecycle::default_secret(self.env.seed, api_key))
     }
@@ -483,7 +496,7 @@ impl Emulator {
     }
 
     /// Simulates someone calling `to` (a number the organisation owns) from `from` (any
-    /// canonical E.164 number): the §2.2 inbound flow. The number's inbound agent answers
+    /// canonical E.164 number): the inbound flow. The number's inbound agent answers
     /// with its configuration as-is (`context` null, no per-call overrides); the call runs the
     /// same lifecycle and webhooks as an outbound one, and `from` selects the outcome like a
     /// destination does (see [`TEST_NUMBERS`]). Returns the new call's id, or why the call

@@ -1,5 +1,5 @@
-//! Call lifecycles on the virtual clock, webhook events (§6.2), deliveries and their retry
-//! schedule (§6.5).
+//! Call lifecycles on the virtual clock, webhook events (`call.*`), deliveries and their
+//! retry schedule.
 
 use super::model::{charge, Call, Delivery, Org, Segment};
 use super::util::{obj, Rng};
@@ -29,9 +29,9 @@ pub enum Step {
     Extracted(Outcome),
 }
 
-/// Offsets from creation, in ms. Matches the §10 example: created 14:28:01, ringing
-/// (`started_at`) +2 s, answered +8 s, ended +160 s (duration 158 s, billed 152 s),
-/// extraction done +167 s (`updated_at` 14:30:48).
+/// Offsets from creation, in ms. Matches the example Call in `tests/fixtures/call.json`:
+/// created 14:28:01, ringing (`started_at`) +2 s, answered +8 s, ended +160 s (duration
+/// 158 s, billed 152 s), extraction done +167 s (`updated_at` 14:30:48).
 pub const INITIATED_MS: i64 = 1_000;
 pub const RINGING_MS: i64 = 2_000;
 pub const ANSWERED_MS: i64 = 8_000;
@@ -39,11 +39,12 @@ pub const ENDED_MS: i64 = 160_000;
 pub const EXTRACTED_MS: i64 = 167_000;
 
 /// Delay before attempt n+1 after attempt n failed (index n-1 is unused for attempt 1,
-/// which is immediate): §6.5 without jitter, so tests can predict every time.
+/// which is immediate): the API's schedule without its ±20 % jitter, so tests can predict
+/// every time.
 pub const RETRY_DELAYS_SECS: [i64; 8] = [0, 60, 300, 1_800, 7_200, 18_000, 36_000, 86_400];
-/// Automatic attempts before a delivery is `exhausted` (§6.5).
+/// Automatic attempts before a delivery is `exhausted`.
 pub const MAX_ATTEMPTS: u32 = 8;
-/// Consecutive exhausted deliveries that disable an endpoint (§6.5).
+/// Consecutive exhausted deliveries that disable an endpoint.
 pub const DISABLE_AFTER: u32 = 10;
 
 /// `None`: the telephony provider refuses to place the call (502 at dispatch).
@@ -120,7 +121,8 @@ pub fn extract(returns: &Value, context: &Value) -> Value {
     )
 }
 
-/// `returns` with every field null (no conversation happened, §4.2), or null without a schema.
+/// `returns` with every field null (no conversation happened, so nothing was extracted),
+/// or null without a schema.
 pub fn nulls(returns: &Value) -> Value {
     returns.as_object().map_or(Value::Null, |f| {
         Value::Object(f.iter().map(|(k, _)| (k.clone(), Value::Null)).collect())

@@ -1,18 +1,19 @@
 //! The emulator's state (one [`Org`] per API key) and how each object renders as JSON
-//! (field order as in CALLINGBOX_API.md §10).
+//! (field order as in the example objects in `tests/fixtures/`).
 
 use super::util::{obj, opt_ts, strs, ts};
 use callingbox_core::json::Value;
 
-/// Price of connected time: $0.05/min = 5 000 milli-cents per minute (§4.3).
+/// Price of connected time: $0.05/min = 5 000 milli-cents per minute.
 pub const RATE_MILLI_CENTS_PER_MINUTE: i64 = 5_000;
-/// The longest call the emulator allows for the credit hold (§4.3 "worst-case cost of one
-/// call"; the real maximum is undocumented): 10 minutes.
+/// The longest call the emulator allows for the credit hold (the hold is the worst-case
+/// cost of one call; the real maximum is undocumented): 10 minutes.
 pub const MAX_CALL_SECONDS: i64 = 600;
 /// Credit held per call while it runs: 10 min × $0.05 = $0.50.
 pub const HOLD_MILLI_CENTS: i64 = MAX_CALL_SECONDS * RATE_MILLI_CENTS_PER_MINUTE / 60;
 
-/// Charge for `secs` connected seconds, rounded half up: 152 s → 12 667 (§10).
+/// Charge for `secs` connected seconds, rounded half up: 152 s → 12 667 (as in
+/// `tests/fixtures/call.json`).
 pub fn charge(secs: i64) -> i64 {
     (secs * RATE_MILLI_CENTS_PER_MINUTE + 30) / 60
 }

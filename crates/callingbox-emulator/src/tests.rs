@@ -1126,7 +1126,7 @@ fn credit_hold_and_402() {
 fn lifecycle_matches_the_contract_example() {
     let mut e = emu();
     let st = setup(&mut e);
-    e.advance(1000); // created at 14:28:01 as in §10
+    e.advance(1000); // created at 14:28:01 as in tests/fixtures/call.json
     let body = format!(
         r#"{{"agent_id":"{}","to":"+15551234567","context":{{"patient":"Maria Lopez","doctor":"Dr. Chen"}},"metadata":{{"crm_id":"12345"}}}}"#,
         st.agent_id
@@ -2531,8 +2531,8 @@ fn stats_json_and_test_numbers_table() {
 }
 
 /// The emulator's objects have exactly the fields, in the same order and with the same
-/// JSON types, as the contract examples in `tests/fixtures/` that the client decodes
-/// (plus `answered_by` on calls, which §3.4/§4.1 mention in prose only).
+/// JSON types, as the example objects in `tests/fixtures/` that the client decodes
+/// (plus `answered_by` on calls, which the API documentation mentions in prose only).
 #[test]
 fn objects_match_the_shared_fixtures() {
     fn same_shape(name: &str, ours: &Value, fixture: &Value) {

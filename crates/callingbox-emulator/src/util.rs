@@ -1,23 +1,24 @@
-//! Small deterministic helpers: a seeded PRNG, UUID-shaped ids, ISO-8601 timestamps from the
-//! virtual clock, query-string decoding and money formatting. No clock, no OS randomness.
+//! Small deterministic helpers: a seeded PRNG, UUID ids, ISO-8601 timestamps from the virtual
+//! clock, query-string decoding and money formatting. No clock, no OS randomness.
 
 use callingbox_core::json::Value;
+use rand_core::{RngCore, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
-/// splitmix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for ids and fault rolls.
+/// The emulator's one source of randomness (ids, secrets, fault rolls): PCG seeded from the
+/// configured seed, so the same seed gives the same run.
 #[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
+pub(crate) struct Rng(Pcg64Mcg);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(Pcg64Mcg::seed_from_u64(seed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in `[0, 1)`.
@@ -25,18 +26,14 @@ impl Rng {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// A random (version 4, RFC 9562 §5.4) UUID string, lowercase.
+    /// A random (version 4) UUID, lowercase and hyphenated.
     pub fn uuid(&mut self) -> String {
-        let a = (self.next_u64() & !0xF000) | 0x4000;
-        let b = (self.next_u64() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xFFFF,
-            a & 0xFFFF,
-            b >> 48,
-            b & 0xFFFF_FFFF_FFFF
-        )
+        let mut bytes = [0u8; 16];
+        self.0.fill_bytes(&mut bytes);
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
     }
 
     /// `2 * words * 8` lowercase hex digits.
@@ -58,40 +55,20 @@ pub(crate) fn fnv1a(seed: u64, text: &str) -> u64 {
     h
 }
 
-/// True for `8-4-4-4-12` hex digits (either case).
+/// True for `8-4-4-4-12` hex digits (either case), the only form the API uses.
 pub(crate) fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian
-/// (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", `civil_from_days`).
-pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
 }
 
 /// Unix milliseconds → `2026-04-15T14:28:01Z` (whole seconds, as the API shows them).
 pub(crate) fn iso(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let sod = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    )
+    OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        // The options keep the clock within years 1970-9999; beyond `time`'s range the
+        // value is at least still a timestamp.
+        .unwrap_or_else(|| "9999-12-31T23:59:59Z".to_string())
 }
 
 pub(crate) fn ts(ms: i64) -> Value {
@@ -111,25 +88,23 @@ pub(crate) fn strs(items: &[String]) -> Value {
     Value::Array(items.iter().map(|s| Value::from(s.as_str())).collect())
 }
 
-/// Decodes `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte).
+/// Decodes `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte). Strict:
+/// a `%` not followed by two hex digits is an error (the crate would keep it as text).
 pub(crate) fn percent_decode(s: &str) -> Result<String, String> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = bytes.next().and_then(|c| (c as char).to_digit(16));
-                let lo = bytes.next().and_then(|c| (c as char).to_digit(16));
-                match (hi, lo) {
-                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                    _ => return Err(format!("bad percent-encoding in query string {s:?}")),
-                }
-            }
-            b => out.push(b),
-        }
+    let bytes = s.as_bytes();
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return Err(format!("bad percent-encoding in query string {s:?}"));
     }
-    String::from_utf8(out).map_err(|_| format!("query string {s:?} is not UTF-8"))
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| format!("query string {s:?} is not UTF-8"))
 }
 
 /// Milli-cents → `$4.50` (truncated to cents).
