@@ -66,7 +66,7 @@ export interface HttpTool {
   type: "http";
   name: string;
   description: string;
-  policy?: ToolPolicy;
+  policy: ToolPolicy;
   /** The HTTPS URL called. */
   url: string;
   /** JSON Schema of the arguments (an empty object schema when none). */
@@ -82,7 +82,7 @@ export interface BuiltinTool {
   type: "builtin";
   name: string;
   description: string;
-  policy?: ToolPolicy;
+  policy: ToolPolicy;
   /** The platform action (default: the tool's `name`). */
   builtin?: string;
   /** JSON Schema of the arguments (an empty object schema when none). */
@@ -91,7 +91,7 @@ export interface BuiltinTool {
   config?: Record<string, unknown>;
 }
 
-/** `confirm_first_write` tools need a caller "yes" on the previous turn (default `read`). */
+/** `confirm_first_write` tools need a caller "yes" on the previous turn. */
 export type ToolPolicy = "read" | "confirm_first_write";
 
 /** A phone number owned by the organisation. */

@@ -33,7 +33,7 @@ PROBES = [
     (
         "tool-policy-required",
         "POST", "/v1/agents", agent(tools=[without(HTTP_TOOL, "policy")]), {400},
-        "HttpTool/BuiltinTool require `policy` (contract §7.4 wire format); the answer would "
+        "HttpTool/BuiltinTool require `policy` (it is part of the tool wire format); the answer would "
         "otherwise hold a tool without it, which the Agent schema does not allow",
     ),
     (

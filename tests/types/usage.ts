@@ -67,7 +67,7 @@ async function correctUsage(): Promise<void> {
   expectType<Agent[]>(agents.data);
   const agent = await client.agents.create({
     name: "Reminders", type: "outbound", instructions: "Confirm.", returns: { confirmed: "boolean" },
-    tools: [{ type: "builtin", name: "end_call", description: "Hang up", builtin: "end_call" }],
+    tools: [{ type: "builtin", name: "end_call", description: "Hang up", policy: "read", builtin: "end_call" }],
     voicemail_action: "leave_message", persona: null,
   });
   expectType<WithResponse<Agent>>(agent);

@@ -9,7 +9,7 @@ use callingbox_core::json::Value;
 /// What a body field must hold.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Kind {
-    /// Any string (≤ [`MAX_STR`] bytes).
+    /// Any string (≤ [`MAX_STR`] characters).
     Str,
     /// A string with a non-blank character.
     Text,
@@ -39,6 +39,8 @@ pub(crate) enum Kind {
     Events,
     /// Integer in 1..=600000 (tool `timeout_ms`).
     Millis,
+    /// An object whose values are all strings (tool `headers`).
+    StrMap,
 }
 
 /// One allowed body field.
@@ -94,17 +96,17 @@ const HTTP_TOOL: &[F] = &[
     req("type", Kind::Enum(TOOL_TYPES)),
     req("name", Kind::Text),
     req("description", Kind::Str),
-    opt("policy", Kind::Enum(POLICIES)),
+    req("policy", Kind::Enum(POLICIES)),
     req("url", Kind::Url),
     opt("parameters", Kind::Obj),
-    opt("headers", Kind::Obj),
+    opt("headers", Kind::StrMap),
     opt("timeout_ms", Kind::Millis),
 ];
 const BUILTIN_TOOL: &[F] = &[
     req("type", Kind::Enum(TOOL_TYPES)),
     req("name", Kind::Text),
     req("description", Kind::Str),
-    opt("policy", Kind::Enum(POLICIES)),
+    req("policy", Kind::Enum(POLICIES)),
     opt("builtin", Kind::Text),
     opt("parameters", Kind::Obj),
     opt("config", Kind::Obj),
@@ -184,8 +186,9 @@ fn want(name: &str, what: &str, v: &Value) -> String {
 
 fn string<'a>(v: &'a Value, name: &str) -> Result<&'a str, String> {
     let s = v.as_str().ok_or_else(|| want(name, "a string", v))?;
-    if s.len() > MAX_STR {
-        return Err(format!("{name} is longer than {MAX_STR} bytes"));
+    // Lengths count characters, as JSON Schema's maxLength does.
+    if s.chars().count() > MAX_STR {
+        return Err(format!("{name} is longer than {MAX_STR} characters"));
     }
     Ok(s)
 }
@@ -213,20 +216,45 @@ pub(crate) fn is_us_number(s: &str) -> bool {
         && matches!(b.get(2), Some(b'2'..=b'9'))
 }
 
+/// `http://` or `https://`, an optional `userinfo@`, a host (a bracketed IPv6 literal or a
+/// name without `[]@:`), an optional port of 1-5 digits, then a path, query or fragment; at
+/// most 2,048 characters, no whitespace or control characters. The description's `HttpUrl`
+/// pattern says the same.
 fn is_url(s: &str) -> bool {
-    let rest = s
+    let Some(rest) = s
         .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(r) => {
-            let host = r.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty()
-                && !host.starts_with(':')
-                && s.len() <= 2048
-                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
+        .or_else(|| s.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    if s.chars().count() > 2048 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
     }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = match authority.split_once('@') {
+        Some((_, after)) if after.contains('@') => return false,
+        Some((_, after)) => after,
+        None => authority,
+    };
+    let port_ok = |p: &str| {
+        p.is_empty()
+            || p.strip_prefix(':').is_some_and(|d| {
+                (1..=5).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+            })
+    };
+    if let Some(v6) = host_port.strip_prefix('[') {
+        return v6.split_once(']').is_some_and(|(addr, port)| {
+            !addr.is_empty()
+                && addr
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                && port_ok(port)
+        });
+    }
+    let (host, port) = host_port
+        .find(':')
+        .map_or((host_port, ""), |i| host_port.split_at(i));
+    !host.is_empty() && !host.contains(['[', ']']) && port_ok(port)
 }
 
 fn is_lang(s: &str) -> bool {
@@ -255,6 +283,13 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             .as_object()
             .map(drop)
             .ok_or_else(|| want(name, "an object", v)),
+        Kind::StrMap => {
+            let members = v.as_object().ok_or_else(|| want(name, "an object", v))?;
+            for (k, value) in members {
+                string(value, &join(name, k))?;
+            }
+            Ok(())
+        }
         Kind::Uuid => {
             let s = string(v, name)?;
             if is_uuid(s) {
@@ -327,7 +362,7 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
             }
             for (i, (k, t)) in members.iter().enumerate() {
                 let n = join(name, k);
-                if k.trim().is_empty() || k.len() > 64 {
+                if k.trim().is_empty() || k.chars().count() > 64 {
                     return Err(format!("{name} field names must be 1-64 characters"));
                 }
                 if members.iter().take(i).any(|(k2, _)| k2 == k) {

@@ -274,6 +274,40 @@ fn every_client_operation_has_its_route() {
     }
 }
 
+/// The strict checks the description states: URLs need a host, lengths count characters.
+#[test]
+fn urls_need_a_host_and_lengths_count_characters() {
+    let mut e = emu();
+    for url in [
+        "http://[",
+        "http://",
+        "https://:80/x",
+        "http://a@b@c",
+        "http://h:123456",
+        "http://[xyz]/",
+        "http://a b",
+        "ftp://h",
+    ] {
+        let body = format!(r#"{{"url":{}}}"#, Value::from(url).to_json());
+        expect(&mut e, "POST", "/v1/webhook_endpoints", &body, 400);
+    }
+    for url in [
+        "http://127.0.0.1:8787/hook",
+        "https://user:pw@example.com/x?y#z",
+        "http://[::1]:9/",
+        "https://h",
+    ] {
+        let body = format!(r#"{{"url":{}}}"#, Value::from(url).to_json());
+        expect(&mut e, "POST", "/v1/webhook_endpoints", &body, 201);
+    }
+    let name = "é".repeat(6_000);
+    let key = "é".repeat(40);
+    let body = format!(r#"{{"name":"{name}","type":"outbound","returns":{{"{key}":"string"}}}}"#);
+    expect(&mut e, "POST", "/v1/agents", &body, 201);
+    let body = format!(r#"{{"name":"{}","type":"outbound"}}"#, "é".repeat(10_001));
+    assert!(err(&expect(&mut e, "POST", "/v1/agents", &body, 400)).contains("10000 characters"));
+}
+
 #[test]
 fn routing_404_and_405() {
     let mut e = emu();
@@ -593,19 +627,27 @@ fn agent_create_validation_table() {
             "tools[0].type must be one of",
         ),
         (
-            r#"{"name":"a","type":"outbound","tools":[{"type":"http","name":"x","description":""}]}"#,
+            r#"{"name":"a","type":"outbound","tools":[{"type":"http","name":"x","description":"","policy":"read"}]}"#,
             "missing required field tools[0].url",
+        ),
+        (
+            r#"{"name":"a","type":"outbound","tools":[{"type":"builtin","name":"x","description":""}]}"#,
+            "missing required field tools[0].policy",
+        ),
+        (
+            r#"{"name":"a","type":"outbound","tools":[{"type":"http","name":"x","description":"","policy":"read","url":"https://t.example","headers":{"X-Retry":1}}]}"#,
+            "tools[0].headers.X-Retry must be a string",
         ),
         (
             r#"{"name":"a","type":"outbound","tools":[{"type":"builtin","name":"x","description":"","policy":"write"}]}"#,
             "tools[0].policy must be one of",
         ),
         (
-            r#"{"name":"a","type":"outbound","tools":[{"type":"builtin","name":"x","description":"","extra":1}]}"#,
+            r#"{"name":"a","type":"outbound","tools":[{"type":"builtin","name":"x","description":"","policy":"read","extra":1}]}"#,
             r#"unknown field "tools[0].extra""#,
         ),
         (
-            r#"{"name":"a","type":"outbound","tools":[{"type":"builtin","name":"x","description":""},{"type":"builtin","name":"x","description":""}]}"#,
+            r#"{"name":"a","type":"outbound","tools":[{"type":"builtin","name":"x","description":"","policy":"read"},{"type":"builtin","name":"x","description":"","policy":"read"}]}"#,
             "tools[1].name repeats",
         ),
         (
@@ -637,7 +679,7 @@ fn agent_create_validation_table() {
         );
     }
     let tools: Vec<String> = (0..17)
-        .map(|i| format!(r#"{{"type":"builtin","name":"t{i}","description":"d"}}"#))
+        .map(|i| format!(r#"{{"type":"builtin","name":"t{i}","description":"d","policy":"read"}}"#))
         .collect();
     let body = format!(
         r#"{{"name":"a","type":"outbound","tools":[{}]}}"#,
