@@ -7,7 +7,7 @@
 //! Nothing here can panic on outside data: every path returns a `Result`.
 //!
 //! The wasm keeps no state between calls (the client's options come with each request):
-//! the allocator reuses the whole heap after every call ([`alloc`]), and the host can
+//! the allocator reuses the whole heap after every call (`alloc.rs`), and the host can
 //! replace the instance at any time — after a trap, or to give back memory a large body
 //! took — without losing anything.
 //!

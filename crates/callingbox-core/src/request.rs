@@ -36,7 +36,8 @@ access-control-request-method,connection,content-length,cookie,cookie2,date,dnt,
 keep-alive,origin,referer,set-cookie,te,trailer,transfer-encoding,upgrade,via,x-http-method,\
 x-http-method-override,x-method-override,";
 
-/// Whether a header name is one `defaultHeaders` may not set (see [`FORBIDDEN`]).
+/// Whether a header name is one `defaultHeaders` may not set (the Fetch standard's forbidden
+/// request headers, `proxy-*` and `sec-*`).
 pub fn forbidden_header(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("proxy-")

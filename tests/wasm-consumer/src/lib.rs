@@ -3,7 +3,7 @@
 
 const EXAMPLES: [&str; 3] = ["+14155550123", "+1 (415) 555-0123", "+1"];
 
-/// How many of [`EXAMPLES`] are valid phone numbers.
+/// How many of `EXAMPLES` are valid phone numbers.
 #[no_mangle]
 pub extern "C" fn valid_examples() -> u32 {
     let valid = EXAMPLES
