@@ -7,6 +7,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n== setup: %s\n' "$*"; }
 
+step "rust toolchain (rust-toolchain.toml)"
+bash scripts/rust-toolchain.sh
+
 step "wasm32 target"
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
