@@ -315,7 +315,7 @@ export interface WebhookEndpoint {
 }
 
 /** A webhook endpoint as returned by create and rotate, with its signing secret. */
-export type WebhookEndpointWithSecret = WebhookEndpoint & Record<string, unknown>;
+export type WebhookEndpointWithSecret = WebhookEndpoint & Required<Pick<WebhookEndpoint, "signing_secret">>;
 
 /** One delivery of one event to one destination. */
 export interface WebhookDelivery {

@@ -501,7 +501,12 @@ function tsType(schema) {
   if (name) return STRING_LIKE(name) ? "string" : name;
   const r = schema;
   if (r.oneOf || r.anyOf) return [...new Set((r.oneOf || r.anyOf).map((s) => tsType(s)))].join(" | ");
-  if (r.allOf) return r.allOf.map((s) => tsType(s)).join(" & ");
+  if (r.allOf) {
+    // A named base, then parts that only make some of its fields required.
+    const base = tsType(r.allOf[0]);
+    const rest = r.allOf.slice(1).map((p) => (!p.properties && p.required ? `Required<Pick<${base}, ${p.required.map((k) => JSON.stringify(k)).join(" | ")}>>` : tsType(p)));
+    return [base, ...rest].join(" & ");
+  }
   if (r.const !== undefined) return JSON.stringify(r.const);
   if (r.enum) return r.enum.map((v) => JSON.stringify(v)).join(" | ");
   const { types: t, nullable } = types(schema);
