@@ -8,6 +8,10 @@ import { startEmulatorServer } from "../pkg/emulator-node.js";
 const SPEED = Number(process.env.DEMO_SPEED || 40); // virtual seconds per real second
 const TERMINAL = new Set(["completed", "no_answer", "busy", "canceled", "failed"]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Money: the API counts calls in milli-cents (1/1000 ¢) and numbers in cents; print dollars
+// and cents, rounded half up to the cent.
+const dollars = (cents) => `$${(Math.round(cents) / 100).toFixed(2)}`;
+const fromMilliCents = (milli) => dollars(Math.round((milli ?? 0) / 1000));
 
 const server = await startEmulatorServer({ port: 0, speed: SPEED });
 console.log(`emulator: ${server.url} (virtual clock ×${SPEED}), test key ${server.apiKey}\n`);
@@ -17,12 +21,12 @@ try {
 
   const [available] = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", limit: 1 });
   const number = await client.numbers.purchase({ phone_number: available.phone_number });
-  console.log(`bought ${number.e164} (${available.locality}, ${available.state}) for ${number.monthly_cost_cents}¢/month`);
+  console.log(`bought ${number.e164} (${available.locality}, ${available.state}) for ${dollars(number.monthly_cost_cents)}/month`);
 
   let agent = await client.agents.create({
     name: "Appointment reminders",
     type: "outbound",
-    instructions: "Confirm the patient's appointment tomorrow at 2pm. Offer to reschedule if needed.",
+    instructions: "Confirm tomorrow's 2pm appointment. Offer to reschedule if needed.",
     returns: { confirmed: "boolean", reschedule_to: "string" },
   });
   agent = await client.agents.attachNumber(agent.id, { number_id: number.id, set_as_primary: true });
@@ -56,7 +60,7 @@ try {
   });
   console.log(`\ndispatched call ${call.id} to ${call.to_number} (request ${call.lastResponse.requestId})`);
   call = await follow(call);
-  console.log(`  ✓ ${call.status}: ${call.duration_seconds}s, billed ${call.billed_duration_seconds}s = $${(call.billing_amount_milli_cents / 100000).toFixed(5)}`);
+  console.log(`  ✓ ${call.status}: ${call.duration_seconds}s, billed ${call.billed_duration_seconds}s = ${fromMilliCents(call.billing_amount_milli_cents)}`);
   console.log(`result (${call.result_status}):`, JSON.stringify(call.result));
   const transcript = await client.calls.getTranscript(call.id);
   console.log("transcript:");
@@ -66,7 +70,7 @@ try {
   console.log(`\ntest number ${busy.number}: ${busy.description}`);
   let failed = await client.calls.create({ agent_id: agent.id, to: busy.number });
   failed = await follow(failed);
-  console.log(`  ✗ ${failed.status} (hangup_cause ${failed.hangup_cause}, reservation ${failed.reservation_status}, billed ${failed.billing_amount_milli_cents ?? 0})`);
+  console.log(`  ✗ ${failed.status} (hangup_cause ${failed.hangup_cause}, reservation ${failed.reservation_status}, billed ${fromMilliCents(failed.billing_amount_milli_cents)})`);
 
   try {
     await client.calls.create({ agent_id: agent.id, to: "415 555 0123" });

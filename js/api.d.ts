@@ -431,7 +431,10 @@ export interface CallsListParams {
 
 /** Parameters of `webhookEndpoints.create`. */
 export interface WebhookEndpointsCreateParams {
-  /** Public HTTPS URL that receives the events. */
+  /**
+   * Public HTTPS URL that receives the events; `http://` only to a loopback host
+   * (`127.x.y.z`, `localhost`, `[::1]`), for a local test receiver (else 400).
+   */
   url: string;
   /** Free-text label. */
   description?: string | null;
@@ -440,7 +443,10 @@ export interface WebhookEndpointsCreateParams {
 
 /** Parameters of `webhookEndpoints.update`. */
 export interface WebhookEndpointsUpdateParams {
-  /** Public HTTPS URL that receives the events. */
+  /**
+   * Public HTTPS URL that receives the events; `http://` only to a loopback host
+   * (`127.x.y.z`, `localhost`, `[::1]`), for a local test receiver (else 400).
+   */
   url?: string;
   /** Free-text label; `null` clears it. */
   description?: string | null;

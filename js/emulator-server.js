@@ -1,11 +1,12 @@
 // The emulator as a real HTTP server on loopback (Node, Bun; Deno with node: compat).
 // Faults happen on the wire: "drop" destroys the socket after the request was processed,
 // "delay" answers late. A small admin API under /__emulator/ lets tests in any runtime
-// drive the clock, faults and counters:
+// drive the clock, faults and counters (docs/emulator.md describes each route):
 //   GET  /__emulator/stats              what the emulator really did
 //   POST /__emulator/advance {"ms":n}   move virtual time (runs steps + webhook deliveries)
 //   POST /__emulator/faults  {...}      replace fault settings;  POST /__emulator/fault {"kind"}
-//   GET  /__emulator/secret?api_key=k   default signing secret of an organisation
+//   GET  /__emulator/secret?api_key=k   default signing secret of an organisation (the one
+//                                       inline webhook_url deliveries are signed with)
 //   GET  /__emulator/test-numbers       the test-number table
 // The admin routes hand out signing secrets and move the clock, so unlike the API routes
 // they are not for any web page the developer has open: they send no CORS headers and
@@ -150,7 +151,11 @@ export async function startEmulatorServer(options = {}) {
       }
       if (path === "/__emulator/faults" && req.method === "POST") return send(200, (emu.setFaults(json), { ok: true }));
       if (path === "/__emulator/fault" && req.method === "POST") return send(200, (emu.queueFault(json.kind), { ok: true }));
-      if (path === "/__emulator/secret") return send(200, { secret: emu.defaultSigningSecret(query.get("api_key") || TEST_API_KEY) });
+      if (path === "/__emulator/secret") {
+        const secret = emu.defaultSigningSecret(query.get("api_key") || TEST_API_KEY);
+        if (secret === undefined) return send(400, { error: "api_key must be an API key (^sk_[A-Za-z0-9_]{8,}$)" });
+        return send(200, { secret });
+      }
       if (path === "/__emulator/test-numbers") return send(200, emu.testNumbers);
       return send(404, { error: `no admin route ${path}` });
     } catch (/** @type {any} */ e) {

@@ -68,6 +68,11 @@ export interface Emulator {
   stats(): EmulatorStats;
   setFaults(faults: EmulatorFaults | null): void;
   queueFault(kind: "rate_limited" | "unavailable" | "drop" | "delay"): void;
+  /**
+   * The secret that signs inline `webhook_url` deliveries of the organisation of `apiKey`
+   * (default: the test key); `undefined` for a string that is not an API key. Endpoints
+   * have their own secrets (`signing_secret` on create and rotate).
+   */
   defaultSigningSecret(apiKey?: string): string | undefined;
   balanceMilliCents(apiKey?: string): number | undefined;
   setBalanceMilliCents(milliCents: number, apiKey?: string): boolean;

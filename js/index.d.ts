@@ -185,7 +185,7 @@ export declare class InvalidResponseError extends CallingBoxError {
 /** A POST may or may not have taken effect (a timeout or lost connection, retries used up). */
 export declare class OutcomeUnknownError extends CallingBoxError {
   /** Send the request again with this `idempotencyKey` to get the original result, never a second call. */
-  readonly idempotencyKey?: string;
+  readonly idempotencyKey: string;
   readonly attempts: number;
   /** What the last attempt ran into. */
   readonly cause: string;

@@ -114,6 +114,7 @@ function resourceOf(schemaRef) {
   const name = refName(schemaRef);
   if (!name) return undefined;
   const s = resolve(schemaRef);
+  if (s.type === "array") return { list: true, hasMore: false, name: refName(s.items) };
   if (s.properties?.data && s.properties.data.type === "array") return { list: true, hasMore: !!s.properties.has_more && (s.required || []).includes("has_more"), name: refName(s.properties.data.items) };
   if (s.allOf) return { name: refName(s.allOf[0]) };
   return { name };
@@ -560,7 +561,7 @@ function tsInterface(name, schema, { input = false, description } = {}) {
   return out;
 }
 
-const isEnvelope = (s) => s.properties?.data?.type === "array";
+const isEnvelope = (s) => s.properties?.data?.type === "array" || (s.type === "array" && refName(s.items) !== undefined && schemas[refName(s.items)]?.type === "object" && refName(s.items) !== "Tool");
 
 function genDts() {
   const out = [`// ${BANNER}`, "//", "// Field names are the API's own (snake_case). Enums are closed unions here; values a newer", "// API adds still pass through at run time.", ""];

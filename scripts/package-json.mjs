@@ -3,15 +3,33 @@ import { readFileSync } from "node:fs";
 
 const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
 const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
-const entry = (types) => ({
-  types,
-  workerd: "./workerd.js",
-  worker: "./workerd.js",
-  deno: "./deno.js",
-  bun: "./node.js", // before "node": Bun matches both, the first listed wins
-  browser: "./browser.js",
-  node: "./node.js",
-  default: "./browser.js",
+// Which file each runtime / bundler gets for ".":
+//   workerd / worker      workerd.js   (imports the .wasm as a module: wrangler, Miniflare)
+//   deno                  deno.js      (Wasm source-phase import: only --allow-net needed)
+//   bun, node (import)    node.js      (reads the .wasm next to it on first use)
+//   node (require)        node.cjs     (CommonJS, for Node < 20.19 and .cts / module node16)
+//   webpack               browser.js   (fetches the .wasm: webpack copies the
+//                                       `new URL("./callingbox_core_bg.wasm", import.meta.url)` asset)
+//   every other bundler   browser-inline.js  (the wasm inside the JS: esbuild, Rollup and
+//     (browser, default)     `bun build` leave that URL alone without copying the file. Vite
+//                            copies it, but Vite's conditions are exactly those of Rollup with
+//                            node-resolve's `browser: true`, so it gets this one too; its gzip
+//                            is no larger than browser.js + the .wasm: scripts/size-budget.mjs)
+// A browser with no bundler (import map) loads browser.js by path. Nested conditions match in
+// order: "bun" comes before "node" (Bun matches both), "browser" before "node".
+const esm = (types, file) => ({ types, default: file });
+const browser = (types) => ({
+  webpack: esm(types, "./browser.js"),
+  default: esm(types, "./browser-inline.js"),
+});
+const entry = (types, cts) => ({
+  workerd: esm(types, "./workerd.js"),
+  worker: esm(types, "./workerd.js"),
+  deno: esm(types, "./deno.js"),
+  bun: esm(types, "./node.js"), // before "node": Bun matches both, the first listed wins
+  browser: browser(types),
+  node: { require: esm(cts, "./node.cjs"), default: esm(types, "./node.js") },
+  default: browser(types),
 });
 const manifest = {
   name: "callingbox",
@@ -19,11 +37,11 @@ const manifest = {
   description: "CallingBox API client (AI phone calls) for browsers, Cloudflare Workers, Deno, Node and Bun: a Rust core compiled to WebAssembly",
   license: "MIT",
   type: "module",
-  main: "./node.js",
+  main: "./node.cjs",
   module: "./browser.js",
   types: "./index.d.ts",
   exports: {
-    ".": entry("./index.d.ts"),
+    ".": entry("./index.d.ts", "./index.d.cts"),
     // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
       workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },
@@ -31,7 +49,10 @@ const manifest = {
       deno: { types: "./emulator.d.ts", default: "./emulator-deno.js" },
       bun: { types: "./emulator-node.d.ts", default: "./emulator-node.js" },
       browser: { types: "./emulator.d.ts", default: "./emulator-browser.js" },
-      node: { types: "./emulator-node.d.ts", default: "./emulator-node.js" },
+      node: {
+        require: { types: "./emulator-node.d.cts", default: "./emulator-node.cjs" },
+        default: { types: "./emulator-node.d.ts", default: "./emulator-node.js" },
+      },
       default: { types: "./emulator.d.ts", default: "./emulator-browser.js" },
     },
     // For bundler users who place or import the .wasm themselves (esbuild leaves
@@ -44,13 +65,13 @@ const manifest = {
   // else may be dropped by a bundler when unused (publint's suggestion; the esbuild bundles of
   // scripts/test-runtimes.sh run with it).
   sideEffects: [
-    "./browser.js", "./node.js", "./deno.js", "./workerd.js",
-    "./emulator-browser.js", "./emulator-node.js", "./emulator-deno.js", "./emulator-workerd.js",
+    "./browser.js", "./browser-inline.js", "./node.js", "./node.cjs", "./deno.js", "./workerd.js",
+    "./emulator-browser.js", "./emulator-node.js", "./emulator-node.cjs", "./emulator-deno.js", "./emulator-workerd.js",
     "./callingbox-emulator.js",
   ],
   bin: { "callingbox-emulator": "./callingbox-emulator.js" },
-  files: ["*.js", "*.d.ts", "*.wasm", "README.md"],
-  engines: { node: ">=20.16" }, // process.getBuiltinModule (js/node.js)
+  files: ["*.js", "*.cjs", "*.js.map", "*.d.ts", "*.d.cts", "*.wasm", "README.md", "LICENSE", "CHANGELOG.md"],
+  engines: { node: ">=20.16" }, // process.getBuiltinModule (js/node.js); node.cjs serves require() below 20.19
   keywords: ["callingbox", "phone", "calls", "voice", "ai", "wasm", "cloudflare-workers", "deno"],
 };
 process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Packaging lints on the tarball users get (`npm pack ./pkg`):
 #   publint --strict   (package.json fields, exports map, files; warnings fail too)
-#   attw --profile esm-only  (@arethetypeswrong/cli: do the types resolve for every condition
-#     and resolution mode?) The package is ESM-only on purpose (top-level await in the browser
-#     entry, `import wasm from "*.wasm"` in the Workers entry), so `require("callingbox")` from
-#     CommonJS is not offered; the esm-only profile leaves out exactly that check
-#     (node16-from-CJS, "CJSResolvesToESM") and node10, and keeps node16-ESM and bundler.
-#     The two .wasm subpath exports are assets, not modules (attw looks for their types and
-#     reports "no resolution"), so they are excluded from its entry points.
+#   attw (@arethetypeswrong/cli, every resolution mode: node10, node16 from ESM and from
+#     CommonJS, bundler): do the types resolve for every condition? The package ships a
+#     CommonJS build for Node's "require" condition (node.cjs, emulator-node.cjs, with .d.cts
+#     types), so `require("callingbox")` and TypeScript .cts files work on every Node in
+#     `engines`. The two .wasm subpath exports are assets, not modules (attw looks for their
+#     types and reports "no resolution"), so they are excluded from its entry points.
+#   the tarball's file list: LICENSE and CHANGELOG.md (copied from the repository root by
+#     scripts/build.sh), every file the exports map names, the browser entries' source maps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -21,7 +22,19 @@ tarball="$work/$(npm pack ./pkg --pack-destination "$work" --silent | tail -n 1)
 failed=0
 echo "== publint --strict $tarball"
 publint run --strict "$tarball" || failed=1
-echo "== attw --profile esm-only $tarball"
-attw --profile esm-only --format ascii --no-color --no-emoji \
+echo "== attw $tarball"
+attw --format ascii --no-color --no-emoji \
   --exclude-entrypoints ./callingbox_core_bg.wasm ./callingbox_emulator_bg.wasm -- "$tarball" || failed=1
+echo "== files in $tarball"
+listing=$(tar -tzf "$tarball" | sed 's#^package/##')
+required=(LICENSE CHANGELOG.md README.md package.json browser.js.map browser-inline.js.map)
+# Every file the exports map (or main/module/types/bin) points at.
+mapfile -t named < <(node -e '
+  const p = require("./pkg/package.json"); const out = new Set();
+  const walk = (v) => typeof v === "string" ? out.add(v) : v && Object.values(v).forEach(walk);
+  walk(p.exports); walk([p.main, p.module, p.types, p.bin]);
+  for (const f of out) console.log(f.replace(/^\.\//, ""));')
+for f in "${required[@]}" "${named[@]}"; do
+  if grep -qxF "$f" <<<"$listing"; then echo "  ok  $f"; else echo "  MISSING  $f"; failed=1; fi
+done
 exit $failed

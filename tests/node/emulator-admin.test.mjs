@@ -152,3 +152,48 @@ test("POST /__emulator/advance takes whole milliseconds from 0 to 366 days; anyt
     assert.deepEqual([year.status, year.json.now], [200, start + 366 * DAY]);
   });
 });
+
+test("GET /__emulator/secret: the test key's by default, another key's with api_key, 400 for a non-key", async () => {
+  await withServer({}, async (server) => {
+    const own = await call(server, "GET", "/__emulator/secret");
+    assert.equal(own.status, 200);
+    assert.equal(own.json.secret, server.emulator.defaultSigningSecret());
+    assert.match(own.json.secret, /^whsec_[0-9a-f]{32}$/);
+    const other = await call(server, "GET", "/__emulator/secret?api_key=sk_test_another_org");
+    assert.equal(other.status, 200);
+    assert.equal(other.json.secret, server.emulator.defaultSigningSecret("sk_test_another_org"));
+    assert.notEqual(other.json.secret, own.json.secret);
+    const bad = await call(server, "GET", "/__emulator/secret?api_key=nope");
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.error, /api_key/);
+  });
+});
+
+test("every admin route is documented (docs/emulator.md and the README's emulator section) and answers as documented", async () => {
+  const { readFileSync } = await import("node:fs");
+  const doc = readFileSync(new URL("../../docs/emulator.md", import.meta.url), "utf8");
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const routes = ROUTES.filter(([m, p]) => m !== "OPTIONS" && p !== "/__emulator/nope").map(([m, p]) => `${m} ${p}`);
+  for (const r of routes) {
+    assert.ok(doc.includes("`" + r), `docs/emulator.md lacks ${r}`);
+    assert.ok(readme.includes("`" + r), `README.md lacks ${r}`);
+  }
+  await withServer({}, async (server) => {
+    const stats = await call(server, "GET", "/__emulator/stats");
+    assert.equal(stats.status, 200);
+    for (const k of ["requests", "calls_placed", "idempotent_replays", "faults_429", "webhooks_delivered", "endpoints_auto_disabled"]) {
+      assert.equal(typeof stats.json[k], "number", k);
+      assert.ok(doc.includes("`" + k + "`"), `docs/emulator.md lacks the counter ${k}`);
+    }
+    const before = server.emulator.now();
+    const adv = await call(server, "POST", "/__emulator/advance", { body: { ms: 1000 } });
+    assert.deepEqual(adv.json, { now: before + 1000 });
+    assert.deepEqual((await call(server, "POST", "/__emulator/faults", { body: { rate503: 0 } })).json, { ok: true });
+    assert.equal((await call(server, "POST", "/__emulator/faults", { body: { nope: 1 } })).status, 400);
+    assert.deepEqual((await call(server, "POST", "/__emulator/fault", { body: { kind: "unavailable" } })).json, { ok: true });
+    assert.equal((await call(server, "POST", "/__emulator/fault", { body: { kind: "meteor" } })).status, 400);
+    const tn = await call(server, "GET", "/__emulator/test-numbers");
+    assert.deepEqual(tn.json, server.emulator.testNumbers);
+    assert.equal((await call(server, "GET", "/__emulator/nope")).status, 404);
+  });
+});

@@ -14,9 +14,16 @@ describe("installed package", () => {
     const manifest = JSON.parse(readFileSync(new URL("package.json", pkg.resolvedFrom), "utf8"));
     assert.equal(manifest.name, "callingbox");
     assert.equal(manifest.type, "module");
-    assert.equal(manifest.exports["."].node, "./node.js");
-    assert.equal(manifest.exports["."].types, "./index.d.ts");
-    assert.equal(Object.keys(manifest.exports["."])[0], "types", "types must be the first condition");
+    assert.deepEqual(manifest.exports["."].node, {
+      require: { types: "./index.d.cts", default: "./node.cjs" },
+      default: { types: "./index.d.ts", default: "./node.js" },
+    });
+    // Types sit inside each condition (first key), so a CommonJS importer gets index.d.cts.
+    for (const [condition, target] of Object.entries(manifest.exports["."])) {
+      for (const leaf of "types" in target ? [target] : Object.values(target)) {
+        assert.equal(Object.keys(leaf)[0], "types", `${condition}: types must come first`);
+      }
+    }
     // The tarball shipped what the entries need.
     for (const f of ["node.js", "callingbox_core_bg.wasm", "index.d.ts", "browser.js", "deno.js", "workerd.js"]) {
       assert.ok(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom))).length > 0, f);

@@ -1,87 +1,214 @@
-// README snippets are code, and run: the emulator quickstart and the webhook handler, taken
-// verbatim from README.md, with the package imported by name from the consumer install.
+// Every JavaScript / TypeScript block of README.md is code that compiles and runs, taken from
+// README.md itself (tests/readme/blocks.mjs), never from a copy:
+//   1. tsc (the workspace's, 5.9.x) type-checks every ```ts / ```js block, with the package
+//      imported by name from the consumer install (target/consumer, `npm pack` + install),
+//      under the strictest common options (tests/readme/snippets.mjs: strict,
+//      noUncheckedIndexedAccess, exactOptionalPropertyTypes, ...). A JavaScript block is
+//      checked twice: as JavaScript (checkJs) and as TypeScript. Errors name the README line.
+//   2. Each block then runs here, in Node, against the emulator (a fresh in-process
+//      `createEmulator()` as the global fetch and its key as CALLINGBOX_API_KEY, unless the
+//      block starts its own), with extra checks of what it prints where HOOKS has one;
+//      except the per-runtime quickstarts of Deno, Bun and browsers, which
+//      tests/runtimes/matrix.mjs runs in their own runtimes (RUNTIME_QUICKSTARTS), and blocks
+//      marked `<!-- not-run: reason -->` in the README.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { transformSync } from "esbuild";
 import { pkg } from "./helpers.mjs";
+import { OTHER_LANGS, RUNTIME_QUICKSTARTS, readmeBlocks, runtimeQuickstart, where } from "../readme/blocks.mjs";
+import { COMPILER_OPTIONS, typecheck, writeSnippets } from "../readme/snippets.mjs";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const consumer = (f) => new URL(`../../target/consumer/${f}`, import.meta.url).href;
-const emu = await import(consumer("emulator.mjs"));
+const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
+const dir = fileURLToPath(new URL("../../target/consumer/readme/", import.meta.url));
+const blocks = readmeBlocks();
+const checked = writeSnippets(dir, blocks);
 
-/** The first ```js block after `heading`. */
-function snippet(heading) {
-  const at = readme.indexOf(heading);
-  assert.ok(at >= 0, `README lacks ${heading}`);
-  const m = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
-  assert.ok(m, `no js block after ${heading}`);
-  return m[1]
-    .replaceAll('from "callingbox/emulator"', `from ${JSON.stringify(consumer("emulator.mjs"))}`)
-    .replaceAll('from "callingbox"', `from ${JSON.stringify(consumer("callingbox.mjs"))}`);
+/** A fresh emulator organisation with an outbound agent on a purchased number. */
+async function outboundAgent(e) {
+  const client = new pkg.CallingBox({ apiKey: e.apiKey, fetch: e.fetch });
+  const [n] = await client.numbers.searchAvailable({ area_code: "415", limit: 1 });
+  const number = await client.numbers.purchase({ phone_number: n.phone_number });
+  const agent = await client.agents.create({ name: "README", type: "outbound", number_ids: [number.id], primary_number_id: number.id });
+  return { client, agent };
 }
 
-async function run(code) {
-  const logs = [];
-  const original = console.log;
-  console.log = (...args) => logs.push(args);
-  try {
-    const mod = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
-    return { mod, logs };
-  } finally {
-    console.log = original;
+const signedRequest = (body, secret) =>
+  new Request("http://127.0.0.1/webhooks", {
+    method: "POST",
+    headers: { "CallingBox-Signature": pkg.Webhooks.generateTestHeader({ payload: body, secret }) },
+    body,
+  });
+
+/**
+ * What particular blocks need and print, matched by their code (not their heading, so prose
+ * edits cannot unhook them). `setup(e)` runs before the block with its emulator and may return
+ * extra environment variables; `realFetch` leaves the global fetch alone (the block starts
+ * its own server); `after({ mod, e, logs })` checks what the block printed or exports.
+ */
+const HOOKS = [
+  {
+    name: "quickstart",
+    match: (b) => b.heading === "## Quickstart",
+    after: ({ logs, e }) => {
+      assert.equal(logs[0][0], "queued");
+      assert.match(logs[0][1], /^req_/);
+      assert.deepEqual(logs[1].slice(0, 2), [404, "not_found"]);
+      assert.match(logs[1][2], /^req_/);
+      assert.equal(e.stats().calls_placed, 1);
+    },
+  },
+  {
+    name: "Node quickstart",
+    match: (b) => b.heading === "### Node",
+    after: ({ logs }) => assert.deepEqual(logs, [["0 agents"]]),
+  },
+  {
+    name: "Workers quickstart",
+    match: (b) => b.heading === "### Cloudflare Workers",
+    after: async ({ mod, e }) => {
+      const res = await mod.default.fetch(new Request("http://worker.test/"), { CALLINGBOX_API_KEY: e.apiKey });
+      assert.deepEqual(await res.json(), { agents: 0 });
+    },
+  },
+  {
+    name: "pagination",
+    match: (b) => /for await \(const call of client\.calls\.list/.test(b.code),
+    setup: async (e) => {
+      const { client, agent } = await outboundAgent(e);
+      await client.calls.create({ agent_id: agent.id, to: "+15005550004" }); // fails: carrier_rejected
+      await client.calls.create({ agent_id: agent.id, to: "+15551234567" }); // completes
+      await e.advance(200_000);
+    },
+    after: ({ logs }) => {
+      assert.equal(logs.length, 1, "the one failed call");
+      assert.match(logs[0][0], /\S/);
+      assert.equal(logs[0][1], "carrier_rejected");
+    },
+  },
+  {
+    name: "phone numbers",
+    match: (b) => /parseE164\(/.test(b.code),
+    after: ({ logs }) => assert.deepEqual(logs, [["missing_plus"], ["+442079460958"]]),
+  },
+  {
+    name: "retries / outcome unknown",
+    match: (b) => /OutcomeUnknownError/.test(b.code) && /idempotencyKey: err\.idempotencyKey/.test(b.code),
+    setup: async (e) => {
+      const { agent } = await outboundAgent(e);
+      e.queueFault("drop"); // the first attempt is processed, then its connection drops
+      return { CALLINGBOX_AGENT_ID: agent.id };
+    },
+    after: ({ logs, e }) => {
+      const retries = logs.filter((l) => l[0] === "retry");
+      assert.equal(retries.length, 1);
+      assert.equal(retries[0][1], "connection_lost");
+      assert.equal(logs.at(-1)[0], 2, "two attempts, one call");
+      assert.equal(e.stats().calls_placed, 1);
+    },
+  },
+  {
+    name: "webhook handler",
+    match: (b) => /Webhooks\.constructEvent\(/.test(b.code),
+    after: async ({ mod, logs }) => {
+      const secret = "whsec_readme_test_secret";
+      const body = JSON.stringify({ id: "e1", type: "call.completed", created: 1, api_version: "2026-04", data: { call: { id: "c1", status: "completed" } } });
+      const env = { CALLINGBOX_WEBHOOK_SECRET: secret };
+      assert.equal((await mod.default.fetch(signedRequest(body, secret), env)).status, 200);
+      const good = signedRequest(body, secret);
+      const tampered = new Request(good.url, { method: "POST", headers: good.headers, body: body.replace("c1", "c2") });
+      const bad = await mod.default.fetch(tampered, env);
+      assert.equal(bad.status, 400);
+      assert.equal(await bad.text(), "no_matching_signature");
+      assert.deepEqual(logs, [["call.completed", "c1"]]);
+    },
+  },
+  {
+    name: "emulator in process",
+    match: (b) => /createEmulator\(\)/.test(b.code),
+    after: ({ logs }) => {
+      assert.deepEqual(logs[0], [{ confirmed: true }]);
+      assert.ok(logs[1][0] >= 4, "signed lifecycle events recorded");
+      assert.equal(logs[1][1], 1, "one call placed");
+    },
+  },
+  {
+    name: "emulator server",
+    match: (b) => /startEmulatorServer\(/.test(b.code),
+    realFetch: true,
+    after: ({ logs }) => assert.deepEqual(logs, [[0]]),
+  },
+];
+
+const matrixBlocks = new Map(RUNTIME_QUICKSTARTS.map((q) => [runtimeQuickstart(blocks, q), q]));
+/** Run by the matrix in their own runtime, and not here (their globals are not Node's). */
+const matrixOnly = (b) => matrixBlocks.has(b) && !["### Node", "### Cloudflare Workers"].includes(b.heading);
+
+test("README: every code block is in a language the tests know; the not-run list is tiny", (t) => {
+  const unknown = blocks.filter((b) => !b.kind && !OTHER_LANGS.includes(b.lang));
+  assert.deepEqual(unknown.map(where), [], "a JS-like fence (jsx, mjs, tsx, ...) would escape the checks: use ts or js");
+  assert.ok(checked.length >= 10, `only ${checked.length} JavaScript/TypeScript blocks found`);
+  const notRun = checked.filter((b) => b.notRun);
+  assert.ok(notRun.length <= 2, `keep the not-run list tiny: ${notRun.map(where).join(", ")}`);
+  for (const b of notRun) t.diagnostic(`not run: ${where(b)}: ${b.notRun}`);
+});
+
+test("README: every hook of this file finds exactly one block", () => {
+  for (const h of HOOKS) assert.equal(checked.filter(h.match).length, 1, `hook "${h.name}"`);
+});
+
+test("README: every JavaScript/TypeScript block type-checks (tsc, the strictest options)", (t) => {
+  const { version, errors } = typecheck(dir, checked);
+  assert.match(version, /^Version 5\./);
+  t.diagnostic(`${version}: ${Object.entries(COMPILER_OPTIONS).filter(([, v]) => v === true).map(([k]) => k).join(", ")}`);
+  assert.deepEqual(errors, [], `tsc ${version} found errors in README snippets:\n${errors.join("\n")}`);
+});
+
+test("README: the runtime quickstarts are the blocks the runtime matrix runs", () => {
+  for (const [b, q] of matrixBlocks) {
+    assert.equal(b.kind ?? b.lang, q.lang, `${where(b)}: expected a ${q.lang} block`);
+    assert.equal(b.notRun, null, `${where(b)} is run by the matrix: no not-run marker`);
   }
+});
+
+for (const b of checked) {
+  const hook = HOOKS.find((h) => h.match(b));
+  const label = `README: ${where(b)}${hook ? ` (${hook.name})` : ""} runs against the emulator`;
+  if (b.notRun) {
+    test(label, { skip: `not-run: ${b.notRun}` }, () => {});
+    continue;
+  }
+  if (matrixOnly(b)) {
+    const q = matrixBlocks.get(b);
+    test(label, { skip: `run by tests/runtimes/matrix.mjs (cells ${q.cells.join(", ")})` }, () => {});
+    continue;
+  }
+  test(label, async () => {
+    // A TypeScript block runs as esbuild strips its types; a JavaScript block runs as written.
+    let file = join(dir, b.files[0]);
+    if (b.kind === "ts") {
+      file = file.replace(/\.ts$/, ".run.mjs");
+      const source = readFileSync(join(dir, b.files[0]), "utf8"); // the block, after the fragment prelude if any
+      writeFileSync(file, transformSync(source, { loader: "ts", format: "esm", target: "es2022" }).code);
+    }
+    const e = emu.createEmulator();
+    const saved = { fetch: globalThis.fetch, log: console.log, env: { ...process.env } };
+    const logs = [];
+    try {
+      const extraEnv = (await hook?.setup?.(e)) ?? {};
+      delete process.env.CALLINGBOX_BASE_URL;
+      Object.assign(process.env, { CALLINGBOX_API_KEY: e.apiKey }, extraEnv);
+      if (!hook?.realFetch) globalThis.fetch = e.fetch; // the emulator answers whatever host is asked
+      console.log = (...args) => logs.push(args);
+      const mod = await import(pathToFileURL(file).href);
+      await hook?.after?.({ mod, e, logs });
+    } finally {
+      globalThis.fetch = saved.fetch;
+      console.log = saved.log;
+      for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];
+      Object.assign(process.env, saved.env);
+    }
+  });
 }
-
-test("README: the emulator quickstart runs and prints what it says", async () => {
-  const { logs } = await run(snippet("## The emulator"));
-  assert.deepEqual(logs[0], [{ confirmed: true }]);
-  assert.ok(logs[1][0] >= 4, "signed lifecycle events recorded");
-  assert.equal(logs[1][1], 1, "one call placed");
-});
-
-test("README: the webhook handler verifies a signed event and rejects a tampered one", async () => {
-  const { mod } = await run(snippet("### Webhooks"));
-  const secret = "whsec_readme_test_secret";
-  const body = JSON.stringify({ id: "e1", type: "call.completed", created: 1, api_version: "2026-04", data: { call: { id: "c1", status: "completed" } } });
-  const header = pkg.Webhooks.generateTestHeader({ payload: body, secret });
-  const env = { CALLINGBOX_WEBHOOK_SECRET: secret };
-  const req = (b) => new Request("http://127.0.0.1/webhooks", { method: "POST", headers: { "CallingBox-Signature": header }, body: b });
-  const logs = [];
-  const original = console.log;
-  console.log = (...a) => logs.push(a);
-  try {
-    assert.equal((await mod.default.fetch(req(body), env)).status, 200);
-    const bad = await mod.default.fetch(req(body.replace("c1", "c2")), env);
-    assert.equal(bad.status, 400);
-    assert.equal(await bad.text(), "no_matching_signature");
-  } finally {
-    console.log = original;
-  }
-  assert.deepEqual(logs, [["call.completed", "c1"]]);
-});
-
-test("README: the retry / outcome-unknown snippet runs (against the emulator as the global fetch)", async () => {
-  const e = emu.createEmulator();
-  const setup = new pkg.CallingBox({ apiKey: e.apiKey, fetch: e.fetch });
-  const [n] = await setup.numbers.searchAvailable({ limit: 1 });
-  const number = await setup.numbers.purchase({ phone_number: n.phone_number });
-  const agent = await setup.agents.create({ name: "A", type: "outbound", number_ids: [number.id], primary_number_id: number.id });
-  const code = snippet("### Retries, timeouts and never placing a call twice");
-  // The snippet's free variables, and the network: the emulator answers whatever host is asked.
-  globalThis.__readme = { apiKey: e.apiKey, agent_id: agent.id };
-  const preamble = "const { apiKey, agent_id } = globalThis.__readme;\n";
-  const original = globalThis.fetch;
-  globalThis.fetch = e.fetch;
-  e.queueFault("drop"); // the first attempt is processed, then its connection drops
-  try {
-    const { logs } = await run(preamble + code);
-    const retries = logs.filter((l) => l[0] === "retry");
-    assert.equal(retries.length, 1);
-    assert.equal(retries[0][1], "connection_lost");
-    assert.equal(logs.at(-1)[0], 2, "two attempts, one call");
-    assert.equal(e.stats().calls_placed, 1);
-  } finally {
-    globalThis.fetch = original;
-    delete globalThis.__readme;
-  }
-});

@@ -6,13 +6,19 @@
 //
 //   node tests/runtimes/matrix.mjs <consumer app dir> [cell ...]
 //
-// Prints one line per cell and a matrix; exits 1 if any cell (or the README check) fails.
+// The README's per-runtime quickstarts are not copied into the app: this script writes them
+// there from README.md itself before the cells run (tests/readme/blocks.mjs,
+// RUNTIME_QUICKSTARTS: readme-node.mjs, readme-deno.mjs, readme-bun.mjs, readme-browser.mjs,
+// readme-worker.ts, and browser.html's import map), and each cell runs its quickstart first.
+//
+// Prints one line per cell and a matrix; exits 1 if any cell (or the README extraction) fails.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { RUNTIME_QUICKSTARTS, readmeBlocks, runtimeQuickstart } from "../readme/blocks.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -62,7 +68,7 @@ function tail(text, n = 15) {
 /** Which of the package's files an esbuild bundle took as the "." entry. */
 function entryInBundle(metafile) {
   const inputs = Object.keys(metafile.inputs).filter((p) => p.includes("node_modules/callingbox/"));
-  const entries = ["workerd.js", "browser.js", "node.js", "deno.js"];
+  const entries = ["workerd.js", "browser.js", "browser-inline.js", "node.js", "deno.js"];
   return inputs.map((p) => p.split("/").pop()).filter((f) => entries.includes(f)).join(",") || "?";
 }
 
@@ -226,7 +232,9 @@ const cells = [
   { id: "bun", label: "Bun", entry: "node.js", ua: "bun", run: processCell(bin("bun"), ["bun.mjs"]) },
   { id: "workerd", label: "workerd (Miniflare, esbuild bundle)", entry: "workerd.js", ua: "workerd", run: workerdCell },
   { id: "chromium", label: "Chromium (import map)", entry: "browser.js (import map)", ua: null, run: chromiumCell("browser.html") },
-  { id: "chromium-bundle", label: "Chromium (esbuild bundle)", entry: "browser.js", ua: null, run: chromiumCell("bundle.html", bundleBrowser) },
+  // esbuild matches the "browser" condition without "webpack": the entry with the wasm inlined
+  // (scripts/package-json.mjs); the copied .wasm next to the bundle is then unused.
+  { id: "chromium-bundle", label: "Chromium (esbuild bundle)", entry: "browser-inline.js", ua: null, run: chromiumCell("bundle.html", bundleBrowser) },
 ];
 
 // The scenario must be the very file tests/conformance/scenario.mjs.
@@ -236,14 +244,27 @@ if (!scenarioSame) {
   process.exit(1);
 }
 
-// Every README quickstart is the exact code a cell runs.
-const readme = readFileSync(join(root, "README.md"), "utf8");
+// Every README quickstart is the exact code a cell runs: written here from README.md.
 const readmeProblems = [];
-for (const f of ["node.mjs", "deno.test.mjs", "bun.mjs", "worker.mjs", "browser.mjs", "browser.html"]) {
-  const text = readFileSync(join(app, f), "utf8");
-  const m = /quickstart:start[^\n]*\n([\s\S]*?)\n[^\n]*quickstart:end/.exec(text);
-  if (!m) readmeProblems.push(`${f}: no quickstart markers`);
-  else if (!readme.includes(m[1])) readmeProblems.push(`${f}: its quickstart is not in README.md verbatim`);
+const readmeFiles = [];
+const HTML_PLACEHOLDER = "<!-- readme:browsers-html -->";
+try {
+  const blocks = readmeBlocks();
+  for (const q of RUNTIME_QUICKSTARTS) {
+    const b = runtimeQuickstart(blocks, q);
+    let text = `// Written by tests/runtimes/matrix.mjs from README.md:${b.line} (${q.heading}): edit the README.\n${b.code}`;
+    if (q.lang === "html") {
+      // The page around it is tests/runtimes/app/browser.html (read from there, not from the
+      // app, so that a second run of the matrix on the same app still finds the placeholder).
+      const page = readFileSync(join(here, "app", q.file), "utf8");
+      if (!page.includes(HTML_PLACEHOLDER)) throw new Error(`tests/runtimes/app/${q.file} lacks ${HTML_PLACEHOLDER}`);
+      text = page.replace(HTML_PLACEHOLDER, `<!-- from README.md:${b.line} (${q.heading}) -->\n${b.code.trimEnd()}`);
+    }
+    writeFileSync(join(app, q.file), text);
+    readmeFiles.push(`${q.file} (README.md:${b.line})`);
+  }
+} catch (e) {
+  readmeProblems.push(String(e.message ?? e));
 }
 
 const rows = [];
@@ -296,5 +317,5 @@ console.log("\nruntime matrix (conformance scenario, emulator on 127.0.0.1):");
 console.log(line(head));
 console.log(cols.map((c) => "-".repeat(width[c])).join("  "));
 for (const r of rows) console.log(line(r));
-console.log(readmeProblems.length ? `README quickstarts: FAIL\n  ${readmeProblems.join("\n  ")}` : "README quickstarts: each is the code a cell runs");
+console.log(readmeProblems.length ? `README quickstarts: FAIL\n  ${readmeProblems.join("\n  ")}` : `README quickstarts, written from README.md and run by their cells: ${readmeFiles.join(", ")}`);
 process.exit(failed ? 1 : 0);

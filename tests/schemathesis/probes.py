@@ -58,6 +58,22 @@ PROBES = [
         "`http://[` has no host a client could connect to; stored, it breaks tools that "
         "parse the URL (Schemathesis' own link inference crashed on it)",
     ),
+    (
+        "endpoint-url-https",
+        "POST", "/v1/webhook_endpoints", {"url": "http://example.com/hook"}, {400},
+        "a webhook endpoint's url is public HTTPS: the pattern next to its HttpUrl allows "
+        "http:// to a loopback host only",
+    ),
+    (
+        "endpoint-url-loopback-http",
+        "POST", "/v1/webhook_endpoints", {"url": "http://localhost:9/hook"}, {201},
+        "http:// to a loopback host is allowed, for a local receiver",
+    ),
+    (
+        "endpoint-url-userinfo-is-not-the-host",
+        "POST", "/v1/webhook_endpoints", {"url": "http://127.0.0.1@example.com/hook"}, {400},
+        "the host is what follows the userinfo (example.com here), not 127.0.0.1",
+    ),
 ]
 
 

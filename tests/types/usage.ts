@@ -51,14 +51,14 @@ async function correctUsage(): Promise<void> {
   const numbers = await client.numbers.list({ limit: 10, starting_after: "n1" });
   expectType<Page<PhoneNumber>>(numbers);
   assertTrue<Equal<typeof numbers.has_more, boolean>>();
-  expectType<string>(numbers.data[0].e164);
+  expectType<string>(numbers.data[0]!.e164);
   expectType<ResponseInfo>(numbers.lastResponse);
   expectType<number>(numbers.lastResponse.status);
   expectType<string | undefined>(numbers.lastResponse.requestId);
   await client.numbers.list();
   const available = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", number_type: "toll_free", limit: 5 });
   expectType<AvailableNumber[]>(available);
-  expectType<string>(available[0].phone_number);
+  expectType<string>(available[0]!.phone_number);
   const bought: PhoneNumber = await client.numbers.purchase({ phone_number: "+14155550123" });
   expectType<string | null>(bought.inbound_agent_id);
 
@@ -97,7 +97,7 @@ async function correctUsage(): Promise<void> {
   await client.calls.retrieve(call.id, { timeout: 1 });
   const transcript = await client.calls.getTranscript(call.id);
   expectType<Transcript>(transcript);
-  expectType<number>(transcript.segments[0].sequence_no);
+  expectType<number>(transcript.segments[0]!.sequence_no);
 
   // webhooks
   const endpoint = await client.webhookEndpoints.create({ url: "https://x", enabled_events: ["call.completed", "*"], description: null });
@@ -113,8 +113,8 @@ async function correctUsage(): Promise<void> {
   await client.webhookEndpoints.rotateSecret(endpoint.id);
   const deliveries = await client.webhookDeliveries.list({ endpoint_id: endpoint.id, status: "exhausted", limit: 200 });
   expectType<WebhookDelivery[]>(deliveries.data);
-  await client.webhookDeliveries.retrieve(deliveries.data[0].id);
-  await client.webhookDeliveries.redeliver(deliveries.data[0].id);
+  await client.webhookDeliveries.retrieve(deliveries.data[0]!.id);
+  await client.webhookDeliveries.redeliver(deliveries.data[0]!.id);
 
   // parseE164 and errors
   const e164: E164 = parseE164("+1 (415) 555-0123");

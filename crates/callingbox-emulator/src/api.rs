@@ -2,8 +2,9 @@
 //! per endpoint. Handlers run only on validated input and check every reference before
 //! they mutate anything.
 
-use super::check::{check_object, check_query, BodySpec, Query};
-use super::lifecycle::{self, extract, outcome_for, plan, script, Outcome, MAX_ATTEMPTS};
+use super::check::{self, check_object, check_query, BodySpec, Query};
+use super::conversation::{extract, script};
+use super::lifecycle::{self, outcome_for, plan, Outcome, MAX_ATTEMPTS};
 use super::model::{
     self, inventory, lookup_inventory, Agent, Call, Endpoint, Idem, Number, Org, AGENT_SETTINGS,
 };
@@ -431,6 +432,7 @@ fn dispatch(org: &mut Org, env: &mut Env, operation: Operation, q: &Query, b: &V
             Ok((200, obj(vec![("data", Value::Array(data))])))
         }
         Operation::WebhookEndpointsCreate => {
+            check::webhook_endpoint_url(&text(b, "url"), "url").or_else(|m| fail(400, m))?;
             let e = model::Endpoint {
                 id: env.ids.uuid(),
                 url: text(b, "url"),
@@ -459,6 +461,9 @@ fn dispatch(org: &mut Org, env: &mut Env, operation: Operation, q: &Query, b: &V
             find_endpoint(&mut org.endpoints, id)?.to_value(&org.id, false),
         )),
         Operation::WebhookEndpointsUpdate { id } => {
+            if let Some(u) = b.get("url").and_then(Value::as_str) {
+                check::webhook_endpoint_url(u, "url").or_else(|m| fail(400, m))?;
+            }
             let now = env.now;
             let e = find_endpoint(&mut org.endpoints, id)?;
             if let Some(u) = b.get("url").and_then(Value::as_str) {
@@ -670,7 +675,8 @@ fn available(env: &Env, q: &Query) -> Out {
         .take(q.limit(20))
         .map(|a| a.to_value())
         .collect();
-    Ok((200, obj(vec![("data", Value::Array(data))])))
+    // A bare array, as the API's docs show (the client also accepts `{"data": [...]}`).
+    Ok((200, Value::Array(data)))
 }
 
 fn purchase(org: &mut Org, env: &mut Env, b: &Value) -> Out {
@@ -891,6 +897,7 @@ pub(super) fn start_call(
             instructions.as_deref(),
             &context,
             &extract(&returns, &context),
+            inbound,
         ),
         _ => Vec::new(),
     };

@@ -257,6 +257,42 @@ fn is_url(s: &str) -> bool {
     !host.is_empty() && !host.contains(['[', ']']) && port_ok(port)
 }
 
+/// Whether `url` (already an [`is_url`] URL) may receive webhook endpoint deliveries:
+/// `https://`, or `http://` to a loopback host (`127.x.y.z`, `localhost` in any case,
+/// `[::1]`), which a local test receiver needs. The description's webhook endpoint `url`
+/// adds the same rule to `HttpUrl` as a pattern.
+pub(crate) fn is_https_or_loopback(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => return v6.split_once(']').is_some_and(|(addr, _)| addr == "::1"),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let mut octets = host.split('.');
+    let v4 = octets.next() == Some("127")
+        && octets.clone().count() == 3
+        && octets.all(|o| (1..=3).contains(&o.len()) && o.bytes().all(|b| b.is_ascii_digit()));
+    v4 || host.eq_ignore_ascii_case("localhost")
+}
+
+/// [`is_https_or_loopback`] as a check of body field `name`.
+pub(crate) fn webhook_endpoint_url(url: &str, name: &str) -> Result<(), String> {
+    if is_https_or_loopback(url) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name} must be an https:// URL (http:// is accepted only to a loopback host: \
+             127.0.0.1, localhost or [::1], for a local test receiver), got {url:?}"
+        ))
+    }
+}
+
 fn is_lang(s: &str) -> bool {
     let mut parts = s.split('-');
     let first_ok = parts

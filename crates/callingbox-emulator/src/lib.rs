@@ -32,8 +32,8 @@
 //!   that fails changes no state (validation happens before any mutation).
 //! - **Lists**: calls and numbers `{"data":[...],"has_more":bool}` with `limit` (1-100,
 //!   default 20), `starting_after` / `ending_before` (Stripe semantics; both at once → 400;
-//!   an unknown cursor → 400), newest first. Agents, webhook endpoints, deliveries and
-//!   available numbers: `{"data":[...]}`.
+//!   an unknown cursor → 400), newest first. Agents, webhook endpoints and deliveries:
+//!   `{"data":[...]}`. Available numbers: a bare array, as the API's docs show.
 //! - **Numbers**: a global deterministic inventory ([`model::AREAS`] × `555-0100..0199`
 //!   local, [`model::TOLL_FREE`] prefixes toll-free); a number bought by any organisation
 //!   leaves the inventory. Search: `country_code` (2 uppercase letters; anything but `US`
@@ -57,7 +57,12 @@
 //!   (initiated +1 s, ringing +2 s, answered +8 s, ended +160 s, extraction +167 s) and
 //!   [`TEST_NUMBERS`] for the other outcomes. Billing: connected seconds × 5 000
 //!   milli-cents/min, rounded half up (152 s → 12 667), taken from the balance when the
-//!   call ends; other outcomes release the hold. The transcript grows as lines are spoken.
+//!   call ends; other outcomes release the hold. The transcript grows as lines are spoken:
+//!   a made-up conversation with one question per `returns` field, phrased from its name
+//!   and type, whose answers are `result` ([`conversation`]).
+//! - **Webhook URLs**: an endpoint's `url` must be `https://`, or `http://` to a loopback
+//!   host (`127.x.y.z`, `localhost`, `[::1]`) for a local receiver (else 400, on create and
+//!   PATCH); inline `webhook_url`s and tool URLs take any `http(s)://` URL with a host.
 //! - **Webhooks**: every status change emits its `call.*` event (exactly one terminal
 //!   event) in the webhook envelope (`id`, `type`, `created`, `api_version`, `data.call`)
 //!   to the call's inline `webhook_url` (signed with the organisation's
@@ -82,6 +87,7 @@
 
 mod api;
 pub mod check;
+pub mod conversation;
 pub mod lifecycle;
 pub mod model;
 pub mod options;

@@ -1,7 +1,8 @@
 //! Call lifecycles on the virtual clock, webhook events (`call.*`), deliveries and their
 //! retry schedule.
 
-use super::model::{charge, Call, Delivery, Org, Segment};
+use super::conversation::extract;
+use super::model::{charge, Call, Delivery, Org};
 use super::util::{obj, Rng};
 use super::{Env, TEST_NUMBERS};
 use callingbox_core::json::Value;
@@ -97,101 +98,12 @@ pub fn plan(outcome: Outcome, t0: i64) -> Vec<(i64, Step)> {
     steps.iter().map(|(dt, s)| (t0 + dt, *s)).collect()
 }
 
-/// The value extraction "finds" for a `returns` schema: the context's value when it has a
-/// same-named member of the right type, else `true` / `1` / `"sample <field>"`.
-pub fn extract(returns: &Value, context: &Value) -> Value {
-    let Some(fields) = returns.as_object() else {
-        return Value::Null;
-    };
-    Value::Object(
-        fields
-            .iter()
-            .map(|(k, t)| {
-                let from_ctx = context
-                    .get(k)
-                    .filter(|v| v.type_name() == t.as_str().unwrap_or(""));
-                let v = from_ctx.cloned().unwrap_or_else(|| match t.as_str() {
-                    Some("boolean") => Value::Bool(true),
-                    Some("number") => Value::Number(1.0),
-                    _ => Value::String(format!("sample {k}")),
-                });
-                (k.clone(), v)
-            })
-            .collect(),
-    )
-}
-
 /// `returns` with every field null (no conversation happened, so nothing was extracted),
 /// or null without a schema.
 pub fn nulls(returns: &Value) -> Value {
     returns.as_object().map_or(Value::Null, |f| {
         Value::Object(f.iter().map(|(k, _)| (k.clone(), Value::Null)).collect())
     })
-}
-
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(v.to_json()),
-        _ => None,
-    }
-}
-
-/// A deterministic conversation: greeting (agent name + instructions), the context, one
-/// question/answer per `returns` field (answers = `result`), goodbye. Starts 1 s after the
-/// answer; each line lasts 600 ms + 50 ms/char, with 800 ms between lines.
-pub fn script(
-    agent_name: &str,
-    instructions: Option<&str>,
-    context: &Value,
-    result: &Value,
-) -> Vec<Segment> {
-    let mut lines: Vec<(bool, String)> = vec![(
-        true,
-        format!(
-            "Hi, this is {agent_name}. {}",
-            instructions.unwrap_or("I'm calling on behalf of our team.")
-        ),
-    )];
-    let ctx: Vec<String> = context
-        .as_object()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|(k, v)| scalar(v).map(|s| format!("{k}: {s}")))
-        .take(4)
-        .collect();
-    if !ctx.is_empty() {
-        lines.push((true, format!("I have these details: {}.", ctx.join(", "))));
-    }
-    lines.push((false, "Sure, go ahead.".into()));
-    for (k, v) in result.as_object().unwrap_or(&[]).iter().take(8) {
-        lines.push((
-            true,
-            format!("Could you tell me your {}?", k.replace('_', " ")),
-        ));
-        let answer = match v {
-            Value::Bool(true) => "Yes.".to_string(),
-            Value::Bool(false) => "No.".to_string(),
-            other => scalar(other).map_or("I'm not sure.".into(), |s| format!("{s}.")),
-        };
-        lines.push((false, answer));
-    }
-    lines.push((true, "Thank you, that's everything. Goodbye!".into()));
-    let mut at = ANSWERED_MS + 1_000;
-    lines
-        .into_iter()
-        .map(|(agent, text)| {
-            let dur = (600 + 50 * text.chars().count() as i64).min(12_000);
-            let seg = Segment {
-                agent,
-                text,
-                start_ms: at,
-                dur_ms: dur,
-            };
-            at += dur + 800;
-            seg
-        })
-        .collect()
 }
 
 impl Org {

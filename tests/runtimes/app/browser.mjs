@@ -1,20 +1,15 @@
 // Browser cell of the runtime matrix, loaded by browser.html (import map) and, bundled by
-// esbuild, by bundle.html. Reads apiKey/baseUrl from the page's query string (the test points
-// it at the emulator, another origin: CORS is real) and leaves the results in
-// globalThis.__conformance for Playwright.
-// quickstart:start browser
-import { CallingBox } from "callingbox";
-
-const { apiKey, baseUrl } = Object.fromEntries(new URLSearchParams(location.search));
-const client = new CallingBox({ apiKey, baseUrl });
-const { data: agents } = await client.agents.list();
-document.body.append(`${agents.length} agents`);
-// quickstart:end
+// esbuild, by bundle.html. First the README's browser quickstart (readme-browser.mjs:
+// matrix.mjs writes it from README.md), then the conformance scenario with apiKey/baseUrl from
+// the page's query string (the test points it at the emulator, another origin: CORS is real);
+// the results are left in globalThis.__conformance for Playwright.
+import "./readme-browser.mjs";
 import * as sdk from "callingbox";
 import { runConformance } from "./conformance.mjs";
 
+const params = new URLSearchParams(location.search);
 try {
-  globalThis.__conformance = await runConformance(sdk, { baseUrl, apiKey });
+  globalThis.__conformance = await runConformance(sdk, { baseUrl: params.get("baseUrl"), apiKey: params.get("apiKey") });
 } catch (e) {
   globalThis.__conformance = { error: String((e && e.stack) || e) };
 }

@@ -1,14 +1,7 @@
 // Bun cell of the runtime matrix: `bun bun.mjs` in the consumer project ("bun" condition).
-// quickstart:start bun
-import { CallingBox } from "callingbox";
-
-const client = new CallingBox({
-  apiKey: Bun.env.CALLINGBOX_API_KEY,
-  baseUrl: Bun.env.CALLINGBOX_BASE_URL, // unset: https://api.callingbox.io
-});
-const { data: agents } = await client.agents.list();
-console.log(`${agents.length} agents`);
-// quickstart:end
+// First the README's Bun quickstart (readme-bun.mjs: matrix.mjs writes it from README.md),
+// then the conformance scenario.
+import "./readme-bun.mjs";
 import * as sdk from "callingbox";
 import { runConformance, report } from "./conformance.mjs";
 

@@ -1,16 +1,9 @@
 // Deno cell of the runtime matrix, run in the consumer project (package.json + node_modules,
-// as after `deno add npm:callingbox` / `npm install callingbox`), "deno" condition:
+// as after installing the tarball), "deno" condition:
 //   deno test --allow-read --allow-net=127.0.0.1 --allow-env=CALLINGBOX_API_KEY,CALLINGBOX_BASE_URL deno.test.mjs
-// quickstart:start deno
-import { CallingBox } from "callingbox";
-
-const client = new CallingBox({
-  apiKey: Deno.env.get("CALLINGBOX_API_KEY"),
-  baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), // unset: https://api.callingbox.io
-});
-const { data: agents } = await client.agents.list();
-console.log(`${agents.length} agents`);
-// quickstart:end
+// First the README's Deno quickstart (readme-deno.mjs: matrix.mjs writes it from README.md;
+// if it throws, the module fails to load and deno test fails), then the conformance scenario.
+import "./readme-deno.mjs";
 import * as sdk from "callingbox";
 import { runConformance, report } from "./conformance.mjs";
 

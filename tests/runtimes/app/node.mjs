@@ -1,14 +1,7 @@
 // Node cell of the runtime matrix: `node node.mjs` in the consumer project ("node" condition).
-// quickstart:start node
-import { CallingBox } from "callingbox";
-
-const client = new CallingBox({
-  apiKey: process.env.CALLINGBOX_API_KEY,
-  baseUrl: process.env.CALLINGBOX_BASE_URL, // unset: https://api.callingbox.io
-});
-const { data: agents } = await client.agents.list();
-console.log(`${agents.length} agents`);
-// quickstart:end
+// First the README's Node quickstart (readme-node.mjs: matrix.mjs writes it from README.md),
+// then the conformance scenario.
+import "./readme-node.mjs";
 import * as sdk from "callingbox";
 import { runConformance, report } from "./conformance.mjs";
 

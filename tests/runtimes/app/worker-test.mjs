@@ -1,7 +1,8 @@
-// The Worker the matrix runs: the quickstart Worker (worker.mjs) plus GET /conformance, which
-// runs the conformance scenario inside workerd and answers its results as JSON.
+// The Worker the matrix runs: the README's Workers quickstart (readme-worker.ts: matrix.mjs
+// writes it from README.md; esbuild strips its types) plus GET /conformance, which runs the
+// conformance scenario inside workerd and answers its results as JSON.
 import * as sdk from "callingbox";
-import app from "./worker.mjs";
+import app from "./readme-worker.ts";
 import { runConformance } from "./conformance.mjs";
 
 export default {

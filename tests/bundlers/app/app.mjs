@@ -1,0 +1,13 @@
+// The browser one-call app every bundler builds (tests/bundlers/run.mjs): the package by name,
+// one call against the emulator (its URL and an API key in the page's query string), the
+// outcome left in globalThis.__result for Playwright.
+import { CallingBox } from "callingbox";
+
+const { apiKey, baseUrl } = Object.fromEntries(new URLSearchParams(location.search));
+try {
+  const client = new CallingBox({ apiKey, baseUrl });
+  const { data } = await client.calls.list();
+  globalThis.__result = { ok: Array.isArray(data), calls: data.length };
+} catch (e) {
+  globalThis.__result = { ok: false, error: String((e && e.stack) || e) };
+}

@@ -1,0 +1,15 @@
+// TypeScript CommonJS consumer (tsc, module/moduleResolution node16): must resolve the
+// "require" condition's types (index.d.cts) with no TS1479.
+import { CallingBox, NotFoundError, type Call } from "callingbox";
+import { createEmulator } from "callingbox/emulator";
+
+const client = new CallingBox({ apiKey: "sk_test_typescript_cts" });
+export async function first(): Promise<Call | undefined> {
+  try {
+    return (await client.calls.list({ limit: 1 })).data[0];
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+}
+export const emulator: unknown = createEmulator;

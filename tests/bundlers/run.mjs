@@ -1,0 +1,337 @@
+// Bundlers and consumers (run by scripts/test-bundlers.sh): the package as installed from its
+// `npm pack` tarball into a scratch consumer project, resolved by name through `exports`.
+//
+//   1. A one-call browser app (app.mjs: new CallingBox(), client.calls.list()) bundled by
+//      esbuild, Vite (build, and its dev server), webpack (webpack-cli), Rollup
+//      (+ node-resolve) and `bun build`, each with no configuration beyond entry and output
+//      (esbuild: --format=esm, which any module with a top-level await needs), then RUN: the
+//      browser bundles in headless Chromium, each from a static server of its own on
+//      127.0.0.1, the `bun build` bundle in Bun (from its own folder). A request of the page
+//      that fails or answers >= 400 (the classic: the .wasm was not copied) fails the cell.
+//      The esbuild cell also checks that a --sourcemap bundle maps back to js/client.js.
+//   2. Deno with network permission only: `deno run --allow-net deno-app.ts` (the client
+//      against the server, and the in-process emulator).
+//   3. CommonJS: `node require.cjs` (require("callingbox"), require("callingbox/emulator")),
+//      and tsc on a .cts and a .mts file under module/moduleResolution node16.
+//   4. Readable failures: an uncaught CallingBox error in Node (ESM and CommonJS, thrown
+//      synchronously or as a rejection) prints no line over 300 characters, and one of the
+//      first five stack frames is a line of the package's entry.
+// Every cell talks to one emulator server on 127.0.0.1 (its own API key each).
+//
+//   node tests/bundlers/run.mjs <consumer app dir> [cell ...]
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, extname, join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const app = resolve(process.argv[2] ?? join(root, "target/bundlers/app"));
+const only = process.argv.slice(3);
+const bin = (name) => join(root, "node_modules/.bin", name);
+const TIMEOUT_MS = 120_000;
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const MAX_LINE = 300;
+
+const { startEmulatorServer } = await import(pathToFileURL(join(app, "emulator.mjs")).href);
+
+// ---------------------------------------------------------------- helpers
+
+function run(cmd, args, { env = {}, cwd = app } = {}) {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      done({ code: -1, stdout, stderr: stderr + String(e) });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const tail = (text, n = 12) => text.trim().split("\n").slice(-n).map((l) => (l.length > 200 ? l.slice(0, 200) + "…" : l)).join("\n");
+
+/** Every file under dir (recursive). */
+function filesOf(dir) {
+  return readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile());
+}
+
+/** Which package entry a bundle carries, and what it ships (gzip -9 of its .js + .wasm). */
+function inspect(dir) {
+  const files = filesOf(dir).filter((f) => /\.(m?js|wasm)$/.test(f));
+  const js = files.filter((f) => !f.endsWith(".wasm")).map((f) => readFileSync(f, "utf8")).join("\n");
+  const wasm = files.filter((f) => f.endsWith(".wasm"));
+  const entry = /DecompressionStream\(\s*["'`]deflate/.test(js) ? "browser-inline.js" : js.includes("callingbox_core_bg") || wasm.length ? "browser.js" : "?";
+  const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  return { entry, gzip, assets: wasm.length ? `${wasm.length} .wasm` : "wasm inlined" };
+}
+
+const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".map": "application/json" };
+
+/** A static server for one bundle's output folder on 127.0.0.1 (its own origin). */
+async function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (path === "/favicon.ico") return void res.writeHead(204).end(); // not the app's request
+    const file = resolve(dir, "." + path);
+    if (!(file + sep).startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+let browser = null;
+async function chromium() {
+  if (!browser) {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/setup-extra.sh`);
+    const { chromium: pw } = await import("playwright-core");
+    browser = await pw.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  }
+  return browser;
+}
+
+/** Opens dir/index.html in Chromium with the emulator's URL and a key; the page's __result. */
+async function runInChromium(dir, { baseUrl, apiKey }, site = null) {
+  site ??= await serve(dir);
+  const b = await chromium();
+  const context = await b.newContext();
+  const tab = await context.newPage();
+  const problems = [];
+  tab.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  tab.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  tab.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  tab.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  try {
+    await tab.goto(`${site.url}/index.html?${new URLSearchParams({ apiKey, baseUrl })}`);
+    await Promise.race([
+      tab.waitForFunction(() => globalThis.__result, null, { timeout: 30_000 }).catch(() => {}),
+      new Promise((r) => tab.on("pageerror", r)), // an uncaught error: the app will not report
+    ]);
+    const out = await tab.evaluate(() => globalThis.__result ?? null);
+    const ok = !!out?.ok && problems.length === 0;
+    return { ok, runtime: `Chromium ${b.version()}`, detail: out?.ok ? `${out.calls} calls` : "", log: [out?.error, ...problems].filter(Boolean).join("\n") || (out ? "" : "the page never reported") };
+  } finally {
+    await context.close();
+    await site.close();
+  }
+}
+
+function page(dir, script, { module = true } = {}) {
+  writeFileSync(join(dir, "index.html"), `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n<script${module ? ' type="module"' : ""} src="./${script}"></script>\n`);
+}
+
+// ---------------------------------------------------------------- bundlers
+
+const out = (name) => {
+  const dir = join(app, "dist", name);
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+};
+
+const bundlers = {
+  async esbuild() {
+    const dir = out("esbuild");
+    const r = await run(bin("esbuild"), ["app.mjs", "--bundle", "--platform=browser", "--format=esm", `--outdir=${dir}`, "--log-level=warning"]);
+    if (r.code !== 0) throw new Error(`esbuild failed:\n${tail(r.stderr)}`);
+    page(dir, "app.js");
+    return { dir, version: `esbuild ${(await import("esbuild")).version}` };
+  },
+  async vite() {
+    const dir = out("vite");
+    const vite = await import("vite");
+    // index.html is Vite's entry; nothing else is configured (no config file).
+    await vite.build({ root: app, configFile: false, logLevel: "warn", build: { outDir: dir, emptyOutDir: true } });
+    return { dir, version: `vite ${vite.version}` };
+  },
+  async webpack() {
+    const dir = out("webpack");
+    // The CLI with no webpack.config.js: only the entry and the output folder are given.
+    const r = await run(bin("webpack"), ["build", "--mode=production", "--entry=./app.mjs", `--output-path=${dir}`, "--no-color"]);
+    if (r.code !== 0) throw new Error(`webpack failed:\n${tail(r.stdout + r.stderr)}`);
+    page(dir, "main.js", { module: false }); // webpack's output is a classic script
+    const { version } = JSON.parse(readFileSync(join(root, "node_modules/webpack/package.json"), "utf8"));
+    return { dir, version: `webpack ${version} (webpack-cli)` };
+  },
+  async rollup() {
+    const dir = out("rollup");
+    const { rollup, VERSION } = await import("rollup");
+    const { nodeResolve } = await import("@rollup/plugin-node-resolve");
+    const bundle = await rollup({ input: join(app, "app.mjs"), plugins: [nodeResolve()], onwarn: () => {} });
+    await bundle.write({ dir, format: "es" });
+    await bundle.close();
+    page(dir, "app.js");
+    return { dir, version: `rollup ${VERSION}` };
+  },
+  async bun() {
+    const dir = out("bun");
+    const r = await run(bin("bun"), ["build", "bun-app.mjs", `--outdir=${dir}`]);
+    if (r.code !== 0) throw new Error(`bun build failed:\n${tail(r.stdout + r.stderr)}`);
+    return { dir, version: `bun build ${(await run(bin("bun"), ["--version"])).stdout.trim()}` };
+  },
+};
+
+// ---------------------------------------------------------------- cells
+
+const cells = [
+  ...["esbuild", "vite", "webpack", "rollup"].map((id) => ({
+    id,
+    group: "bundle",
+    async run(ctx) {
+      const built = await bundlers[id]();
+      const seen = inspect(built.dir);
+      const r = await runInChromium(built.dir, ctx);
+      if (id === "esbuild") {
+        // The entries' source maps reach the app's: a bundle built with --sourcemap maps the
+        // package's minified code back to the readable js/*.js (text included).
+        const esbuild = await import("esbuild");
+        const mapped = await esbuild.build({ absWorkingDir: app, entryPoints: ["app.mjs"], bundle: true, platform: "browser", format: "esm", sourcemap: "external", write: false, outdir: "dist/esbuild-map", logLevel: "silent" });
+        const map = JSON.parse(mapped.outputFiles.find((f) => f.path.endsWith(".map")).text);
+        const i = map.sources.findIndex((p) => p.endsWith("node_modules/callingbox/js/client.js"));
+        if (i < 0 || !map.sourcesContent[i]?.includes("class CallingBox")) {
+          return { ...r, ok: false, tool: built.version, ...seen, log: `${r.log}\nthe bundle's source map does not reach callingbox's js/client.js: ${map.sources.join(", ")}` };
+        }
+        r.detail += ", source map reaches js/client.js";
+      }
+      return { ...r, tool: built.version, ...seen };
+    },
+  })),
+  {
+    // Vite's dev server (no build): the dependency pre-bundling must not lose the wasm either.
+    id: "vite-dev",
+    group: "bundle",
+    async run(ctx) {
+      const vite = await import("vite");
+      const server = await vite.createServer({ root: app, configFile: false, logLevel: "warn", server: { host: "127.0.0.1", port: 0, strictPort: false } });
+      await server.listen();
+      try {
+        const url = server.resolvedUrls.local[0].replace(/\/$/, "");
+        const r = await runInChromium(null, ctx, { url, close: async () => {} });
+        const dep = await fetch(`${url}/node_modules/.vite/deps/callingbox.js`).then((res) => res.text()).catch(() => "");
+        const entry = /DecompressionStream\(\s*["'`]deflate/.test(dep) ? "browser-inline.js" : dep.includes("callingbox_core_bg") ? "browser.js" : "?";
+        return { ...r, tool: `vite ${vite.version} (dev server)`, entry, assets: "" };
+      } finally {
+        await server.close();
+      }
+    },
+  },
+  {
+    id: "bun",
+    group: "bundle",
+    async run({ baseUrl, apiKey }) {
+      const built = await bundlers.bun();
+      const seen = inspect(built.dir);
+      // Run from another folder: the bundle must not lean on the consumer's node_modules.
+      const r = await run(bin("bun"), [join(built.dir, "bun-app.js"), baseUrl, apiKey], { cwd: built.dir });
+      const ok = r.code === 0 && r.stdout.includes("ONE-CALL OK");
+      return { ok, tool: built.version, runtime: `Bun ${(await run(bin("bun"), ["--version"])).stdout.trim()}`, ...seen, detail: ok ? r.stdout.trim().replace("ONE-CALL OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+    },
+  },
+  {
+    id: "deno-allow-net",
+    group: "consumer",
+    async run({ baseUrl, apiKey }) {
+      const r = await run(bin("deno"), ["run", "--allow-net", "deno-app.ts", baseUrl, apiKey], { env: { DENO_DIR: join(app, ".deno"), DENO_NO_UPDATE_CHECK: "1" } });
+      const ok = r.code === 0 && r.stdout.includes("ONE-CALL OK");
+      const version = (await run(bin("deno"), ["--version"])).stdout.split("\n")[0].split(" (")[0];
+      return { ok, tool: "deno run --allow-net", runtime: version, entry: "deno.js", detail: ok ? r.stdout.trim().replace("ONE-CALL OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+    },
+  },
+  {
+    id: "require",
+    group: "consumer",
+    async run({ baseUrl, apiKey }) {
+      const r = await run(process.execPath, ["require.cjs", baseUrl, apiKey]);
+      const ok = r.code === 0 && r.stdout.includes("ONE-CALL OK");
+      return { ok, tool: "node require.cjs", runtime: `Node ${process.version}`, entry: /\(require, (\S+)\)/.exec(r.stdout)?.[1] ?? "?", detail: ok ? "require + emulator" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+    },
+  },
+  {
+    id: "tsc-node16",
+    group: "consumer",
+    async run() {
+      const r = await run(bin("tsc"), ["-p", "tsconfig.json"]);
+      const ok = r.code === 0;
+      return { ok, tool: "tsc (node16: .cts + .mts)", runtime: (await run(bin("tsc"), ["--version"])).stdout.trim(), entry: "index.d.cts, index.d.ts", detail: ok ? "no errors" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+    },
+  },
+  ...[
+    ["uncaught-esm-async", "uncaught.mjs", "async", "NotFoundError", "node.js"],
+    ["uncaught-esm-sync", "uncaught.mjs", "sync", "ValidationError", "node.js"],
+    ["uncaught-cjs-async", "uncaught.cjs", "async", "NotFoundError", "node.cjs"],
+    ["uncaught-cjs-sync", "uncaught.cjs", "sync", "ValidationError", "node.cjs"],
+  ].map(([id, file, how, error, entry]) => ({
+    id,
+    group: "readable",
+    async run({ baseUrl, apiKey }) {
+      const r = await run(process.execPath, [file, baseUrl, apiKey, how]);
+      const lines = r.stderr.split("\n");
+      const longest = Math.max(...lines.map((l) => l.length));
+      const frames = lines.filter((l) => /^\s+at /.test(l));
+      const ours = frames.slice(0, 5).find((l) => l.includes(`/node_modules/callingbox/${entry}:`));
+      const problems = [];
+      if (r.code === 0) problems.push("exited 0: nothing was thrown");
+      if (!r.stderr.includes(error)) problems.push(`no ${error} in the output`);
+      if (longest > MAX_LINE) problems.push(`a line of ${longest} characters (limit ${MAX_LINE})`);
+      if (!ours) problems.push(`none of the first 5 stack frames is a line of ${entry}`);
+      const ok = problems.length === 0;
+      return {
+        ok,
+        tool: `node ${file} (${how})`,
+        runtime: `Node ${process.version}`,
+        entry,
+        detail: `${lines.length} lines, longest ${longest} chars${ours ? `, ${ours.trim().replace(/\(.*\/node_modules\//, "(")}` : ""}`,
+        log: ok ? "" : [...problems, tail(r.stderr, 8)].join("\n"),
+      };
+    },
+  })),
+];
+
+// ---------------------------------------------------------------- the run
+
+const server = await startEmulatorServer({ port: 0 });
+const rows = [];
+let failed = false;
+try {
+  for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))) {
+    const started = Date.now();
+    let r;
+    try {
+      r = await cell.run({ baseUrl: server.url, apiKey: `sk_test_bundlers_${cell.id.replace(/-/g, "_")}` });
+    } catch (e) {
+      r = { ok: false, log: String((e && e.stack) || e) };
+    }
+    if (!r.ok) failed = true;
+    const row = { cell: cell.id, tool: r.tool ?? "", runtime: r.runtime ?? "", entry: r.entry ?? "?", wasm: r.assets ?? "", gzip: r.gzip ? `${r.gzip} B` : "", detail: r.detail ?? "", result: r.ok ? "PASS" : "FAIL", secs: ((Date.now() - started) / 1000).toFixed(1) };
+    rows.push(row);
+    console.log(`${row.result}  ${cell.id}: ${row.tool} → ${row.runtime}, entry ${row.entry}${row.gzip ? `, ships ${row.gzip} gzip (${row.wasm})` : ""} ${row.detail ? `(${row.detail})` : ""} [${row.secs} s]`);
+    if (!r.ok && r.log) console.log(r.log.replace(/^/gm, "      | "));
+  }
+} finally {
+  if (browser) await browser.close();
+  await server.close();
+}
+
+const head = { cell: "cell", tool: "built / run by", runtime: "runs in", entry: "entry", wasm: "wasm", gzip: "gzip -9", result: "result" };
+const cols = Object.keys(head);
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => String(r[c]).length))]));
+const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join("  ").trimEnd();
+console.log("\nbundlers and consumers (emulator on 127.0.0.1):");
+console.log(line(head));
+console.log(cols.map((c) => "-".repeat(width[c])).join("  "));
+for (const r of rows) console.log(line(r));
+process.exit(failed ? 1 : 0);
