@@ -16,6 +16,7 @@ pub mod error;
 pub mod host;
 pub mod json;
 pub mod ops;
+pub mod phone;
 pub mod request;
 pub mod response;
 pub mod retry;

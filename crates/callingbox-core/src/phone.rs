@@ -1,0 +1,457 @@
+//! Phone numbers as people type them: the E.164 syntax check of [`crate::e164`], then the
+//! numbering-plan checks libphonenumber-js's `isPossiblePhoneNumber` makes (with its "max"
+//! metadata): the country calling code is assigned, the national number has a length that
+//! country uses, and a trunk prefix written after the code (`+44 (0)20 …`) is dropped as
+//! libphonenumber drops it. [`parse`] also reads national input (`020 7946 0958`) given a
+//! default country.
+//!
+//! The metadata is generated from libphonenumber-js (`phone_metadata.rs`, written by
+//! scripts/gen-phone-metadata.mjs; [`SOURCE`] names the version). libphonenumber's per-region
+//! regular expressions are not carried: where it matches a national number against its
+//! pattern (to decide whether a leading digit is a trunk prefix), this module uses the
+//! pattern's possible lengths and first digits instead. docs/phone-numbers.md says how
+//! closely that agrees (bench/phone-agreement.mjs measures it).
+
+use crate::e164::{self, E164Reason};
+use crate::prelude::*;
+use crate::text;
+
+#[path = "phone_metadata.rs"]
+#[rustfmt::skip]
+mod metadata;
+
+/// Where the numbering-plan data comes from (`libphonenumber-js <version>`).
+pub use metadata::SOURCE;
+
+/// One numbering plan (a region, or a non-geographic calling code), read from the tables.
+#[derive(Clone, Copy)]
+struct Plan {
+    /// Its index in the tables.
+    index: usize,
+    /// The country calling code.
+    code: u16,
+    /// Bit n set: a national (significant) number of n digits is possible.
+    lengths: u32,
+    /// The parsing rules (see `metadata::RULES`).
+    rule: &'static str,
+}
+
+impl Plan {
+    /// Plan `index`, whose calling code is `code`.
+    fn at(index: usize, code: u16) -> Option<Plan> {
+        let r = usize::from(*metadata::RULE.get(index)?);
+        let start = usize::from(*metadata::RULE_AT.get(r)?);
+        let end = usize::from(*metadata::RULE_AT.get(r + 1)?);
+        Some(Plan {
+            index,
+            code,
+            lengths: u32::from(*metadata::LENGTHS.get(index)?) << 2,
+            rule: metadata::RULES.get(start..end)?,
+        })
+    }
+
+    /// Field `n` of the rule (fields are separated by one space; past the end, empty):
+    /// 0 the first digits of the plan's national-number pattern (empty: any), 1 the IDD
+    /// prefix, 2 the local area code, 3 the local first digits, 4 the local length, 5… the
+    /// trunk prefixes (`prefix=digits after it`). Bytes, not `str::split`:
+    /// that one links the char-pattern searcher (~1 KB of wasm).
+    fn field(&self, n: usize) -> &'static str {
+        let mut rest = self.rule;
+        for _ in 0..n {
+            match rest.bytes().position(|b| b == b' ') {
+                Some(i) => rest = rest.get(i + 1..).unwrap_or_default(),
+                None => return "",
+            }
+        }
+        let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
+        rest.get(..end).unwrap_or_default()
+    }
+
+    fn region(&self) -> Option<&'static str> {
+        let i = self.index * 2;
+        metadata::REGION.get(i..i + 2).filter(|r| *r != "--")
+    }
+}
+
+/// A national number as two parts: an area code put in front of local input, and digits
+/// of the input (no copy until the result is built).
+#[derive(Clone, Copy)]
+struct Nsn<'a>(&'static str, &'a str);
+
+impl Nsn<'_> {
+    fn len(&self) -> usize {
+        self.0.len() + self.1.len()
+    }
+    fn first(&self) -> Option<u8> {
+        self.0.bytes().chain(self.1.bytes()).next()
+    }
+}
+
+/// How a national number's length is wrong (libphonenumber's `validatePhoneNumberLength`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    /// Shorter than any number of the plan.
+    TooShort,
+    /// Longer than any number of the plan.
+    TooLong,
+    /// Between the shortest and the longest, but a length no number of the plan has.
+    Invalid,
+}
+
+/// What is wrong with a phone number. `code()` is stable; `message()` is for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The E.164 syntax check failed (letters, a missing `+`, more than 15 digits, …).
+    Syntax(E164Reason),
+    /// No country or non-geographic service has this calling code (`+891…`).
+    UnassignedCountryCode,
+    /// The national number has a length no number of that calling code has.
+    InvalidLength(Length, u16),
+    /// National input (no `+`) and no default country to read it with.
+    DefaultCountryNeeded,
+    /// The default country is not a region the metadata knows (ISO 3166-1 alpha-2).
+    UnknownDefaultCountry,
+}
+
+impl Reason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Syntax(e) => e.code(),
+            Reason::UnassignedCountryCode => "unassigned_country_code",
+            Reason::InvalidLength(..) => "invalid_length",
+            Reason::DefaultCountryNeeded => "default_country_needed",
+            Reason::UnknownDefaultCountry => "unknown_default_country",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Reason::Syntax(e) => e.message(),
+            Reason::UnassignedCountryCode => "has a country code that is not assigned".into(),
+            Reason::InvalidLength(how, code) => {
+                let mut s = String::from("is ");
+                s.push_str(match how {
+                    Length::TooShort => "too short for",
+                    Length::TooLong => "too long for",
+                    Length::Invalid => "not a possible length for",
+                });
+                s.push_str(" a number with country code +");
+                text::push_uint(&mut s, u64::from(*code));
+                s
+            }
+            Reason::DefaultCountryNeeded => {
+                "has no leading + (write it as +<country code><number>, or give a default country)"
+                    .into()
+            }
+            Reason::UnknownDefaultCountry => {
+                "cannot be read: the default country is not a known region code".into()
+            }
+        }
+    }
+}
+
+/// A phone number read by [`parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// The canonical form, `+<country calling code><national number>`.
+    pub e164: String,
+    pub country_calling_code: u16,
+    /// The national (significant) number: no trunk prefix.
+    pub national_number: String,
+    /// The region: the default country for national input, the only region of the calling
+    /// code otherwise; `None` for a code several regions share (+1, +7, +44, …: telling
+    /// them apart needs libphonenumber's per-region patterns) and for non-geographic codes.
+    pub country: Option<&'static str>,
+}
+
+/// Checks an international number (`+…`) and returns its canonical E.164 form: what
+/// libphonenumber-js's `isPossiblePhoneNumber` accepts, with the E.164 syntax rules of
+/// [`e164::parse`] (so at most 15 digits, no letters or extensions). Never panics.
+pub fn check(input: &str) -> Result<String, Reason> {
+    // Not through `parse`: naming the region links the region table (~340 B of wasm gzip).
+    read(input, None).map(|f| f.e164)
+}
+
+/// Reads a phone number: international (`+44 20 7946 0958`), or national with a default
+/// country (`020 7946 0958` with `GB`, case-insensitive). Never panics.
+pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reason> {
+    let default = default_country.map(|r| region_plan(r).ok_or(Reason::UnknownDefaultCountry));
+    let found = read(input, default)?;
+    // National input read with the default country's calling code is that country's.
+    let default_region = match default {
+        Some(Ok(d)) if found.national_input && d.code == found.plan.code => d.region(),
+        _ => None,
+    };
+    Ok(Parsed {
+        country: sole_region(&found.plan).or(default_region),
+        country_calling_code: found.plan.code,
+        national_number: String::from(
+            found
+                .e164
+                .get(found.e164.len().saturating_sub(found.national_len)..)
+                .unwrap_or_default(),
+        ),
+        e164: found.e164,
+    })
+}
+
+/// An accepted number: its E.164 form, how many of its last digits are the national number,
+/// the plan it was checked with, and whether it was written without `+` and without an IDD
+/// prefix.
+struct Found {
+    e164: String,
+    national_len: usize,
+    plan: Plan,
+    national_input: bool,
+}
+
+/// `default`: the default country's plan, or why there is none (unknown region code).
+fn read(input: &str, default: Option<Result<Plan, Reason>>) -> Result<Found, Reason> {
+    let trimmed = text::trim(input);
+    if trimmed.starts_with('+') {
+        return match e164::parse(trimmed) {
+            Ok(canonical) => international(canonical.get(1..).unwrap_or_default()),
+            // 16 digits or more: fine if a trunk prefix after the code was the excess.
+            Err(E164Reason::TooLong) => match international(&digits_of(trimmed)) {
+                Ok(f) if f.e164.len() <= 1 + e164::MAX_DIGITS => Ok(f),
+                _ => Err(Reason::Syntax(E164Reason::TooLong)),
+            },
+            Err(e) => Err(Reason::Syntax(e)),
+        };
+    }
+    // National input: the same syntax rules, read behind a stand-in country code (so that
+    // a leading 0 is allowed); the E.164 length limits do not apply to national digits.
+    let probe = text::cat(&["+1", trimmed]);
+    let digits = match e164::parse(&probe) {
+        Ok(s) => String::from(s.get(2..).unwrap_or_default()),
+        Err(E164Reason::TooLong | E164Reason::TooShort) => digits_of(trimmed),
+        Err(e) => return Err(Reason::Syntax(e)),
+    };
+    if digits.is_empty() {
+        return Err(Reason::Syntax(E164Reason::Empty));
+    }
+    national(&digits, default.ok_or(Reason::DefaultCountryNeeded)??)
+}
+
+/// `digits`: everything after the `+`.
+fn international(digits: &str) -> Result<Found, Reason> {
+    let (plan, rest) = split_code(digits).ok_or(Reason::UnassignedCountryCode)?;
+    finish(national_part(rest, &plan), plan)
+}
+
+/// National digits read with the default region's plan (libphonenumber's order: an IDD
+/// prefix, then the calling code written without `+`, then a trunk prefix).
+fn national(digits: &str, plan: Plan) -> Result<Found, Reason> {
+    let idd = plan.field(1);
+    if !idd.is_empty() {
+        if let Some(after) = digits.strip_prefix(idd) {
+            // libphonenumber does not take it for an IDD prefix when a 0 follows.
+            if !after.is_empty() && !after.starts_with('0') {
+                return international(after);
+            }
+        }
+    }
+    let mut code = String::new();
+    text::push_uint(&mut code, u64::from(plan.code));
+    let found = match digits.strip_prefix(code.as_str()) {
+        Some(shorter) if starts_with_code(digits, shorter, &plan) => {
+            let main = code_plan(plan.code).unwrap_or(plan);
+            finish(national_part(shorter, &main), main)
+        }
+        _ => finish(national_part(digits, &plan), plan),
+    };
+    found.map(|f| Found {
+        national_input: true,
+        ..f
+    })
+}
+
+/// libphonenumber's `extractCountryCallingCodeFromInternationalNumberWithoutPlusSign`: national
+/// digits that start with the country's calling code (`shorter`: without it) are an
+/// international number written without `+` when they are not a whole national number and
+/// `shorter` is one, or when they are too long.
+fn starts_with_code(digits: &str, shorter: &str, plan: &Plan) -> bool {
+    let full = national_part(digits, plan);
+    (!matches(full, plan) && matches(national_part(shorter, plan), plan))
+        || length_of(full.len(), plan) == Err(Length::TooLong)
+}
+
+fn finish(national: Nsn<'_>, plan: Plan) -> Result<Found, Reason> {
+    let code = plan.code;
+    // libphonenumber's bounds for any national number, then the plan's lengths.
+    let len = national.len();
+    if len < 2 {
+        return Err(Reason::InvalidLength(Length::TooShort, code));
+    }
+    if len > 17 {
+        return Err(Reason::InvalidLength(Length::TooLong, code));
+    }
+    length_of(len, &plan).map_err(|how| Reason::InvalidLength(how, code))?;
+    let mut e164 = String::with_capacity(len + 5);
+    e164.push('+');
+    text::push_uint(&mut e164, u64::from(code));
+    e164.push_str(national.0);
+    e164.push_str(national.1);
+    Ok(Found {
+        e164,
+        national_len: len,
+        plan,
+        national_input: false,
+    })
+}
+
+/// libphonenumber's `checkNumberLength`, for a national number of `len` digits.
+fn length_of(len: usize, plan: &Plan) -> Result<(), Length> {
+    let lengths = plan.lengths;
+    let min = lengths.trailing_zeros() as usize;
+    let max = 31usize.saturating_sub(lengths.leading_zeros() as usize);
+    if len == min {
+        Ok(())
+    } else if len < min {
+        Err(Length::TooShort)
+    } else if len > max {
+        Err(Length::TooLong)
+    } else if lengths & (1u32 << len) != 0 {
+        Ok(())
+    } else {
+        Err(Length::Invalid)
+    }
+}
+
+fn has_length(len: usize, plan: &Plan) -> bool {
+    len < 32 && plan.lengths & (1u32 << len) != 0
+}
+
+/// The ASCII digits of `s`, in order.
+fn digits_of(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes().filter(u8::is_ascii_digit) {
+        out.push(char::from(b));
+    }
+    out
+}
+
+/// Whether `digit` is one of the digits listed in `set`.
+fn in_set(digit: Option<u8>, set: &str) -> bool {
+    digit.is_some_and(|d| set.bytes().any(|b| b == d))
+}
+
+/// Stands in for "matches the plan's national-number pattern": a possible length and a
+/// first digit the pattern allows.
+fn matches(national: Nsn<'_>, plan: &Plan) -> bool {
+    let first = plan.field(0);
+    has_length(national.len(), plan) && (first.is_empty() || in_set(national.first(), first))
+}
+
+/// `number` without `prefix`, where `x` in `prefix` stands for any digit.
+fn strip<'a>(number: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = number.get(..prefix.len())?;
+    let same = head
+        .bytes()
+        .zip(prefix.bytes())
+        .all(|(n, p)| n == p || (p == b'x' && n.is_ascii_digit()));
+    if same {
+        number.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+/// libphonenumber's `extractNationalNumber`: drops a trunk prefix (or puts an area code in
+/// front of a local number) unless the number is a whole national number as it is and not
+/// after the change, or the result is too short or of an impossible length.
+fn national_part<'a>(number: &'a str, plan: &Plan) -> Nsn<'a> {
+    let whole = Nsn("", number);
+    let area = plan.field(2);
+    let local_len = plan
+        .field(4)
+        .bytes()
+        .fold(0usize, |n, b| n * 10 + usize::from(b.wrapping_sub(b'0')));
+    // The local-number branch comes first in each regex that has one.
+    let changed = if !area.is_empty()
+        && number.len() == local_len
+        && in_set(number.bytes().next(), plan.field(3))
+    {
+        // The number as it is: its first digit against the pattern's first digits.
+        Some((Nsn(area, number), matches(whole, plan)))
+    } else {
+        // The regex stops at the first branch that matches: no other prefix is tried.
+        let mut found = None;
+        for n in 5.. {
+            let trunk = plan.field(n);
+            let Some(eq) = trunk.bytes().position(|b| b == b'=') else {
+                break;
+            };
+            let prefix = trunk.get(..eq).unwrap_or_default();
+            if let Some(after) = strip(number, prefix) {
+                let next = trunk.get(eq + 1..).unwrap_or_default();
+                let before_matches =
+                    has_length(number.len(), plan) && in_set(after.bytes().next(), next);
+                found = Some((Nsn("", after), before_matches));
+                break;
+            }
+        }
+        found
+    };
+    let Some((after, before_matches)) = changed else {
+        return whole;
+    };
+    if before_matches && !matches(after, plan) {
+        return whole;
+    }
+    match length_of(after.len(), plan) {
+        Ok(()) | Err(Length::TooLong) => after,
+        Err(_) => whole,
+    }
+}
+
+/// Splits a calling code (1 to 3 digits; codes are prefix-free) off `digits`: the main plan
+/// of that code and the rest.
+fn split_code(digits: &str) -> Option<(Plan, &str)> {
+    let mut code = 0u16;
+    for (i, b) in digits.bytes().take(3).enumerate() {
+        code = code * 10 + u16::from(b.wrapping_sub(b'0'));
+        if let Some(plan) = code_plan(code) {
+            return Some((plan, digits.get(i + 1..)?));
+        }
+    }
+    None
+}
+
+/// The main plan of a calling code (the tables are sorted by code, the main plan first).
+fn code_plan(code: u16) -> Option<Plan> {
+    let mut c = 0u16;
+    for (i, &step) in metadata::CODE_STEP.iter().enumerate() {
+        c += u16::from(step);
+        if c >= code {
+            return if c == code { Plan::at(i, c) } else { None };
+        }
+    }
+    None
+}
+
+/// The region of a main plan if no other region shares its calling code.
+fn sole_region(main: &Plan) -> Option<&'static str> {
+    if metadata::CODE_STEP.get(main.index + 1) == Some(&0) {
+        return None;
+    }
+    main.region()
+}
+
+fn region_plan(region: &str) -> Option<Plan> {
+    let r = region.as_bytes();
+    if r.len() != 2 {
+        return None;
+    }
+    let key = [
+        r.first()?.to_ascii_uppercase(),
+        r.get(1)?.to_ascii_uppercase(),
+    ];
+    let i = metadata::REGION
+        .as_bytes()
+        .chunks_exact(2)
+        .position(|name| name == key)?;
+    let steps = metadata::CODE_STEP.get(..=i)?;
+    let code = steps.iter().map(|&s| u16::from(s)).sum();
+    Plan::at(i, code).filter(|p| p.region().is_some())
+}
