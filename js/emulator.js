@@ -130,7 +130,7 @@ export function createEmulator(options = {}) {
         }
         const f = webhookFetch ?? globalThis.fetch;
         // No redirects: a loopback receiver must not be able to bounce a signed webhook
-        // to another address. A 3xx counts as a failed attempt, as the contract says.
+        // to another address. A 3xx counts as a failed attempt, as the API documents.
         const res = await f(d.url, { method: "POST", headers, body: d.body, redirect: "manual", signal: AbortSignal.timeout(10_000) });
         await res.arrayBuffer().catch(() => {});
         status = res.type === "opaqueredirect" ? 307 : res.status;

@@ -249,7 +249,7 @@ pub fn check_e164(input: &str) -> String {
     }
 }
 
-/// Verifies a webhook (contract §6.4) over the raw body bytes. Throws a
+/// Verifies a webhook signature (HMAC-SHA256 over `<t>.<body>`) over the raw body bytes. Throws a
 /// `WebhookSignatureError` record; the host parses the (verified) body itself.
 #[wasm_bindgen(js_name = verifyWebhook)]
 pub fn verify_webhook(

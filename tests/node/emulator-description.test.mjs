@@ -81,7 +81,7 @@ test("webhook endpoint url: https, or http to loopback only; the emulator agrees
       assert.equal((await client.webhookEndpoints.retrieve(keep.id)).url, "https://example.com/keep", "a refused PATCH changes nothing");
     }
   }
-  // The contract asks HTTPS of endpoints only: inline webhook_urls keep taking any http(s) URL.
+  // The API asks HTTPS of endpoints only: inline webhook_urls keep taking any http(s) URL.
   const agent = await client.agents.create({ name: "Inline", type: "outbound", webhook_url: "http://example.com/hook" });
   assert.equal(agent.webhook_url, "http://example.com/hook");
 });

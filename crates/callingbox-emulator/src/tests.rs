@@ -1243,7 +1243,7 @@ fn credit_hold_and_402() {
 }
 
 #[test]
-fn lifecycle_matches_the_contract_example() {
+fn lifecycle_matches_the_documented_example() {
     let mut e = emu();
     let st = setup(&mut e);
     e.advance(1000); // created at 14:28:01 as in tests/fixtures/call.json
