@@ -19,12 +19,11 @@
 // Every cell talks to one emulator server on 127.0.0.1 (its own API key each).
 //
 //   node tests/bundlers/run.mjs <consumer app dir> [cell ...]
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, extname, join, resolve, sep } from "node:path";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { chromium, closeChromium, run as runProcess, serveStatic } from "../harness/process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -32,32 +31,14 @@ const app = resolve(process.argv[2] ?? join(root, "target/bundlers/app"));
 const only = process.argv.slice(3);
 const bin = (name) => join(root, "node_modules/.bin", name);
 const TIMEOUT_MS = 120_000;
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const MAX_LINE = 300;
 
 const { startEmulatorServer } = await import(pathToFileURL(join(app, "emulator.mjs")).href);
 
 // ---------------------------------------------------------------- helpers
 
-function run(cmd, args, { env = {}, cwd = app } = {}) {
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      done({ code: -1, stdout, stderr: stderr + String(e) });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs a command, in the app dir unless told otherwise. */
+const run = (cmd, args, { env = {}, cwd = app } = {}) => runProcess(cmd, args, { cwd, env, timeoutMs: TIMEOUT_MS });
 
 const tail = (text, n = 12) => text.trim().split("\n").slice(-n).map((l) => (l.length > 200 ? l.slice(0, 200) + "…" : l)).join("\n");
 
@@ -76,34 +57,8 @@ function inspect(dir) {
   return { entry, gzip, assets: wasm.length ? `${wasm.length} .wasm` : "wasm inlined" };
 }
 
-const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".map": "application/json" };
-
 /** A static server for one bundle's output folder on 127.0.0.1 (its own origin). */
-async function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    if (path === "/favicon.ico") return void res.writeHead(204).end(); // not the app's request
-    const file = resolve(dir, "." + path);
-    if (!(file + sep).startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
-}
-
-let browser = null;
-async function chromium() {
-  if (!browser) {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/setup-extra.sh`);
-    const { chromium: pw } = await import("playwright-core");
-    browser = await pw.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
-  }
-  return browser;
-}
+const serve = serveStatic;
 
 /** Opens dir/index.html in Chromium with the emulator's URL and a key; the page's __result. */
 async function runInChromium(dir, { baseUrl, apiKey }, site = null) {
@@ -322,7 +277,7 @@ try {
     if (!r.ok && r.log) console.log(r.log.replace(/^/gm, "      | "));
   }
 } finally {
-  if (browser) await browser.close();
+  await closeChromium();
   await server.close();
 }
 

@@ -12,12 +12,11 @@
 // readme-worker.ts, and browser.html's import map), and each cell runs its quickstart first.
 //
 // Prints one line per cell and a matrix; exits 1 if any cell (or the README extraction) fails.
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, join, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium, closeChromium, run as runProcess, serveStatic } from "../harness/process.mjs";
 import { RUNTIME_QUICKSTARTS, readmeBlocks, runtimeQuickstart } from "../readme/blocks.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,34 +25,13 @@ const app = resolve(process.argv[2] ?? join(root, "target/runtimes/app"));
 const only = process.argv.slice(3);
 const bin = (name) => join(root, "node_modules/.bin", name);
 const CELL_TIMEOUT_MS = 120_000;
-const CHROMIUM = "/usr/bin/chromium";
-// Without the background-networking flags Chromium keeps
-// dialling Google on this closed network.
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const { startEmulatorServer } = await import(pathToFileURL(join(app, "emulator.mjs")).href);
 
 // ---------------------------------------------------------------- helpers
 
-/** Runs a command in the app dir; resolves { code, stdout, stderr } (code null on timeout). */
-function run(cmd, args, env = {}) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(cmd, args, { cwd: app, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), CELL_TIMEOUT_MS);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      resolvePromise({ code: -1, stdout, stderr: stderr + String(e) });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs a command in the app dir. */
+const run = (cmd, args, env = {}) => runProcess(cmd, args, { cwd: app, env, timeoutMs: CELL_TIMEOUT_MS });
 
 /** The `CONFORMANCE {...}` line a process cell prints. */
 function parseReport(text) {
@@ -136,23 +114,8 @@ async function workerdCell({ baseUrl, apiKey }) {
 
 // ---------------------------------------------------------------- Chromium
 
-const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
-
 /** A static server for the consumer app on 127.0.0.1 (another port than the emulator). */
-async function startStaticServer() {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const file = resolve(app, "." + path);
-    if (!(file + sep).startsWith(app + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
-}
+const startStaticServer = () => serveStatic(app);
 
 async function bundleBrowser() {
   const esbuild = await import("esbuild");
@@ -169,22 +132,8 @@ async function bundleBrowser() {
     metafile: true,
     logLevel: "silent",
   });
-  // esbuild leaves `new URL("./callingbox_core_bg.wasm", import.meta.url)` alone: the .wasm
-  // goes next to the bundle (the README says so), found through the package's exports map.
-  const wasm = createRequire(join(app, "package.json")).resolve("callingbox/callingbox_core_bg.wasm");
-  mkdirSync(outdir, { recursive: true });
-  copyFileSync(wasm, join(outdir, "callingbox_core_bg.wasm"));
+  // Nothing to copy next to the bundle: esbuild takes the entry that carries the wasm.
   return entryInBundle(built.metafile);
-}
-
-let browser = null;
-async function chromium() {
-  if (!browser) {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/setup-extra.sh`);
-    const { chromium: pw } = await import("playwright-core");
-    browser = await pw.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
-  }
-  return browser;
 }
 
 function chromiumCell(page, prepare) {
@@ -307,7 +256,7 @@ for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))
     if (r.log) console.log(r.log.replace(/^/gm, "      | "));
   }
 }
-if (browser) await browser.close();
+await closeChromium();
 
 const head = { cell: "runtime", version: "version", entry: "entry file", ua: "User-Agent", steps: "steps", result: "result" };
 const cols = Object.keys(head);
