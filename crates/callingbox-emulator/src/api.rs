@@ -2,14 +2,14 @@
 //! per endpoint. Handlers run only on validated input and check every reference before
 //! they mutate anything.
 
-use super::check::{self, check_object, check_query, BodySpec, Query};
+use super::check::{self, check_object, check_query, lowercase_ids, BodySpec, Query};
 use super::conversation::{extract, script};
 use super::lifecycle::{self, outcome_for, plan, Outcome, MAX_ATTEMPTS};
 use super::model::{
     self, inventory, lookup_inventory, Agent, Call, Endpoint, Idem, Number, Org, AGENT_SETTINGS,
 };
 use super::routes::{route, Operation, Routed};
-use super::util::{money, obj};
+use super::util::{is_uuid, money, obj};
 use super::{
     is_valid_api_key, Emulator, Env, Fault, FaultKind, OutgoingWebhook, Request, Response,
 };
@@ -212,6 +212,18 @@ fn process(emu: &mut Emulator, method: &str, path: &str, query: &str, req: &Requ
         Ok(k) => k,
         Err(msg) => return Reply::error(401, msg),
     };
+    // UUIDs are case-insensitive; the ids the API hands out are lowercase.
+    let path = &path
+        .split('/')
+        .map(|seg| {
+            if is_uuid(seg) {
+                seg.to_ascii_lowercase()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
     let operation = match route(method, path) {
         Routed::Operation(operation) => operation,
         Routed::NotFound => return Reply::error(404, &format!("route {method} {path} not found")),
@@ -330,7 +342,7 @@ fn parse_body(
     }
     let v = Value::parse(text).map_err(|e| format!("the request body is not valid JSON: {e}"))?;
     check_object(&v, spec.fields, spec.refused, "")?;
-    Ok(v)
+    Ok(lowercase_ids(v, spec.fields))
 }
 
 fn dispatch(org: &mut Org, env: &mut Env, operation: Operation, q: &Query, b: &Value) -> Out {

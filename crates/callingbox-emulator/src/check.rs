@@ -486,6 +486,35 @@ pub(crate) enum Q {
 #[derive(Debug, Default)]
 pub(crate) struct Query(Vec<(String, String)>);
 
+/// The body with its UUID fields (top level, `Kind::Uuid` and `Kind::Uuids`) in lowercase:
+/// UUIDs are case-insensitive, and the ids the API hands out are lowercase.
+pub(crate) fn lowercase_ids(body: Value, fields: &[F]) -> Value {
+    let Value::Object(members) = body else {
+        return body;
+    };
+    let is_id = |k: &str| {
+        fields
+            .iter()
+            .any(|f| f.name == k && matches!(f.kind, Kind::Uuid | Kind::Uuids))
+    };
+    let lower = |v: Value| match v {
+        Value::String(s) => Value::String(s.to_ascii_lowercase()),
+        other => other,
+    };
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::Array(items) if is_id(&k) => {
+                    (k, Value::Array(items.into_iter().map(lower).collect()))
+                }
+                v if is_id(&k) => (k, lower(v)),
+                v => (k, v),
+            })
+            .collect(),
+    )
+}
+
 impl Query {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -542,6 +571,12 @@ pub(crate) fn check_query(raw: &str, spec: &[(&str, Q)]) -> Result<Query, String
             };
             return Err(format!("query parameter {k} must be {what}, got {v:?}"));
         }
+        // UUIDs are case-insensitive; the ids the API hands out are lowercase.
+        let v = if matches!(q, Q::Uuid) {
+            v.to_ascii_lowercase()
+        } else {
+            v
+        };
         out.push((k, v));
     }
     Ok(Query(out))

@@ -386,6 +386,59 @@ fn webhook_endpoint_urls_are_https_or_loopback_http() {
     );
 }
 
+/// UUIDs are case-insensitive: an id in capitals names the same object, in the path, a body
+/// or a query.
+#[test]
+fn ids_in_capitals_name_the_same_object() {
+    let mut e = emu();
+    let n = expect(
+        &mut e,
+        "POST",
+        "/v1/numbers/purchase",
+        r#"{"phone_number":"+14155550100"}"#,
+        201,
+    );
+    let id = n.get("id").and_then(Value::as_str).unwrap().to_string();
+    let upper = id.to_ascii_uppercase();
+    assert_ne!(id, upper);
+    let body = format!(
+        r#"{{"name":"A","type":"outbound","number_ids":["{upper}"],"primary_number_id":"{upper}"}}"#
+    );
+    let a = expect(&mut e, "POST", "/v1/agents", &body, 201);
+    assert_eq!(
+        a.get("primary_number_id").and_then(Value::as_str),
+        Some(id.as_str())
+    );
+    let agent = a
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_ascii_uppercase();
+    let got = expect(&mut e, "GET", &format!("/v1/agents/{agent}"), "", 200);
+    assert_eq!(got.get("id"), a.get("id"));
+    let c = expect(
+        &mut e,
+        "POST",
+        "/v1/calls",
+        &format!(r#"{{"agent_id":"{agent}","to":"+14155550123"}}"#),
+        201,
+    );
+    let call = c
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_ascii_uppercase();
+    expect(&mut e, "GET", &format!("/v1/calls/{call}"), "", 200);
+    let page = expect(
+        &mut e,
+        "GET",
+        &format!("/v1/calls?ending_before={call}"),
+        "",
+        200,
+    );
+    assert!(page.get("data").is_some());
+}
+
 #[test]
 fn routing_404_and_405() {
     let mut e = emu();
