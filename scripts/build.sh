@@ -40,6 +40,15 @@ build_wasm() { # $1 = output name, $2 = extra wasm-opt passes, rest = cargo flag
   node scripts/glue-reinit.mjs "$tmp/$name/$name.js"
   # shellcheck disable=SC2086 # $extra is a list of flags
   "$WASM_OPT" "${OPT_FLAGS[@]}" $extra "$tmp/$name/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+  # Every import must come from the module's own glue: a symbol nobody defined (say, a core
+  # hook the binding forgot to register) would otherwise become an `env` import, and the
+  # module would fail only when a runtime instantiates it.
+  node -e '
+    const [file, glue] = process.argv.slice(1);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(require("fs").readFileSync(file)));
+    const stray = imports.filter((i) => i.module !== glue).map((i) => `${i.module}.${i.name}`);
+    if (stray.length) { console.error(`${file}: imports from outside its glue: ${stray.join(", ")}`); process.exit(1); }
+  ' "$out/${name}_bg.wasm" "./${name}_bg.js"
 }
 
 build_wasm callingbox_core "${CLIENT_OPT_FLAGS[*]}"

@@ -60,6 +60,9 @@ function operations() {
   const ops = [];
   for (const [path, item] of Object.entries(spec.paths)) {
     const shared = item.parameters || [];
+    for (const key of Object.keys(item)) {
+      if (!["get", "post", "put", "patch", "delete", "parameters", "summary", "description"].includes(key)) throw new Error(`${path}: ${key} is not supported by the generator`);
+    }
     for (const http of ["get", "post", "put", "patch", "delete"]) {
       const o = item[http];
       if (!o) continue;
@@ -72,6 +75,17 @@ function operations() {
       const query = params.filter((p) => p.in === "query");
       const bodySchemaRef = o.requestBody?.content?.["application/json"]?.schema;
       const body = bodySchemaRef ? resolve(bodySchemaRef) : undefined;
+      // The core sends named parameters in the query string for GET and DELETE and in the
+      // JSON body otherwise: a description that says anything else cannot be built.
+      const inQuery = http === "get" || http === "delete";
+      if (query.length && !inQuery) throw new Error(`${o.operationId}: query parameters on ${http.toUpperCase()} are not supported`);
+      if (body && inQuery) throw new Error(`${o.operationId}: a request body on ${http.toUpperCase()} is not supported`);
+      if (body && (body.type !== "object" || !body.properties || body.allOf || body.oneOf || body.anyOf)) {
+        throw new Error(`${o.operationId}: the request body must be a plain object schema with properties`);
+      }
+      for (const q of query) {
+        if (q.required) throw new Error(`${o.operationId}: required query parameter ${q.name}: the emulator's query checks have no required-ness yet`);
+      }
       const ok = Object.entries(o.responses).find(([status]) => /^2\d\d$/.test(status));
       if (!ok) throw new Error(`${o.operationId}: no 2xx response`);
       ops.push({
@@ -303,9 +317,23 @@ function genCore() {
 // ---------------------------------------------------------------------------------------
 // The emulator's tables
 
-/** How the emulator checks a body field (its `check::Kind`): by the named schema it uses. */
+/** Keywords that only describe (never constrain) a schema. */
+const ANNOTATIONS = new Set(["description", "default", "examples", "title", "$ref", "deprecated"]);
+
+/**
+ * How the emulator checks a body field (its `check::Kind`): by the named schema it uses (the
+ * named schemas carry the rules), or for a plain type. A constraint written next to a `$ref`
+ * or on a plain type, which the chosen check would not enforce, stops the generator.
+ */
 function emulatorKind(schema) {
   const { inner } = unwrap(schema);
+  const plainOk = { type: true, maxLength: (v) => v === 10000, uniqueItems: true, items: true, additionalProperties: (v) => v === true || v === undefined };
+  for (const [k, v] of Object.entries(inner)) {
+    if (ANNOTATIONS.has(k)) continue;
+    const ok = inner.$ref ? false : plainOk[k];
+    if (ok === true || (typeof ok === "function" && ok(v))) continue;
+    throw new Error(`the emulator's check for ${JSON.stringify(schema)} would not enforce ${k}: give the rule a named schema the generator maps`);
+  }
   const name = refName(inner);
   const r = resolve(inner);
   const byName = {
@@ -318,6 +346,7 @@ function emulatorKind(schema) {
     Label: "Text",
     FreeText: "Str",
     HttpUrl: "Url",
+    EndpointUrl: "EndpointUrl",
     Tools: "Tools",
   };
   if (byName[name]) return `Kind::${byName[name]}`;
@@ -338,7 +367,7 @@ function emulatorQuery(schema) {
   if (r.enum) return `Q::Enum(&[${r.enum.map(rustStr).join(", ")}])`;
   if (r.type === "integer") return `Q::Limit(${r.maximum})`;
   if (r.pattern === "^[A-Z]{2}$") return "Q::Country";
-  if (r.pattern === "^[0-9]{3}$" || r.pattern === "^[2-9][0-9]{2}$") return "Q::AreaCode";
+  if (r.pattern === "^[2-9][0-9]{2}$") return "Q::AreaCode";
   throw new Error(`no emulator check for the query parameter ${JSON.stringify(schema)}`);
 }
 
@@ -418,6 +447,17 @@ ${arms}
   out.push("    pub(crate) fn name(&self) -> &'static str {");
   out.push("        match self {");
   for (const op of OPS) out.push(`            Operation::${variant(op)}${op.pathParams.length ? " { .. }" : ""} => ${rustStr(op.name)},`);
+  out.push("        }");
+  out.push("    }");
+  out.push("");
+  out.push("    /// The path arguments, in the path's order.");
+  out.push("    #[cfg(test)]");
+  out.push("    pub(crate) fn path_args(&self) -> Vec<&str> {");
+  out.push("        match self {");
+  for (const op of OPS) {
+    const names = op.pathParams.map(snake);
+    out.push(`            Operation::${variant(op)}${names.length ? ` { ${names.join(", ")} }` : ""} => vec![${names.map((n) => `${n}`).join(", ")}],`);
+  }
   out.push("        }");
   out.push("    }");
   out.push("");
@@ -539,7 +579,7 @@ function tsType(schema) {
 
 const jsDoc = (text, indent = "") => {
   if (!text) return [];
-  const lines = text.trim().split("\n").map((l) => l.trim());
+  const lines = text.trim().replaceAll("*/", "*\\/").split("\n").map((l) => l.trim());
   if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
   return [`${indent}/**`, ...lines.map((l) => `${indent} *${l ? " " + l : ""}`), `${indent} */`];
 };

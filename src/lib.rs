@@ -66,18 +66,16 @@ extern "C" {
 
 /// JavaScript's float conversions for `callingbox_core::host` (its `host-floats` feature:
 /// keeps core's float formatting and parsing tables out of the wasm).
-#[allow(unsafe_code)]
-#[no_mangle]
-fn callingbox_host_parse_float(text: &str) -> Option<f64> {
+fn parse_float(text: &str) -> Option<f64> {
     let n = js_parse_float(text);
     (!n.is_nan()).then_some(n)
 }
 
-#[allow(unsafe_code)]
-#[no_mangle]
-fn callingbox_host_format_float(n: f64) -> String {
+fn format_float(n: f64) -> String {
     js_string(n)
 }
+
+callingbox_core::register_host_floats!(parse_float, format_float);
 
 fn parse(json: &str, field: &str) -> Result<Value, Error> {
     Value::parse(json)

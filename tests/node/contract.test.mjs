@@ -52,7 +52,7 @@ for (const [path, item] of Object.entries(spec.paths)) {
     for (const p of query.filter((q) => q.required)) required[p.name] = example(p.schema);
     // Lists always take a params object; other methods when the description gives them fields.
     const takesParams = query.length > 0 || body !== undefined || method === "list";
-    OPS.push({ name: o.operationId, resource, method, http: http.toUpperCase(), path, ids: [...path.matchAll(/\{[^}]+\}/g)].length, required, takesParams });
+    OPS.push({ name: o.operationId, resource, method, http: http.toUpperCase(), path, ids: [...path.matchAll(/\{[^}]+\}/g)].length, required, takesParams, idempotent: o["x-idempotent"] === true });
   }
 }
 
@@ -82,6 +82,16 @@ describe("every operation of the description", () => {
       assert.equal(fetch.calls[0].init.method, op.http);
       let i = 0;
       assert.equal(sent.pathname, op.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(ids[i++])));
+      // Named parameters: in the query string for GET and DELETE, in the JSON body otherwise.
+      const body = fetch.calls[0].init.body;
+      const sentParams = op.http === "GET" || op.http === "DELETE"
+        ? Object.fromEntries(sent.searchParams)
+        : body === undefined || body === null ? {} : JSON.parse(String(body));
+      for (const [name, value] of Object.entries(op.required)) {
+        assert.equal(String(sentParams[name]), String(value), `${name} sent where the core puts it`);
+      }
+      // An idempotent POST carries an Idempotency-Key, anything else none.
+      assert.equal(fetch.calls[0].headers.has("idempotency-key"), op.idempotent, "Idempotency-Key");
 
       // The emulator has a handler for it: an unknown id is a 404 "not found" of that
       // resource, never the router's "route ... not found" nor a 405.

@@ -16,8 +16,10 @@ const endpointUrl = {
   create: bodyOf("/v1/webhook_endpoints", "post").properties.url,
   update: bodyOf("/v1/webhook_endpoints/{id}", "patch").properties.url,
 };
-/** What the description accepts as an endpoint url: HttpUrl and the pattern next to its $ref. */
-const described = (url) => httpUrl.test(url) && new RegExp(endpointUrl.create.pattern, "u").test(url);
+/** What the description accepts as an endpoint url: EndpointUrl = HttpUrl and its own pattern. */
+const endpointSchema = spec.components.schemas.EndpointUrl;
+const endpointPattern = new RegExp(endpointSchema.allOf.find((p) => p.pattern).pattern, "u");
+const described = (url) => httpUrl.test(url) && endpointPattern.test(url);
 
 const URLS = {
   accepted: [
@@ -53,7 +55,8 @@ const URLS = {
 };
 
 test("the description states the endpoint url rule exactly once, on create and update alike", () => {
-  assert.equal(endpointUrl.create.$ref, "#/components/schemas/HttpUrl");
+  assert.equal(endpointUrl.create.$ref, "#/components/schemas/EndpointUrl");
+  assert.ok(endpointSchema.allOf.some((p) => p.$ref === "#/components/schemas/HttpUrl"));
   assert.deepEqual(endpointUrl.update, endpointUrl.create);
   for (const u of URLS.accepted) assert.ok(described(u), u);
   for (const u of URLS.refused) assert.ok(!described(u), u);

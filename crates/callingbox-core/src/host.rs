@@ -6,17 +6,42 @@
 //! them instead with the `host-floats` feature, which keeps core's float formatting and
 //! parsing tables (~20 KB of wasm) out of a wasm build: the JS binding uses JavaScript's
 //! `parseFloat` / `String` (both shortest-round-trip, like Rust's). The feature follows
-//! the pattern of getrandom's custom backends: the final binary defines two Rust-ABI
-//! symbols, and the link fails if it does not.
+//! the pattern of getrandom's custom backends: the final binary registers its two functions
+//! with [`register_host_floats!`](crate::register_host_floats), which checks their types and
+//! defines the two symbols the core calls. Without it a native link fails; a wasm32 link
+//! turns the missing symbols into `env` imports, which the npm package's build refuses.
 //!
 //! ```text
-//! #[no_mangle]
-//! fn callingbox_host_parse_float(text: &str) -> Option<f64> { /* ... */ }
-//! #[no_mangle]
-//! fn callingbox_host_format_float(n: f64) -> alloc::string::String { /* ... */ }
+//! fn parse(text: &str) -> Option<f64> { /* ... */ }
+//! fn format(n: f64) -> String { /* ... */ }
+//! callingbox_core::register_host_floats!(parse, format);
 //! ```
 
-use alloc::string::String;
+pub use alloc::string::String;
+
+/// Registers the host's float conversions (the `host-floats` feature): `parse` must be a
+/// `fn(&str) -> Option<f64>` (`None` when the text is not a number), `format` a
+/// `fn(f64) -> String` (shortest text that reads back as the same number). The types are
+/// checked here, so the symbols the core calls always have the signature it declares.
+#[macro_export]
+macro_rules! register_host_floats {
+    ($parse:path, $format:path) => {
+        const _: fn(&str) -> ::core::option::Option<f64> = $parse;
+        const _: fn(f64) -> $crate::host::String = $format;
+
+        #[allow(unsafe_code)]
+        #[no_mangle]
+        fn callingbox_host_parse_float(text: &str) -> ::core::option::Option<f64> {
+            $parse(text)
+        }
+
+        #[allow(unsafe_code)]
+        #[no_mangle]
+        fn callingbox_host_format_float(n: f64) -> $crate::host::String {
+            $format(n)
+        }
+    };
+}
 
 #[cfg(not(feature = "host-floats"))]
 pub fn parse_float(text: &str) -> Option<f64> {
@@ -38,8 +63,8 @@ extern "Rust" {
 #[cfg(feature = "host-floats")]
 #[allow(unsafe_code)]
 pub fn parse_float(text: &str) -> Option<f64> {
-    // SAFETY: the symbol is a safe Rust function with exactly this signature, defined by
-    // the binary that enables the feature (a missing one fails the link).
+    // SAFETY: the symbol is defined by `register_host_floats!`, which checks that the
+    // registered function has exactly this signature.
     unsafe { callingbox_host_parse_float(text) }
 }
 

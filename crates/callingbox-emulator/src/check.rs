@@ -41,6 +41,8 @@ pub(crate) enum Kind {
     Millis,
     /// An object whose values are all strings (tool `headers`).
     StrMap,
+    /// A [`Kind::Url`] that is `https://`, or `http://` to a loopback host (webhook endpoints).
+    EndpointUrl,
 }
 
 /// One allowed body field.
@@ -360,14 +362,16 @@ fn check_kind(kind: Kind, v: &Value, name: &str) -> Result<(), String> {
                 ))
             }
         }
-        Kind::Url => {
+        Kind::Url | Kind::EndpointUrl => {
             let s = string(v, name)?;
-            if is_url(s) {
-                Ok(())
-            } else {
-                Err(format!(
+            if !is_url(s) {
+                return Err(format!(
                     "{name} must be an http:// or https:// URL, got {s:?}"
-                ))
+                ));
+            }
+            match kind {
+                Kind::EndpointUrl => webhook_endpoint_url(s, name),
+                _ => Ok(()),
             }
         }
         Kind::Lang => {

@@ -242,6 +242,37 @@ impl Operation<'_> {
         }
     }
 
+    /// The path arguments, in the path's order.
+    #[cfg(test)]
+    pub(crate) fn path_args(&self) -> Vec<&str> {
+        match self {
+            Operation::NumbersList => vec![],
+            Operation::NumbersSearchAvailable => vec![],
+            Operation::NumbersPurchase => vec![],
+            Operation::AgentsList => vec![],
+            Operation::AgentsCreate => vec![],
+            Operation::AgentsRetrieve { id } => vec![id],
+            Operation::AgentsUpdate { id } => vec![id],
+            Operation::AgentsArchive { id } => vec![id],
+            Operation::AgentsAttachNumber { id } => vec![id],
+            Operation::AgentsDetachNumber { id, number_id } => vec![id, number_id],
+            Operation::AgentsSetPrimaryNumber { id } => vec![id],
+            Operation::CallsList => vec![],
+            Operation::CallsCreate => vec![],
+            Operation::CallsRetrieve { id } => vec![id],
+            Operation::CallsGetTranscript { id } => vec![id],
+            Operation::WebhookEndpointsList => vec![],
+            Operation::WebhookEndpointsCreate => vec![],
+            Operation::WebhookEndpointsRetrieve { id } => vec![id],
+            Operation::WebhookEndpointsUpdate { id } => vec![id],
+            Operation::WebhookEndpointsDelete { id } => vec![id],
+            Operation::WebhookEndpointsRotateSecret { id } => vec![id],
+            Operation::WebhookDeliveriesList => vec![],
+            Operation::WebhookDeliveriesRetrieve { id } => vec![id],
+            Operation::WebhookDeliveriesRedeliver { id } => vec![id],
+        }
+    }
+
     /// The query parameters it accepts.
     pub(crate) fn query(&self) -> &'static [(&'static str, Q)] {
         match self {
@@ -310,9 +341,9 @@ impl Operation<'_> {
             Operation::CallsRetrieve { .. } => None,
             Operation::CallsGetTranscript { .. } => None,
             Operation::WebhookEndpointsList => None,
-            Operation::WebhookEndpointsCreate => Some(BodySpec { fields: &[F { name: "url", kind: Kind::Url, required: true, nullable: false }, F { name: "description", kind: Kind::Str, required: false, nullable: true }, F { name: "enabled_events", kind: Kind::Events, required: false, nullable: false }], refused: &[] }),
+            Operation::WebhookEndpointsCreate => Some(BodySpec { fields: &[F { name: "url", kind: Kind::EndpointUrl, required: true, nullable: false }, F { name: "description", kind: Kind::Str, required: false, nullable: true }, F { name: "enabled_events", kind: Kind::Events, required: false, nullable: false }], refused: &[] }),
             Operation::WebhookEndpointsRetrieve { .. } => None,
-            Operation::WebhookEndpointsUpdate { .. } => Some(BodySpec { fields: &[F { name: "url", kind: Kind::Url, required: false, nullable: false }, F { name: "description", kind: Kind::Str, required: false, nullable: true }, F { name: "enabled_events", kind: Kind::Events, required: false, nullable: false }, F { name: "status", kind: Kind::Enum(&["enabled", "disabled"]), required: false, nullable: false }], refused: &[] }),
+            Operation::WebhookEndpointsUpdate { .. } => Some(BodySpec { fields: &[F { name: "url", kind: Kind::EndpointUrl, required: false, nullable: false }, F { name: "description", kind: Kind::Str, required: false, nullable: true }, F { name: "enabled_events", kind: Kind::Events, required: false, nullable: false }, F { name: "status", kind: Kind::Enum(&["enabled", "disabled"]), required: false, nullable: false }], refused: &[] }),
             Operation::WebhookEndpointsDelete { .. } => None,
             Operation::WebhookEndpointsRotateSecret { .. } => Some(BodySpec { fields: &[], refused: &[] }),
             Operation::WebhookDeliveriesList => None,

@@ -271,11 +271,18 @@ fn organisations_are_isolated() {
 fn every_client_operation_has_its_route() {
     use crate::routes::{route, Routed};
     for op in callingbox_core::ops::OPS {
-        let path = op.path_args.iter().fold(op.path.to_string(), |p, _| {
-            p.replacen("{}", "0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74", 1)
-        });
+        // A different id per argument, so arguments captured in the wrong order show.
+        let ids: Vec<String> = (0..op.path_args.len())
+            .map(|i| format!("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c7{i}"))
+            .collect();
+        let path = ids
+            .iter()
+            .fold(op.path.to_string(), |p, id| p.replacen("{}", id, 1));
         match route(op.method.as_str(), &path) {
-            Routed::Operation(o) => assert_eq!(o.name(), op.name, "{path}"),
+            Routed::Operation(o) => {
+                assert_eq!(o.name(), op.name, "{path}");
+                assert_eq!(o.path_args(), ids, "{path}");
+            }
             other => panic!("{} {path}: {other:?}", op.name),
         }
     }
