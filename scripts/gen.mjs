@@ -219,6 +219,18 @@ function coreShape(op) {
 const ERROR_STATUSES = Object.entries(spec["x-error-statuses"]).map(([status, e]) => ({ status: Number(status), ...e }));
 /** Statuses the client names in messages without a class of their own (redirects, retried ones). */
 const GENERIC_STATUSES = spec["x-generic-statuses"];
+// A status an operation documents must have its error class (or be a generic one): otherwise
+// the client would quietly report it as a plain APIError.
+for (const [path, item] of Object.entries(spec.paths)) {
+  for (const o of Object.values(item)) {
+    for (const status of Object.keys(o?.responses ?? {})) {
+      const n = Number(status);
+      if (n >= 400 && !ERROR_STATUSES.some((e) => e.status === n) && !GENERIC_STATUSES.includes(n)) {
+        throw new Error(`${o.operationId ?? path}: status ${status} has no entry in x-error-statuses or x-generic-statuses`);
+      }
+    }
+  }
+}
 
 function genCore() {
   const out = [];
