@@ -43,3 +43,13 @@ export function parseResult(text) {
 }
 
 export const kb = (bytes) => (bytes / 1024).toFixed(1) + " KB";
+
+/** mulberry32: a tiny seeded PRNG, so every run sees the same inputs. Returns [0, 1) draws. */
+export function seededRandom(seed) {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

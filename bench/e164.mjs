@@ -4,19 +4,12 @@
 // verdicts differ, grouped by what kind of input it was and what each side said.
 import { checkE164 } from "callingbox";
 import { isPossiblePhoneNumber } from "libphonenumber-js/min";
-import { median, result } from "./common.mjs";
+import { median, result, seededRandom } from "./common.mjs";
 
 const COUNT = Number(process.env.BENCH_E164_N || 100_000);
 const ROUNDS = Number(process.env.BENCH_E164_ROUNDS || 5);
 
-// mulberry32: a tiny seeded PRNG, so every run sees the same inputs.
-let seed = 0x7e164;
-const rand = () => {
-  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rand = seededRandom(0x7e164);
 const int = (n) => Math.floor(rand() * n);
 const pick = (xs) => xs[int(xs.length)];
 const digits = (n) => Array.from({ length: n }, () => int(10)).join("");

@@ -140,7 +140,7 @@ function addResource(name) {
   resources.push(name);
   for (const p of Object.values(schemas[name].properties || {})) {
     const r = resolve(p);
-    if (types(p).types.includes("array") && refName(r.items) && schemas[refName(r.items)].type === "object" && refName(r.items) !== "Tool") addResource(refName(r.items));
+    if (types(p).types.includes("array") && refName(r.items) && schemas[refName(r.items)].type === "object") addResource(refName(r.items));
   }
 }
 for (const op of OPS) addResource(resourceOf(op.result)?.name);
@@ -210,7 +210,8 @@ function coreKind(schema) {
 function coreShape(op) {
   const res = resourceOf(op.result);
   if (op.empty === "archived") return "Shape::Archived";
-  if (res.name === "DeletedWebhookEndpoint" || op.empty === "deleted") return "Shape::Deleted";
+  // A deletion answers `{ id, deleted: true }` (and the client takes an empty body for it).
+  if (schemas[res.name]?.properties?.deleted?.const === true || op.empty === "deleted") return "Shape::Deleted";
   if (res.list) return res.hasMore || op.method === "list" ? `Shape::List(Resource::${res.name})` : `Shape::Array(Resource::${res.name})`;
   return `Shape::One(Resource::${res.name})`;
 }
@@ -613,7 +614,7 @@ function tsInterface(name, schema, { input = false, description } = {}) {
   return out;
 }
 
-const isEnvelope = (s) => s.properties?.data?.type === "array" || (s.type === "array" && refName(s.items) !== undefined && schemas[refName(s.items)]?.type === "object" && refName(s.items) !== "Tool");
+const isEnvelope = (s) => s.properties?.data?.type === "array" || (s.type === "array" && refName(s.items) !== undefined && schemas[refName(s.items)]?.type === "object");
 
 function genDts() {
   const out = [`// ${BANNER}`, "//", "// Field names are the API's own (snake_case). Enums are closed unions here; values a newer", "// API adds still pass through at run time.", ""];

@@ -23,7 +23,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { chromium, closeChromium, run as runProcess, serveStatic } from "../harness/process.mjs";
+import { chromium, closeChromium, printTable, run as runProcess, serveStatic } from "../harness/process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -282,11 +282,5 @@ try {
 }
 
 const head = { cell: "cell", tool: "built / run by", runtime: "runs in", entry: "entry", wasm: "wasm", gzip: "gzip -9", result: "result" };
-const cols = Object.keys(head);
-const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => String(r[c]).length))]));
-const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join("  ").trimEnd();
-console.log("\nbundlers and consumers (emulator on 127.0.0.1):");
-console.log(line(head));
-console.log(cols.map((c) => "-".repeat(width[c])).join("  "));
-for (const r of rows) console.log(line(r));
+printTable("bundlers and consumers (emulator on 127.0.0.1):", head, rows);
 process.exit(failed ? 1 : 0);

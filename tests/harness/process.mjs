@@ -1,5 +1,5 @@
 // Shared by the runtime matrix and the bundler tests: child processes, a static file server
-// on 127.0.0.1 and one headless Chromium.
+// on 127.0.0.1, one headless Chromium and the summary table.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -66,4 +66,15 @@ export async function chromium() {
 export async function closeChromium() {
   if (browser) await browser.close();
   browser = null;
+}
+
+/** Prints `rows` as aligned columns under `title`; `head` names the columns (its keys pick them). */
+export function printTable(title, head, rows) {
+  const cols = Object.keys(head);
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => String(r[c]).length))]));
+  const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join("  ").trimEnd();
+  console.log(`\n${title}`);
+  console.log(line(head));
+  console.log(cols.map((c) => "-".repeat(width[c])).join("  "));
+  for (const r of rows) console.log(line(r));
 }

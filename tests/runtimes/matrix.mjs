@@ -16,7 +16,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, closeChromium, run as runProcess, serveStatic } from "../harness/process.mjs";
+import { chromium, closeChromium, printTable, run as runProcess, serveStatic } from "../harness/process.mjs";
 import { RUNTIME_QUICKSTARTS, readmeBlocks, runtimeQuickstart } from "../readme/blocks.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -259,12 +259,6 @@ for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))
 await closeChromium();
 
 const head = { cell: "runtime", version: "version", entry: "entry file", ua: "User-Agent", steps: "steps", result: "result" };
-const cols = Object.keys(head);
-const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => String(r[c]).length))]));
-const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join("  ").trimEnd();
-console.log("\nruntime matrix (conformance scenario, emulator on 127.0.0.1):");
-console.log(line(head));
-console.log(cols.map((c) => "-".repeat(width[c])).join("  "));
-for (const r of rows) console.log(line(r));
+printTable("runtime matrix (conformance scenario, emulator on 127.0.0.1):", head, rows);
 console.log(readmeProblems.length ? `README quickstarts: FAIL\n  ${readmeProblems.join("\n  ")}` : `README quickstarts, written from README.md and run by their cells: ${readmeFiles.join(", ")}`);
 process.exit(failed ? 1 : 0);

@@ -7,6 +7,7 @@
 )]
 
 use super::*;
+use callingbox_core::ops::Resource;
 use callingbox_core::webhook;
 
 const KEY: &str = "sk_test_12345678";
@@ -854,29 +855,9 @@ fn agent_objects_and_updates() {
         .iter()
         .map(|(k, _)| k.as_str())
         .collect();
-    assert_eq!(
-        keys,
-        [
-            "id",
-            "org_id",
-            "user_id",
-            "name",
-            "type",
-            "persona",
-            "instructions",
-            "voice",
-            "language",
-            "returns",
-            "tools",
-            "webhook_url",
-            "voicemail_action",
-            "primary_number_id",
-            "archived_at",
-            "created_at",
-            "updated_at",
-            "numbers"
-        ]
-    );
+    // Every field of the description's Agent, in its order.
+    let documented: Vec<&str> = Resource::Agent.fields().iter().map(|f| f.0).collect();
+    assert_eq!(keys, documented);
     assert_eq!(s(&a, "voicemail_action"), "hangup");
     assert_eq!(s(&a, "primary_number_id"), st.number_id);
     let nums = a.get("numbers").and_then(Value::as_array).unwrap();
@@ -1332,40 +1313,8 @@ fn lifecycle_matches_the_documented_example() {
         .iter()
         .map(|(k, _)| k.as_str())
         .collect();
-    for k in [
-        "id",
-        "agent_id",
-        "to_number",
-        "from_number",
-        "status",
-        "direction",
-        "persona",
-        "instructions",
-        "prompt",
-        "context",
-        "returns",
-        "result",
-        "result_status",
-        "result_error",
-        "language",
-        "webhook_url",
-        "webhook_status",
-        "webhook_error",
-        "created_at",
-        "started_at",
-        "answered_at",
-        "ended_at",
-        "duration_seconds",
-        "billed_duration_seconds",
-        "billing_amount_milli_cents",
-        "reservation_status",
-        "error_code",
-        "error_message",
-        "hangup_cause",
-        "metadata",
-        "updated_at",
-        "answered_by",
-    ] {
+    // Every field of the description's Call.
+    for &(k, _) in Resource::Call.fields() {
         assert!(keys.contains(&k), "{k}");
     }
     let tr = |e: &mut Emulator| expect(e, "GET", &format!("/v1/calls/{id}/transcript"), "", 200);
