@@ -3,7 +3,7 @@
 // runs timers and AbortSignals, and turns core records into Error instances.
 
 import {
-  build as coreBuild, checkE164 as coreCheckE164, checkOptions, decode as coreDecode,
+  build as coreBuild, checkOptions, checkPhone as coreCheckPhone, decode as coreDecode,
   outcomeUnknown as coreOutcomeUnknown, retryDecision,
 } from "./callingbox_core.js";
 import { instance, ready, utf8, wasm } from "./runtime.js";
@@ -95,7 +95,7 @@ function checkTimeout(value, field) {
 }
 
 const CLIENT_OPTIONS = [
-  "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "fetch", "onRetry", "maxResponseSize",
+  "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "defaultCountry", "fetch", "onRetry", "maxResponseSize",
   "timeout", "maxRetries", "maxRetryDelay", "deadline", "initialRetryDelay", "maxBackoff",
 ];
 /** @type {PerRequestOption[]} */
@@ -309,7 +309,7 @@ function sleep(ms, signal, makeAbort) {
 
 export class CallingBox {
   /** @type {string} */
-  #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp } as JSON, converted once
+  #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry } as JSON, converted once
   /** @type {string} */
   #platform;
   /** @type {string} */
@@ -332,7 +332,7 @@ export class CallingBox {
    * @param {{ apiKey: string, baseUrl?: string, fetch?: FetchFn, timeout?: number,
    *           maxRetries?: number, maxRetryDelay?: number, deadline?: number,
    *           initialRetryDelay?: number, maxBackoff?: number,
-   *           maxResponseSize?: number, allowInsecureHttp?: boolean,
+   *           maxResponseSize?: number, allowInsecureHttp?: boolean, defaultCountry?: string,
    *           onRetry?: OnRetry, defaultHeaders?: Record<string, string> }} options
    */
   constructor(options) {
@@ -347,14 +347,14 @@ export class CallingBox {
     } catch {
       throw new ValidationError("options could not be read (a getter threw)", { field: "options" });
     }
-    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, fetch, onRetry, maxResponseSize } = o;
+    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, fetch, onRetry, maxResponseSize } = o;
     if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
       throw new ValidationError(`apiKey must be a string, got ${typeof apiKey}`, { field: "apiKey" });
     }
     // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
-    const config = { apiKey, baseUrl, defaultHeaders, allowInsecureHttp };
+    const config = { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry };
     const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") &&
-      defaultHeaders === undefined && allowInsecureHttp === undefined;
+      defaultHeaders === undefined && allowInsecureHttp === undefined && defaultCountry === undefined;
     this.#options = plain ? JSON.stringify(config) : toJson(config, "options");
     this.#platform = platform;
     wasm(checkOptions, [this.#options, platform]);
@@ -789,32 +789,103 @@ export class CallingBox {
 }
 
 /**
- * Checks an E.164 phone number without throwing: `{ ok: true, value }` with the canonical
- * number, or `{ ok: false, reason, message }`. For bulk validation.
- * @param {unknown} input
- * @returns {{ ok: true, value: string } | { ok: false, reason: string, message: string }}
+ * @typedef {{ e164: string, countryCallingCode: string, nationalNumber: string, country?: string }} PhoneNumber
+ * @typedef {{ ok: false, reason: string, message: string }} PhoneProblem
  */
-export function checkE164(input) {
+
+/**
+ * The core's check of `input`, national input read with `defaultCountry` ("" for none).
+ * @param {unknown} input
+ * @param {string} defaultCountry
+ * @returns {{ ok: true, value: PhoneNumber } | PhoneProblem}
+ */
+function checkPhone(input, defaultCountry) {
   ready("core");
   if (typeof input !== "string") {
     return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
   }
-  const out = wasm(coreCheckE164, [input]);
-  if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
-  const end = out.indexOf("\0", 1); // "\0reason\0message" (slices: cheaper than split + destructuring)
-  return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };
+  // "e164\0code\0region" or "\0reason\0message" (slices: cheaper than split + destructuring)
+  const out = wasm(coreCheckPhone, [input, defaultCountry]);
+  const a = out.indexOf("\0", 1);
+  if (out.charCodeAt(0) === 0) return { ok: false, reason: out.slice(1, a), message: out.slice(a + 1) };
+  const b = out.indexOf("\0", a + 1);
+  const e164 = out.slice(0, a);
+  /** @type {PhoneNumber} */
+  const value = { e164, countryCallingCode: out.slice(a + 1, b), nationalNumber: e164.slice(b - a) };
+  if (b + 1 < out.length) value.country = out.slice(b + 1);
+  return { ok: true, value };
 }
 
 /**
- * Validates and canonicalises an E.164 phone number, or throws InvalidPhoneNumberError.
+ * `options.defaultCountry` as the core reads it ("" for none).
+ * @param {unknown} options
+ * @returns {string}
+ */
+function defaultCountryOf(options) {
+  const c = options === undefined ? undefined : /** @type {{ defaultCountry?: unknown }} */ (options).defaultCountry;
+  if (c === undefined) return "";
+  if (typeof c === "string" && c !== "") return c;
+  throw badCountry();
+}
+
+const badCountry = () =>
+  new ValidationError("defaultCountry must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2)", { field: "defaultCountry" });
+
+/**
+ * Throws what `checkPhone` found wrong.
+ * @param {PhoneProblem} r
+ * @returns {never}
+ */
+function phoneError(r) {
+  if (r.reason === "not_a_string") throw new ValidationError(r.message, { field: "phone number" });
+  throw new InvalidPhoneNumberError(r.message, { field: "phone number", reason: r.reason });
+}
+
+/**
+ * Checks a phone number as people type it without throwing, for bulk validation: `{ ok: true,
+ * value }` (see parsePhoneNumber) or `{ ok: false, reason, message }`. A bad `defaultCountry`
+ * is the caller's mistake, not the number's: that throws a ValidationError.
+ * @param {unknown} input
+ * @param {{ defaultCountry?: string }} [options]
+ */
+export function checkPhoneNumber(input, options) {
+  const r = checkPhone(input, defaultCountryOf(options));
+  if (!r.ok && r.reason === "unknown_default_country") throw badCountry();
+  return r;
+}
+
+/**
+ * Reads a phone number as people type it: international (`+44 20 7946 0958`), or national with
+ * a default country (`020 7946 0958` with `{ defaultCountry: "GB" }`). Throws
+ * InvalidPhoneNumberError (its `reason` says why), or ValidationError for a bad option.
+ * @param {unknown} input
+ * @param {{ defaultCountry?: string }} [options]
+ * @returns {PhoneNumber}
+ */
+export function parsePhoneNumber(input, options) {
+  const r = checkPhoneNumber(input, options);
+  return r.ok ? r.value : phoneError(r);
+}
+
+/**
+ * Checks an international (E.164) phone number without throwing: `{ ok: true, value }` with the
+ * canonical number, or `{ ok: false, reason, message }`. For bulk validation.
+ * @param {unknown} input
+ * @returns {{ ok: true, value: string } | PhoneProblem}
+ */
+export function checkE164(input) {
+  const r = checkPhone(input, "");
+  return r.ok ? { ok: true, value: r.value.e164 } : r;
+}
+
+/**
+ * Validates and canonicalises an international (E.164) phone number, or throws InvalidPhoneNumberError.
  * @param {unknown} input
  * @returns {string}
  */
 export function parseE164(input) {
-  const r = checkE164(input);
-  if (r.ok) return r.value;
-  if (r.reason === "not_a_string") throw new ValidationError(r.message, { field: "phone number" });
-  throw new InvalidPhoneNumberError(r.message, { field: "phone number", reason: r.reason });
+  const r = checkPhone(input, "");
+  return r.ok ? r.value.e164 : phoneError(r);
 }
 
 /**

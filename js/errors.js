@@ -58,7 +58,7 @@ Object.defineProperty(CallingBoxError.prototype, "code", { value: "callingbox_er
 
 /** An argument was rejected before any network I/O. `field` names it. */
 export const ValidationError = define(CallingBoxError, "ValidationError", "validation_error");
-/** A phone number is not E.164; `reason` says why (missing_plus, too_long, ...). */
+/** A phone number is not a possible E.164 number; `reason` says why (missing_plus, invalid_length, ...). */
 export const InvalidPhoneNumberError = define(ValidationError, "InvalidPhoneNumberError", "invalid_phone_number");
 /** The API answered with an error status: `status`, `requestId`, `body` (parsed when JSON). */
 export const APIError = define(CallingBoxError, "APIError", "api_error");

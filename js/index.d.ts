@@ -38,6 +38,12 @@ export interface ClientOptions {
   maxResponseSize?: number;
   /** Allows an `http://` baseUrl to a host that is not loopback (the key then crosses the network in clear text). Default false. */
   allowInsecureHttp?: boolean;
+  /**
+   * The region (ISO 3166-1 alpha-2, e.g. "US", "GB") phone-number params written without `+` are
+   * read in: `"(415) 555-0100"` becomes `"+14155550100"` with "US". Without it they must be
+   * international (`+…`).
+   */
+  defaultCountry?: string;
 }
 
 export interface RetryInfo {
@@ -89,17 +95,58 @@ export declare class CallingBox {
 }
 export interface CallingBox extends Resources {}
 
-/** Validates and canonicalises an E.164 number ("+1 (415) 555-0123" → "+14155550123"). */
+/** Validates and canonicalises an international number ("+1 (415) 555-0123" → "+14155550123"). */
 export declare function parseE164(input: string): E164;
 
-export type E164Reason =
+/** Why a phone number was refused (`InvalidPhoneNumberError.reason`). */
+export type PhoneNumberReason =
   | "empty" | "contains_letters" | "invalid_character" | "missing_plus" | "misplaced_plus"
-  | "country_code_leading_zero" | "too_long" | "too_short";
+  | "country_code_leading_zero" | "too_long" | "too_short"
+  /** No country or service has this calling code (`+891…`). */
+  | "unassigned_country_code"
+  /** Too short, too long, or a length no number of that calling code has. */
+  | "invalid_length";
+/** {@link PhoneNumberReason}, by its earlier name. */
+export type E164Reason = PhoneNumberReason;
 
 /** The same check without throwing, for bulk validation. */
 export declare function checkE164(
   input: unknown,
-): { ok: true; value: E164 } | { ok: false; reason: E164Reason | "not_a_string"; message: string };
+): { ok: true; value: E164 } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
+
+/** A phone number read by {@link parsePhoneNumber}. */
+export interface PhoneNumber {
+  /** `+<countryCallingCode><nationalNumber>`, what the API takes. */
+  e164: E164;
+  /** Without `+`, e.g. "44". */
+  countryCallingCode: string;
+  /** The national (significant) number, without a trunk prefix: "2079460958". */
+  nationalNumber: string;
+  /**
+   * The region (ISO 3166-1 alpha-2): the default country for national input, the calling code's
+   * only region otherwise; absent for a code several regions share (+1, +7, +44, …) and for
+   * non-geographic codes (+800, …).
+   */
+  country?: string;
+}
+
+export interface PhoneNumberOptions {
+  /** The region (ISO 3166-1 alpha-2, e.g. "US") national input is read in. */
+  defaultCountry?: string;
+}
+
+/**
+ * Reads a phone number as people type it: international ("+44 (0)20 7946 0958"), or national
+ * with a default country ("020 7946 0958" with `{ defaultCountry: "GB" }`). Throws
+ * InvalidPhoneNumberError (its `reason` says why), or a ValidationError for a bad `defaultCountry`.
+ */
+export declare function parsePhoneNumber(input: string, options?: PhoneNumberOptions): PhoneNumber;
+
+/** The same check without throwing for the number, for bulk validation (a bad `defaultCountry` still throws a ValidationError). */
+export declare function checkPhoneNumber(
+  input: unknown,
+  options?: PhoneNumberOptions,
+): { ok: true; value: PhoneNumber } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
 
 /**
  * `text` with `secret` removed wherever it appears: as written, JSON-escaped (`\u0073k_...`),
@@ -157,7 +204,7 @@ export declare class ValidationError extends CallingBoxError {
   readonly field: string;
 }
 export declare class InvalidPhoneNumberError extends ValidationError {
-  readonly reason: E164Reason;
+  readonly reason: PhoneNumberReason;
 }
 export declare class APIError extends CallingBoxError {
   readonly status: number;

@@ -39,14 +39,14 @@ use alloc_crate::vec::Vec;
 #[cfg(feature = "emulator")]
 mod emulator;
 
-use callingbox_core::e164;
 use callingbox_core::error::Error;
 use callingbox_core::json::{ObjectWriter, Value};
 use callingbox_core::ops;
+use callingbox_core::phone;
 use callingbox_core::request::{build as build_request, config_from_options, ClientConfig};
 use callingbox_core::response::{decode as decode_response, passes_as_is, Output};
 use callingbox_core::retry;
-use callingbox_core::text::cat;
+use callingbox_core::text::{cat, dec};
 
 #[cfg(not(feature = "emulator"))]
 mod alloc;
@@ -231,13 +231,24 @@ pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
         .map_err(|e| e.to_record())
 }
 
-/// Checks an E.164 number without throwing (bulk validation is common, and a thrown JS
-/// error costs far more than the check): the canonical number (`"+1 (415) 555-0123"` →
-/// `"+14155550123"`), or `"\0<reason code>\0<message>"`.
-#[wasm_bindgen(js_name = checkE164)]
-pub fn check_e164(input: &str) -> String {
-    match e164::parse(input) {
-        Ok(canonical) => canonical,
+/// Checks a phone number without throwing (bulk validation is common, and a thrown JS
+/// error costs far more than the check): international input (`+…`), or national input
+/// read with `default_country` (a region code, "" for none). Answers
+/// `"<e164>\0<country calling code>\0<region or empty>"` (`"+14155550123\01\0"`), or
+/// `"\0<reason code>\0<message>"`.
+#[wasm_bindgen(js_name = checkPhone)]
+pub fn check_phone(input: &str, default_country: &str) -> String {
+    match phone::parse(
+        input,
+        (!default_country.is_empty()).then_some(default_country),
+    ) {
+        Ok(p) => cat(&[
+            &p.e164,
+            "\0",
+            &dec(u64::from(p.country_calling_code)),
+            "\0",
+            p.country.unwrap_or_default(),
+        ]),
         Err(reason) => cat(&[
             "\0",
             reason.code(),

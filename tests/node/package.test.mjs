@@ -64,7 +64,7 @@ describe("installed package", () => {
 
   test("exactly the public API is exported (no internal helper such as adopt leaks)", () => {
     const names = Object.keys(pkg).filter((n) => n !== "resolvedFrom").sort(); // resolvedFrom: added by the consumer shim
-    assert.deepEqual(names, ["CallingBox", "Webhooks", "checkE164", "parseE164", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
+    assert.deepEqual(names, ["CallingBox", "Webhooks", "checkE164", "checkPhoneNumber", "parseE164", "parsePhoneNumber", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
     assert.equal(pkg.adopt, undefined);
     assert.equal(typeof pkg.Webhooks.constructEvent, "function");
     assert.equal(typeof pkg.Webhooks.generateTestHeader, "function");
@@ -123,7 +123,8 @@ describe("parseE164", () => {
     ["  +44 20 7946 0958 ", "+442079460958"],
     ["+49.30.123456", "+4930123456"],
     ["+683 4002", "+6834002"],
-    ["+123456789012345", "+123456789012345"],
+    ["+49 30 123456789 01", "+493012345678901"], // 15 digits: the most E.164 allows
+    ["+44 (0)20 7946 0958", "+442079460958"], // the trunk 0 after the code goes
   ];
   for (const [input, out] of ok) {
     test(`${JSON.stringify(input)} → ${out}`, () => assert.equal(pkg.parseE164(input), out));
@@ -137,6 +138,9 @@ describe("parseE164", () => {
     ["", "empty", /empty/],
     ["++14155550123", "misplaced_plus", /\+/],
     ["+1/415/5550123", "invalid_character", /invalid character/],
+    ["+891 1663 9560", "unassigned_country_code", /country code that is not assigned/],
+    ["+86 137 0611 688677", "invalid_length", /too long for a number with country code \+86/],
+    ["+52 555 0995", "invalid_length", /too short for a number with country code \+52/],
   ];
   for (const [input, reason, pattern] of bad) {
     test(`${JSON.stringify(input)} → InvalidPhoneNumberError(${reason})`, () => {

@@ -90,8 +90,20 @@ const HOOKS = [
   },
   {
     name: "phone numbers",
-    match: (b) => /parseE164\(/.test(b.code),
-    after: ({ logs }) => assert.deepEqual(logs, [["missing_plus"], ["+442079460958"]]),
+    match: (b) => /parsePhoneNumber\(/.test(b.code),
+    after: ({ logs }) => assert.deepEqual(logs, [
+      [{ e164: "+442079460958", countryCallingCode: "44", nationalNumber: "2079460958", country: "GB" }],
+      ["missing_plus"], ["+14155550100"], ["unassigned_country_code"], ["invalid_length"],
+    ]),
+  },
+  {
+    name: "phone numbers: defaultCountry",
+    match: (b) => /defaultCountry: "US" \}\);/.test(b.code) && /export const dial/.test(b.code),
+    after: async ({ mod, e }) => {
+      const { agent } = await outboundAgent(e);
+      const call = await mod.dial(agent.id);
+      assert.equal(call.to_number, "+14155550100");
+    },
   },
   {
     name: "retries / outcome unknown",

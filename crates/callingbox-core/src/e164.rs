@@ -57,7 +57,7 @@ impl E164Reason {
                 m
             }
             E164Reason::MissingPlus => {
-                "is missing the leading + (write it as +<country code><number>)".into()
+                "is missing the leading + (write it as +<country code><number>, or give a default country to read national numbers)".into()
             }
             E164Reason::MisplacedPlus => "has a + that is not at the start".into(),
             E164Reason::CountryCodeLeadingZero => {
@@ -74,11 +74,19 @@ impl E164Reason {
 use super::text::trim;
 
 /// Validates and canonicalises a phone number. Never panics, whatever the input.
+pub fn parse(input: &str) -> Result<String, E164Reason> {
+    let out = scan(input)?;
+    limits(&out)?;
+    Ok(out)
+}
+
+/// The syntax rules alone: the digits of `input`, after a `+` if it starts with one; no
+/// letters, only the separators ` -.()` and U+00A0, at least one digit. Never panics.
 ///
 /// Works on bytes (every character that can be valid is ASCII, or U+00A0): one pass with
 /// no char decoding, except to name a non-ASCII character in an error. Bulk validation is
 /// a use case (the E.164 benchmark in bench/ measures it).
-pub fn parse(input: &str) -> Result<String, E164Reason> {
+pub fn scan(input: &str) -> Result<String, E164Reason> {
     let s = trim(input);
     let bytes = s.as_bytes();
     // A letter anywhere wins over any other complaint (ASCII letters are single bytes).
@@ -114,6 +122,13 @@ pub fn parse(input: &str) -> Result<String, E164Reason> {
     if digits == 0 {
         return Err(E164Reason::Empty);
     }
+    Ok(out)
+}
+
+/// The rules of E.164 for what [`scan`] read: a `+`, a country code that does not start
+/// with 0, 7 to 15 digits.
+pub fn limits(out: &str) -> Result<(), E164Reason> {
+    let digits = out.len().saturating_sub(1);
     if !out.starts_with('+') {
         return Err(E164Reason::MissingPlus);
     }
@@ -126,7 +141,7 @@ pub fn parse(input: &str) -> Result<String, E164Reason> {
     if digits < MIN_DIGITS {
         return Err(E164Reason::TooShort);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// True only for the canonical form `^\+[1-9][0-9]{6,14}$` (what the strict emulator accepts).

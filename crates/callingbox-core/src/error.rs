@@ -5,8 +5,8 @@
 
 use crate::prelude::*;
 
-use super::e164::E164Reason;
 use super::json::{ObjectWriter, Value};
+use super::phone::Reason as PhoneReason;
 use super::text::{dec, fill, trim};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,7 @@ pub enum Error {
     Validation {
         field: String,
         message: String,
-        phone: Option<E164Reason>,
+        phone: Option<PhoneReason>,
     },
     /// The API answered with a non-2xx status. Branch on `status` (or the JS class); the
     /// server's message and raw body are kept. Retrying helps only for 408/429/5xx.
@@ -74,8 +74,9 @@ impl Error {
         Error::validation(field, fill(template, args))
     }
 
-    /// An [`Error::Validation`] for a phone number `input` that is not E.164.
-    pub fn phone(field: &str, input: &str, reason: E164Reason) -> Error {
+    /// An [`Error::Validation`] for a phone number `input` that is not E.164 (or not a
+    /// possible number: see [`crate::phone`]).
+    pub fn phone(field: &str, input: &str, reason: PhoneReason) -> Error {
         Error::Validation {
             field: field.into(),
             message: fill(
@@ -318,7 +319,12 @@ mod tests {
             "the API answered 200 with a body that cannot be read: m"
         );
         assert_eq!(Error::validation("to", "is {}").message(), "to is {}");
-        let p = Error::phone("to", "x{}", E164Reason::TooShort).message();
+        let p = Error::phone(
+            "to",
+            "x{}",
+            PhoneReason::Syntax(crate::e164::E164Reason::TooShort),
+        )
+        .message();
         assert_eq!(
             p,
             "to \"x{}\" is not an E.164 phone number: it has fewer than 7 digits"

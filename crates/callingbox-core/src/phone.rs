@@ -107,8 +107,6 @@ pub enum Reason {
     UnassignedCountryCode,
     /// The national number has a length no number of that calling code has.
     InvalidLength(Length, u16),
-    /// National input (no `+`) and no default country to read it with.
-    DefaultCountryNeeded,
     /// The default country is not a region the metadata knows (ISO 3166-1 alpha-2).
     UnknownDefaultCountry,
 }
@@ -119,7 +117,6 @@ impl Reason {
             Reason::Syntax(e) => e.code(),
             Reason::UnassignedCountryCode => "unassigned_country_code",
             Reason::InvalidLength(..) => "invalid_length",
-            Reason::DefaultCountryNeeded => "default_country_needed",
             Reason::UnknownDefaultCountry => "unknown_default_country",
         }
     }
@@ -138,10 +135,6 @@ impl Reason {
                 s.push_str(" a number with country code +");
                 text::push_uint(&mut s, u64::from(*code));
                 s
-            }
-            Reason::DefaultCountryNeeded => {
-                "has no leading + (write it as +<country code><number>, or give a default country)"
-                    .into()
             }
             Reason::UnknownDefaultCountry => {
                 "cannot be read: the default country is not a known region code".into()
@@ -173,13 +166,19 @@ pub fn check(input: &str) -> Result<String, Reason> {
 }
 
 /// Reads a phone number: international (`+44 20 7946 0958`), or national with a default
-/// country (`020 7946 0958` with `GB`, case-insensitive). Never panics.
+/// country (`020 7946 0958` with `GB`, case-insensitive). A default country that is not a
+/// known region is an error whatever the input (libphonenumber ignores it for
+/// international input; a typo there would otherwise surface only on the first national
+/// number). Never panics.
 pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reason> {
-    let default = default_country.map(|r| region_plan(r).ok_or(Reason::UnknownDefaultCountry));
+    let default = match default_country {
+        Some(r) => Some(region_plan(r).ok_or(Reason::UnknownDefaultCountry)?),
+        None => None,
+    };
     let found = read(input, default)?;
     // National input read with the default country's calling code is that country's.
     let default_region = match default {
-        Some(Ok(d)) if found.national_input && d.code == found.plan.code => d.region(),
+        Some(d) if found.national_input && d.code == found.plan.code => d.region(),
         _ => None,
     };
     Ok(Parsed {
@@ -205,32 +204,25 @@ struct Found {
     national_input: bool,
 }
 
-/// `default`: the default country's plan, or why there is none (unknown region code).
-fn read(input: &str, default: Option<Result<Plan, Reason>>) -> Result<Found, Reason> {
-    let trimmed = text::trim(input);
-    if trimmed.starts_with('+') {
-        return match e164::parse(trimmed) {
-            Ok(canonical) => international(canonical.get(1..).unwrap_or_default()),
-            // 16 digits or more: fine if a trunk prefix after the code was the excess.
-            Err(E164Reason::TooLong) => match international(&digits_of(trimmed)) {
-                Ok(f) if f.e164.len() <= 1 + e164::MAX_DIGITS => Ok(f),
-                _ => Err(Reason::Syntax(E164Reason::TooLong)),
-            },
-            Err(e) => Err(Reason::Syntax(e)),
-        };
-    }
-    // National input: the same syntax rules, read behind a stand-in country code (so that
-    // a leading 0 is allowed); the E.164 length limits do not apply to national digits.
-    let probe = text::cat(&["+1", trimmed]);
-    let digits = match e164::parse(&probe) {
-        Ok(s) => String::from(s.get(2..).unwrap_or_default()),
-        Err(E164Reason::TooLong | E164Reason::TooShort) => digits_of(trimmed),
-        Err(e) => return Err(Reason::Syntax(e)),
+/// `default`: the default country's plan.
+fn read(input: &str, default: Option<Plan>) -> Result<Found, Reason> {
+    let out = e164::scan(input).map_err(Reason::Syntax)?;
+    let Some(digits) = out.strip_prefix('+') else {
+        // National input: the E.164 limits do not apply to national digits.
+        return national(
+            &out,
+            default.ok_or(Reason::Syntax(E164Reason::MissingPlus))?,
+        );
     };
-    if digits.is_empty() {
-        return Err(Reason::Syntax(E164Reason::Empty));
+    match e164::limits(&out) {
+        Ok(()) => international(digits),
+        // 16 digits or more: fine if a trunk prefix after the code was the excess.
+        Err(E164Reason::TooLong) => match international(digits) {
+            Ok(f) if f.e164.len() <= 1 + e164::MAX_DIGITS => Ok(f),
+            _ => Err(Reason::Syntax(E164Reason::TooLong)),
+        },
+        Err(e) => Err(Reason::Syntax(e)),
     }
-    national(&digits, default.ok_or(Reason::DefaultCountryNeeded)??)
 }
 
 /// `digits`: everything after the `+`.
@@ -320,15 +312,6 @@ fn length_of(len: usize, plan: &Plan) -> Result<(), Length> {
 
 fn has_length(len: usize, plan: &Plan) -> bool {
     len < 32 && plan.lengths & (1u32 << len) != 0
-}
-
-/// The ASCII digits of `s`, in order.
-fn digits_of(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes().filter(u8::is_ascii_digit) {
-        out.push(char::from(b));
-    }
-    out
 }
 
 /// Whether `digit` is one of the digits listed in `set`.
@@ -436,6 +419,12 @@ fn sole_region(main: &Plan) -> Option<&'static str> {
         return None;
     }
     main.region()
+}
+
+/// Whether `region` is an ISO 3166-1 alpha-2 code the metadata has a numbering plan for
+/// (case-insensitive): what a default country may be.
+pub fn is_region(region: &str) -> bool {
+    region_plan(region).is_some()
 }
 
 fn region_plan(region: &str) -> Option<Plan> {

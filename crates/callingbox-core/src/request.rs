@@ -3,10 +3,10 @@
 
 use crate::prelude::*;
 
-use super::e164;
 use super::error::Error;
 use super::json::{ObjectWriter, Value};
 use super::ops::{Field, Method, Op, Param};
+use super::phone;
 use super::text::{cat, clip, dec, fill, find, is_blank, split_byte, trim};
 
 /// The client's settings that shape every request.
@@ -19,6 +19,9 @@ pub struct ClientConfig {
     /// would need a CORS preflight the API does not allow).
     pub user_agent: Option<String>,
     pub default_headers: Vec<(String, String)>,
+    /// The region national phone numbers are read with (`"US"`: `(415) 555-0100` →
+    /// `+14155550100`); `None`: phone numbers must be international (`+…`).
+    pub default_country: Option<String>,
 }
 
 pub const DEFAULT_BASE_URL: &str = "https://api.callingbox.io";
@@ -218,6 +221,7 @@ impl ClientConfig {
             base_url: base_url.to_string(),
             user_agent,
             default_headers,
+            default_country: None,
         })
     }
 }
@@ -276,13 +280,25 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
             ))
         }
     };
-    ClientConfig::with(
+    let default_country = string("defaultCountry")?;
+    if let Some(region) = default_country {
+        if !phone::is_region(region) {
+            return Err(Error::invalid(
+                "defaultCountry",
+                "must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2), got \"{}\"",
+                &[region],
+            ));
+        }
+    }
+    let mut cfg = ClientConfig::with(
         string("apiKey")?,
         string("baseUrl")?,
         platform,
         default_headers,
         allow_insecure_http,
-    )
+    )?;
+    cfg.default_country = default_country.map(String::from);
+    Ok(cfg)
 }
 
 /// `host[:port]` of the base URL: no credentials (fetch refuses them), a host, a port that
@@ -425,7 +441,7 @@ pub fn build(
     };
     for field in op.params() {
         match members.iter().find(|(k, _)| k == field.name) {
-            Some((_, v)) => match check(&field, v)? {
+            Some((_, v)) => match check(&field, v, cfg.default_country.as_deref())? {
                 Some(phone) => put(field.name, &Value::String(phone), &mut url)?,
                 None => put(field.name, v, &mut url)?,
             },
@@ -471,9 +487,9 @@ pub fn build(
     })
 }
 
-/// Checks one known parameter: `Some` canonical form for a phone number, `None` to send
-/// the value as given.
-fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
+/// Checks one known parameter: `Some` canonical form for a phone number (national input
+/// read with `default_country`), `None` to send the value as given.
+fn check(field: &Field, v: &Value, default_country: Option<&str>) -> Result<Option<String>, Error> {
     if field.nullable && *v == Value::Null {
         return Ok(None);
     }
@@ -487,8 +503,8 @@ fn check(field: &Field, v: &Value) -> Result<Option<String>, Error> {
             return Ok(None)
         }
         (Param::Phone, Value::String(s)) => {
-            return e164::parse(s)
-                .map(Some)
+            return phone::parse(s, default_country)
+                .map(|p| Some(p.e164))
                 .map_err(|reason| Error::phone(field.name, s, reason))
         }
         (Param::StrArr | Param::ObjArr, Value::Array(items)) => {
@@ -671,7 +687,7 @@ mod tests {
 
     fn check_message(ty: Param, json: &str) -> String {
         let v = Value::parse(json).unwrap();
-        check(&field(ty), &v).unwrap_err().message()
+        check(&field(ty), &v, None).unwrap_err().message()
     }
 
     #[test]
@@ -702,7 +718,7 @@ mod tests {
 
     #[test]
     fn arrays_must_hold_the_documented_item_type() {
-        let ok = |ty, json: &str| check(&field(ty), &Value::parse(json).unwrap());
+        let ok = |ty, json: &str| check(&field(ty), &Value::parse(json).unwrap(), None);
         assert_eq!(ok(Param::ObjArr, r#"[{},{"a":1}]"#), Ok(None));
         assert_eq!(ok(Param::StrArr, r#"["a","b"]"#), Ok(None));
         assert_eq!(ok(Param::ObjArr, "[]"), Ok(None));

@@ -339,7 +339,7 @@ fn bad_arguments_are_typed_validation_errors() {
             &[],
             r#"{"agent_id":"a","to":"4155550123"}"#,
             "to",
-            "missing the leading +",
+            "give a default country",
         ),
         (
             "calls.create",
@@ -1089,4 +1089,49 @@ fn an_update_with_no_fields_still_sends_an_object_body() {
     .unwrap();
     assert_eq!(r.method, "PATCH");
     assert_eq!(r.body.as_deref(), Some("{}"));
+}
+
+#[test]
+fn default_country_reads_national_phone_numbers() {
+    let with = |options: &str| config_from_options(&Value::parse(options).unwrap(), Some("node"));
+    let us = with(r#"{"apiKey":"sk_test_abcdefgh1234","defaultCountry":"us"}"#).unwrap();
+    let create = ops::find("calls.create").unwrap();
+    let body = |cfg: &ClientConfig, to: &str| {
+        let params = Value::parse(&format!(r#"{{"agent_id":"a","to":"{to}"}}"#)).unwrap();
+        build(cfg, create, &[], Some(&params), Some("k")).map(|r| r.body.unwrap())
+    };
+    assert_eq!(
+        body(&us, "(415) 555-0100").unwrap(),
+        r#"{"agent_id":"a","to":"+14155550100"}"#
+    );
+    // International input ignores the default country; the trunk 0 after +44 goes.
+    assert_eq!(
+        body(&us, "+44 (0)20 7946 0958").unwrap(),
+        r#"{"agent_id":"a","to":"+442079460958"}"#
+    );
+    // Without a default country national input is refused with its remedy, and nothing is built.
+    match body(&cfg(), "(415) 555-0100") {
+        Err(Error::Validation {
+            field,
+            message,
+            phone: Some(reason),
+        }) => {
+            assert_eq!((field.as_str(), reason.code()), ("to", "missing_plus"));
+            assert!(message.contains("give a default country"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match body(&us, "+89116639560") {
+        Err(e) => assert!(e
+            .to_record()
+            .contains(r#""reason":"unassigned_country_code""#)),
+        Ok(b) => panic!("sent {b}"),
+    }
+    for bad in [r#""XX""#, r#""USA""#, "1", r#""""#] {
+        let options = format!(r#"{{"apiKey":"sk_test_abcdefgh1234","defaultCountry":{bad}}}"#);
+        match with(&options) {
+            Err(Error::Validation { field, .. }) => assert_eq!(field, "defaultCountry"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
 }

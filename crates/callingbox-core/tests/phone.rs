@@ -81,8 +81,13 @@ fn syntax_reasons_are_e164s() {
     }
     // National input without a default country.
     let e = phone::check("14155550123").unwrap_err();
-    assert_eq!(e, Reason::DefaultCountryNeeded);
-    assert_eq!(e.code(), "default_country_needed");
+    assert_eq!(e, Reason::Syntax(E164Reason::MissingPlus));
+    assert_eq!(e.code(), "missing_plus");
+    assert!(
+        e.message().contains("give a default country"),
+        "{}",
+        e.message()
+    );
     assert!(e.message().contains("default country"));
 }
 
@@ -143,14 +148,17 @@ fn national_input() {
             .country,
         Some("FR")
     );
-    // An unknown default country does not matter for international input.
+    // An unknown default country is an error even for international input (libphonenumber
+    // ignores it there), so that a typo does not wait for the first national number.
     assert_eq!(
-        phone::parse("+33 1 23 45 67 89", Some("XX")).unwrap().e164,
-        "+33123456789"
+        phone::parse("+33 1 23 45 67 89", Some("XX")),
+        Err(Reason::UnknownDefaultCountry)
     );
+    assert!(phone::is_region("gb") && phone::is_region("US"));
+    assert!(!phone::is_region("XX") && !phone::is_region("GBR") && !phone::is_region("--"));
     assert_eq!(
         phone::parse("020 7946 0958", None),
-        Err(Reason::DefaultCountryNeeded)
+        Err(Reason::Syntax(E164Reason::MissingPlus))
     );
     assert_eq!(
         phone::parse("020 7946 0958", Some("XX")),
@@ -185,7 +193,6 @@ fn every_reason_has_a_distinct_code() {
     let mut codes = vec![
         Reason::UnassignedCountryCode.code(),
         Reason::InvalidLength(Length::TooLong, 1).code(),
-        Reason::DefaultCountryNeeded.code(),
         Reason::UnknownDefaultCountry.code(),
     ];
     for e in [

@@ -37,7 +37,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use callingbox_core::e164;
 use callingbox_core::error::Error;
 use callingbox_core::json::{Value, MAX_DEPTH};
 use callingbox_core::ops::{Method, Op, Param, Resource, Shape, OPS};
@@ -47,6 +46,7 @@ use callingbox_core::retry::{
     decide_json, parse_http_date, parse_retry_after, parse_retry_after_ms, MAX_TIMER_MS,
 };
 use callingbox_core::webhook::{self, signature_header, SignatureError};
+use callingbox_core::{e164, phone};
 use proptest::num::usize::BinarySearch;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -1995,7 +1995,7 @@ fn e164_is_total_and_canonical() {
                         !reason.code().is_empty() && !reason.message().is_empty(),
                         "{reason:?}"
                     );
-                    typed_record(&Error::phone("to", &input, reason))?;
+                    typed_record(&Error::phone("to", &input, phone::Reason::Syntax(reason)))?;
                 }
             }
             Ok(())

@@ -621,7 +621,18 @@ fn purchase_rules_and_charges() {
         (r#"{"phone_number":"+14155550000"}"#, "not available"),
         (r#"{"phone_number":"+442079460958"}"#, "not available"),
         (r#"{"phone_number":"+1 415 555 0101"}"#, "canonical"),
-        (r#"{"phone_number":"14155550101"}"#, "missing the leading +"),
+        (
+            r#"{"phone_number":"14155550101"}"#,
+            "(reason: missing_plus)",
+        ),
+        (
+            r#"{"phone_number":"+89116639560"}"#,
+            "(reason: unassigned_country_code)",
+        ),
+        (
+            r#"{"phone_number":"+4402079460958"}"#,
+            "canonical E.164 form without separators: \"+442079460958\"",
+        ),
         (r#"{"phone_number":14155550101}"#, "must be a string"),
         (r#"{}"#, "missing required field phone_number"),
         (
@@ -1191,7 +1202,7 @@ fn dispatch_rules() {
         (
             format!(r#"{{"agent_id":"{a}","to":"+1555123456"}}"#),
             400,
-            "not a US number",
+            "too short for a number with country code +1 (reason: invalid_length)",
         ),
         (
             format!(r#"{{"agent_id":"{a}","to":"+1 555 123 4567"}}"#),
@@ -1201,7 +1212,7 @@ fn dispatch_rules() {
         (
             format!(r#"{{"agent_id":"{a}","to":"5551234567"}}"#),
             400,
-            "missing the leading +",
+            "(reason: missing_plus)",
         ),
         (
             format!(r#"{{"agent_id":"{a}","to":"+15551234567","from_number":"+14155550199"}}"#),

@@ -1,0 +1,106 @@
+// Phone numbers as people type them: parsePhoneNumber / checkPhoneNumber, the client's
+// defaultCountry option, and the emulator holding numbers to the client's verdict.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { KEY, client, fakeFetch, failure, json, pkg } from "./helpers.mjs";
+
+const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
+const { CallingBox, ValidationError, InvalidPhoneNumberError, checkPhoneNumber, parsePhoneNumber } = pkg;
+
+describe("parsePhoneNumber", () => {
+  test("national input with a default country", () => {
+    assert.deepEqual(parsePhoneNumber("(415) 555-0100", { defaultCountry: "US" }),
+      { e164: "+14155550100", countryCallingCode: "1", nationalNumber: "4155550100", country: "US" });
+    assert.deepEqual(parsePhoneNumber("020 7946 0958", { defaultCountry: "gb" }),
+      { e164: "+442079460958", countryCallingCode: "44", nationalNumber: "2079460958", country: "GB" });
+    assert.equal(parsePhoneNumber("8 (800) 555-35-35", { defaultCountry: "RU" }).e164, "+78005553535");
+    assert.equal(parsePhoneNumber("00 33 1 23 45 67 89", { defaultCountry: "GB" }).e164, "+33123456789");
+  });
+  test("international input: the trunk 0 after the code goes; a shared code names no region", () => {
+    assert.deepEqual(parsePhoneNumber("+44 (0)20 7946 0958"),
+      { e164: "+442079460958", countryCallingCode: "44", nationalNumber: "2079460958" });
+    assert.equal(parsePhoneNumber("+33 1 23 45 67 89", { defaultCountry: "US" }).country, "FR");
+    assert.equal("country" in parsePhoneNumber("+1 415 555 0100"), false);
+  });
+  test("national input without a default country says how to fix it", () => {
+    assert.throws(() => parsePhoneNumber("020 7946 0958"), (e) =>
+      e instanceof InvalidPhoneNumberError && e.reason === "missing_plus" && /give a default country/.test(e.message));
+  });
+  test("each reason is typed, with the number in the message", () => {
+    for (const [input, reason] of [["+891 1663 9560", "unassigned_country_code"], ["+52 555 0995", "invalid_length"],
+      ["020 79", "invalid_length"], ["020 ABC", "contains_letters"], [" - ", "empty"]]) {
+      assert.throws(() => parsePhoneNumber(input, { defaultCountry: "GB" }), (e) =>
+        e instanceof InvalidPhoneNumberError && e.field === "phone number" && e.reason === reason && e.message.includes(input.trim()));
+      const r = checkPhoneNumber(input, { defaultCountry: "GB" });
+      assert.equal(r.ok, false);
+      assert.equal(r.ok === false && r.reason, reason);
+    }
+  });
+  test("a bad defaultCountry is a ValidationError naming it, whatever the number", () => {
+    for (const defaultCountry of ["XX", "GBR", "", 44, null]) {
+      for (const f of [parsePhoneNumber, checkPhoneNumber]) {
+        assert.throws(() => f("+33 1 23 45 67 89", { defaultCountry }), (e) =>
+          e instanceof ValidationError && !(e instanceof InvalidPhoneNumberError) && e.field === "defaultCountry", `${f.name} ${defaultCountry}`);
+      }
+    }
+    assert.throws(() => parsePhoneNumber(4155550100), (e) => e instanceof ValidationError && !(e instanceof InvalidPhoneNumberError));
+    assert.equal(checkPhoneNumber(null).ok, false);
+  });
+  test("parseE164 and checkE164 keep their shapes, with the country-aware check", () => {
+    assert.equal(pkg.parseE164("+44 (0)20 7946 0958"), "+442079460958");
+    assert.deepEqual(pkg.checkE164("+525550995").ok, false);
+    assert.throws(() => pkg.parseE164("(415) 555-0100"), (e) => e.reason === "missing_plus");
+  });
+});
+
+describe("the client's defaultCountry option", () => {
+  const call = { agent_id: "2b5c1f3e-8d4a-4c7e-9f1b-3a6d8e2c5b71", to: "(415) 555-0100" };
+  test("national numbers in params are read with it and sent in E.164", async () => {
+    const fetch = fakeFetch(() => json(201, { id: "c1", status: "queued" }));
+    const c = new CallingBox({ apiKey: KEY, fetch, defaultCountry: "US", maxRetries: 0 });
+    await c.calls.create(call).catch(() => {}); // the answer does not matter: the request does
+    assert.equal(JSON.parse(fetch.calls[0].init.body).to, "+14155550100");
+  });
+  test("without it, national input fails before any request", async () => {
+    const fetch = fakeFetch(() => assert.fail("fetch must not be called"));
+    const err = await failure(client(fetch).calls.create(call));
+    assert.ok(err instanceof InvalidPhoneNumberError);
+    assert.equal(err.field, "to");
+    assert.equal(err.reason, "missing_plus");
+    assert.equal(fetch.calls.length, 0);
+  });
+  test("a bad one is refused when the client is made", () => {
+    for (const defaultCountry of ["XX", "usa", 1, ""]) {
+      assert.throws(() => new CallingBox({ apiKey: KEY, defaultCountry }), (e) => e instanceof ValidationError && e.field === "defaultCountry", String(defaultCountry));
+    }
+  });
+});
+
+test("the emulator rejects exactly what the client rejects, with the same reason", async () => {
+  const e = emu.createEmulator({ seed: 3 });
+  const post = async (phone_number) => {
+    const res = await e.fetch("http://emulator.test/v1/numbers/purchase", {
+      method: "POST",
+      headers: { authorization: `Bearer ${e.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ phone_number }),
+    });
+    return { status: res.status, message: JSON.stringify(await res.json()) };
+  };
+  let rejected = 0;
+  // "+" and 1-16 digits: E.164 syntax, any calling code, any length (the client's own
+  // canonical output is what it would send, so the emulator sees that when the client accepts).
+  await fc.assert(fc.asyncProperty(fc.stringMatching(/^\+[0-9]{1,16}$/), async (input) => {
+    const ours = checkPhoneNumber(input);
+    const theirs = await post(ours.ok ? ours.value.e164 : input);
+    const reason = /\(reason: ([a-z_]+)\)/.exec(theirs.message)?.[1];
+    if (ours.ok) {
+      assert.equal(reason, undefined, `${input}: the client accepts, the emulator said ${theirs.message}`);
+    } else {
+      rejected++;
+      assert.equal(theirs.status, 400);
+      assert.equal(reason, ours.reason, `${input}: ${theirs.message}`);
+    }
+  }), { numRuns: 400, seed: 15 });
+  assert.ok(rejected > 50, `only ${rejected} rejected inputs were tried`);
+});
