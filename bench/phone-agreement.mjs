@@ -171,16 +171,32 @@ const verdicts = corpus.map(([, input, dc]) => {
   return [ok, e164];
 });
 
-// Speed: isPossiblePhoneNumber over the corpus, best of ROUNDS.
-let best = Infinity;
+// Speed: isPossiblePhoneNumber and the package's checkPhoneNumber (the shipped wasm, through
+// its JS API) over the corpus, rounds alternated, best of ROUNDS each.
+const { checkPhoneNumber } = await import(new URL("../pkg/node.js", import.meta.url).href);
+const options = corpus.map(([, , dc]) => (dc ? { defaultCountry: dc } : undefined));
+const timeIt = (check) => {
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < corpus.length; i++) if (check(corpus[i][1], options[i])) n++;
+  return [Number(process.hrtime.bigint() - t0) / corpus.length, n];
+};
+let lpnNs = Infinity;
+let oursNs = Infinity;
 let sink = 0;
 for (let r = 0; r < ROUNDS; r++) {
-  const t0 = process.hrtime.bigint();
-  for (const [, input, dc] of corpus) if (isPossiblePhoneNumber(input, dc ? { defaultCountry: dc } : undefined)) sink++;
-  const ns = Number(process.hrtime.bigint() - t0);
-  best = Math.min(best, ns);
+  const [a, x] = timeIt((input, o) => isPossiblePhoneNumber(input, o));
+  const [b, y] = timeIt((input, o) => checkPhoneNumber(input, o).ok);
+  lpnNs = Math.min(lpnNs, a);
+  oursNs = Math.min(oursNs, b);
+  sink += x + y;
 }
-const lpnNs = best / corpus.length;
+
+// The shipped wasm must give the same verdicts as the native run below (same core).
+const wasmVerdicts = corpus.map(([, input], i) => {
+  const r = checkPhoneNumber(input, options[i]);
+  return r.ok ? r.value.e164 : "";
+});
 
 const esc = (s) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
 const dir = join(root, "target/phone-agreement");
@@ -188,9 +204,10 @@ mkdirSync(dir, { recursive: true });
 const file = join(dir, "corpus.tsv");
 writeFileSync(
   file,
-  corpus.map(([k, input, dc], i) => [k, esc(input), dc, verdicts[i][0] ? "1" : "0", verdicts[i][1]].join("\t")).join("\n") + "\n",
+  corpus.map(([k, input, dc], i) => [k, esc(input), dc, verdicts[i][0] ? "1" : "0", verdicts[i][1], wasmVerdicts[i]].join("\t")).join("\n") + "\n",
 );
-console.log(`corpus: ${corpus.length} inputs, libphonenumber-js ${version} (max metadata); isPossiblePhoneNumber ${lpnNs.toFixed(0)} ns/number (best of ${ROUNDS}, sink ${sink})`);
+console.log(`corpus: ${corpus.length} inputs, libphonenumber-js ${version} (max metadata), best of ${ROUNDS} rounds (sink ${sink})`);
+console.log(`speed (Node ${process.versions.node}, same run): checkPhoneNumber (callingbox wasm, pkg/) ${oursNs.toFixed(0)} ns/number, isPossiblePhoneNumber ${lpnNs.toFixed(0)} ns/number: ${(lpnNs / oursNs).toFixed(1)}x`);
 execFileSync(
   "cargo",
   ["run", "--quiet", "--release", "-p", "callingbox-core", "--example", "phone_agreement"],

@@ -789,30 +789,34 @@ export class CallingBox {
 }
 
 /**
- * @typedef {{ e164: string, countryCallingCode: string, nationalNumber: string, country?: string }} PhoneNumber
+ * @typedef {{ e164: string, countryCallingCode: string, nationalNumber: string, country?: string, extension?: string }} PhoneNumber
  * @typedef {{ ok: false, reason: string, message: string }} PhoneProblem
  */
 
 /**
- * The core's check of `input`, national input read with `defaultCountry` ("" for none).
+ * The core's check of `input`, national input read with `defaultCountry` ("" for none); `dial`:
+ * an extension is refused (the number is to be dialled).
  * @param {unknown} input
  * @param {string} defaultCountry
+ * @param {boolean} dial
  * @returns {{ ok: true, value: PhoneNumber } | PhoneProblem}
  */
-function checkPhone(input, defaultCountry) {
+function checkPhone(input, defaultCountry, dial) {
   ready("core");
   if (typeof input !== "string") {
     return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
   }
-  // "e164\0code\0region" or "\0reason\0message" (slices: cheaper than split + destructuring)
-  const out = wasm(coreCheckPhone, [input, defaultCountry]);
+  // "e164\0code\0region\0extension" or "\0reason\0message" (slices: cheaper than split + destructuring)
+  const out = wasm(coreCheckPhone, [input, defaultCountry, dial]);
   const a = out.indexOf("\0", 1);
   if (out.charCodeAt(0) === 0) return { ok: false, reason: out.slice(1, a), message: out.slice(a + 1) };
   const b = out.indexOf("\0", a + 1);
+  const c = out.indexOf("\0", b + 1);
   const e164 = out.slice(0, a);
   /** @type {PhoneNumber} */
   const value = { e164, countryCallingCode: out.slice(a + 1, b), nationalNumber: e164.slice(b - a) };
-  if (b + 1 < out.length) value.country = out.slice(b + 1);
+  if (c > b + 1) value.country = out.slice(b + 1, c);
+  if (c + 1 < out.length) value.extension = out.slice(c + 1);
   return { ok: true, value };
 }
 
@@ -849,14 +853,15 @@ function phoneError(r) {
  * @param {{ defaultCountry?: string }} [options]
  */
 export function checkPhoneNumber(input, options) {
-  const r = checkPhone(input, defaultCountryOf(options));
+  const r = checkPhone(input, defaultCountryOf(options), false);
   if (!r.ok && r.reason === "unknown_default_country") throw badCountry();
   return r;
 }
 
 /**
  * Reads a phone number as people type it: international (`+44 20 7946 0958`), or national with
- * a default country (`020 7946 0958` with `{ defaultCountry: "GB" }`). Throws
+ * a default country (`020 7946 0958` with `{ defaultCountry: "GB" }`); an extension (`x12`) is
+ * returned apart (the client never dials one: a param with an extension is refused). Throws
  * InvalidPhoneNumberError (its `reason` says why), or ValidationError for a bad option.
  * @param {unknown} input
  * @param {{ defaultCountry?: string }} [options]
@@ -874,7 +879,7 @@ export function parsePhoneNumber(input, options) {
  * @returns {{ ok: true, value: string } | PhoneProblem}
  */
 export function checkE164(input) {
-  const r = checkPhone(input, "");
+  const r = checkPhone(input, "", true);
   return r.ok ? { ok: true, value: r.value.e164 } : r;
 }
 
@@ -884,7 +889,7 @@ export function checkE164(input) {
  * @returns {string}
  */
 export function parseE164(input) {
-  const r = checkPhone(input, "");
+  const r = checkPhone(input, "", true);
   return r.ok ? r.value.e164 : phoneError(r);
 }
 

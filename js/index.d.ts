@@ -105,7 +105,9 @@ export type PhoneNumberReason =
   /** No country or service has this calling code (`+891…`). */
   | "unassigned_country_code"
   /** Too short, too long, or a length no number of that calling code has. */
-  | "invalid_length";
+  | "invalid_length"
+  /** An extension (`ext. 12`, `x12`) on a number to be dialled: the API dials numbers, not extensions. */
+  | "has_extension";
 /** {@link PhoneNumberReason}, by its earlier name. */
 export type E164Reason = PhoneNumberReason;
 
@@ -128,6 +130,8 @@ export interface PhoneNumber {
    * non-geographic codes (+800, …).
    */
   country?: string;
+  /** The digits of an extension written after the number (`ext. 12`, `x12`, `;ext=12`): never dialled. */
+  extension?: string;
 }
 
 export interface PhoneNumberOptions {

@@ -233,21 +233,26 @@ pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
 
 /// Checks a phone number without throwing (bulk validation is common, and a thrown JS
 /// error costs far more than the check): international input (`+…`), or national input
-/// read with `default_country` (a region code, "" for none). Answers
-/// `"<e164>\0<country calling code>\0<region or empty>"` (`"+14155550123\01\0"`), or
-/// `"\0<reason code>\0<message>"`.
+/// read with `default_country` (a region code, "" for none). `dial`: the number is to be
+/// dialled, so an extension is refused (`has_extension`). Answers
+/// `"<e164>\0<country calling code>\0<region or empty>\0<extension or empty>"`
+/// (`"+14155550123\01\0\0"`), or `"\0<reason code>\0<message>"`.
 #[wasm_bindgen(js_name = checkPhone)]
-pub fn check_phone(input: &str, default_country: &str) -> String {
-    match phone::parse(
-        input,
-        (!default_country.is_empty()).then_some(default_country),
-    ) {
+pub fn check_phone(input: &str, default_country: &str, dial: bool) -> String {
+    let default_country = (!default_country.is_empty()).then_some(default_country);
+    let parsed = phone::parse(input, default_country).and_then(|p| match p.extension {
+        Some(_) if dial => Err(phone::Reason::Extension),
+        _ => Ok(p),
+    });
+    match parsed {
         Ok(p) => cat(&[
             &p.e164,
             "\0",
             &dec(u64::from(p.country_calling_code)),
             "\0",
             p.country.unwrap_or_default(),
+            "\0",
+            p.extension.as_deref().unwrap_or_default(),
         ]),
         Err(reason) => cat(&[
             "\0",

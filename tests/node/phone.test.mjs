@@ -23,13 +23,24 @@ describe("parsePhoneNumber", () => {
     assert.equal(parsePhoneNumber("+33 1 23 45 67 89", { defaultCountry: "US" }).country, "FR");
     assert.equal("country" in parsePhoneNumber("+1 415 555 0100"), false);
   });
+  test("an extension is read apart, and never dialled", async () => {
+    assert.deepEqual(parsePhoneNumber("020 7946 0958 ext. 12", { defaultCountry: "GB" }),
+      { e164: "+442079460958", countryCallingCode: "44", nationalNumber: "2079460958", country: "GB", extension: "12" });
+    assert.equal(checkPhoneNumber("+1 415 555 0100;ext=7").ok, true);
+    assert.throws(() => pkg.parseE164("+1 415 555 0100 x12"), (e) => e instanceof InvalidPhoneNumberError && e.reason === "has_extension");
+    const fetch = fakeFetch(() => assert.fail("fetch must not be called"));
+    const err = await failure(client(fetch).calls.create({ agent_id: "2b5c1f3e-8d4a-4c7e-9f1b-3a6d8e2c5b71", to: "+1 415 555 0100 x12" }));
+    assert.ok(err instanceof InvalidPhoneNumberError);
+    assert.equal(err.reason, "has_extension");
+    assert.match(err.message, /has an extension/);
+  });
   test("national input without a default country says how to fix it", () => {
     assert.throws(() => parsePhoneNumber("020 7946 0958"), (e) =>
       e instanceof InvalidPhoneNumberError && e.reason === "missing_plus" && /give a default country/.test(e.message));
   });
   test("each reason is typed, with the number in the message", () => {
     for (const [input, reason] of [["+891 1663 9560", "unassigned_country_code"], ["+52 555 0995", "invalid_length"],
-      ["020 79", "invalid_length"], ["020 ABC", "contains_letters"], [" - ", "empty"]]) {
+      ["020 79", "invalid_length"], ["020 AB", "contains_letters"], ["+1 800 FLOWERS", "contains_letters"], [" - ", "empty"]]) {
       assert.throws(() => parsePhoneNumber(input, { defaultCountry: "GB" }), (e) =>
         e instanceof InvalidPhoneNumberError && e.field === "phone number" && e.reason === reason && e.message.includes(input.trim()));
       const r = checkPhoneNumber(input, { defaultCountry: "GB" });

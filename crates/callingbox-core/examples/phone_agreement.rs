@@ -1,6 +1,8 @@
 //! The Rust half of bench/phone-agreement.mjs (a benchmark, not a test): reads the corpus the
-//! bench wrote (PHONE_CORPUS), times `phone::parse` over it and prints agreement with
-//! libphonenumber-js by kind. Run by `node bench/phone-agreement.mjs`.
+//! bench wrote (PHONE_CORPUS), times `phone::parse` over it, prints agreement with
+//! libphonenumber-js by kind, and checks that the shipped wasm (the bench's sixth column:
+//! what the package's `checkPhoneNumber` answered) gave the same verdicts as this native
+//! build. Run by `node bench/phone-agreement.mjs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use callingbox_core::phone;
@@ -26,10 +28,12 @@ fn main() {
         }
         out
     };
+    let mut wasm = Vec::new();
     let rows: Vec<(String, String, String, bool, String)> = text
         .lines()
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
+            wasm.push(f.get(5).copied().unwrap_or_default().to_string());
             (
                 f[0].to_string(),
                 unesc(f[1]),
@@ -39,6 +43,25 @@ fn main() {
             )
         })
         .collect();
+    let differ: Vec<&str> = rows
+        .iter()
+        .zip(&wasm)
+        .filter(|((_, input, d, _, _), w)| {
+            let d = (!d.is_empty()).then_some(d.as_str());
+            phone::parse(input, d).map(|p| p.e164).unwrap_or_default() != **w
+        })
+        .map(|((_, input, _, _, _), _)| input.as_str())
+        .collect();
+    println!(
+        "the package's wasm and this native build: {} of {} verdicts differ{}",
+        differ.len(),
+        rows.len(),
+        if differ.is_empty() {
+            String::new()
+        } else {
+            format!(" (e.g. {:?})", &differ[..differ.len().min(5)])
+        }
+    );
     fn dc(d: &str) -> Option<&str> {
         (!d.is_empty()).then_some(d)
     }

@@ -32,8 +32,18 @@ struct Plan {
     code: u16,
     /// Bit n set: a national (significant) number of n digits is possible.
     lengths: u32,
-    /// The parsing rules (see `metadata::RULES`).
-    rule: &'static str,
+    /// The digits the national-number pattern allows first (empty: any).
+    first: &'static str,
+    /// The international (IDD) prefix, when it is one literal.
+    idd: &'static str,
+    /// Local numbers: the area code put in front of a local number of `local_len` digits
+    /// that starts with one of `local_first` (empty `area`: none).
+    area: &'static str,
+    local_first: &'static str,
+    local_len: usize,
+    /// The trunk prefixes, in the order the regex tries them: `prefix=digits after it`,
+    /// separated by spaces.
+    trunks: &'static str,
 }
 
 impl Plan {
@@ -42,29 +52,28 @@ impl Plan {
         let r = usize::from(*metadata::RULE.get(index)?);
         let start = usize::from(*metadata::RULE_AT.get(r)?);
         let end = usize::from(*metadata::RULE_AT.get(r + 1)?);
+        // The rule's fields, separated by one space (see `metadata::RULES`). Bytes, not
+        // `str::split`: that one links the char-pattern searcher (~1 KB of wasm).
+        let mut rest = metadata::RULES.get(start..end)?;
+        let mut field = || {
+            let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
+            let f = rest.get(..end).unwrap_or_default();
+            rest = rest.get(end + 1..).unwrap_or_default();
+            f
+        };
         Some(Plan {
             index,
             code,
             lengths: u32::from(*metadata::LENGTHS.get(index)?) << 2,
-            rule: metadata::RULES.get(start..end)?,
+            first: field(),
+            idd: field(),
+            area: field(),
+            local_first: field(),
+            local_len: field()
+                .bytes()
+                .fold(0, |n, b| n * 10 + usize::from(b.wrapping_sub(b'0'))),
+            trunks: rest,
         })
-    }
-
-    /// Field `n` of the rule (fields are separated by one space; past the end, empty):
-    /// 0 the first digits of the plan's national-number pattern (empty: any), 1 the IDD
-    /// prefix, 2 the local area code, 3 the local first digits, 4 the local length, 5… the
-    /// trunk prefixes (`prefix=digits after it`). Bytes, not `str::split`:
-    /// that one links the char-pattern searcher (~1 KB of wasm).
-    fn field(&self, n: usize) -> &'static str {
-        let mut rest = self.rule;
-        for _ in 0..n {
-            match rest.bytes().position(|b| b == b' ') {
-                Some(i) => rest = rest.get(i + 1..).unwrap_or_default(),
-                None => return "",
-            }
-        }
-        let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
-        rest.get(..end).unwrap_or_default()
     }
 
     fn region(&self) -> Option<&'static str> {
@@ -109,6 +118,10 @@ pub enum Reason {
     InvalidLength(Length, u16),
     /// The default country is not a region the metadata knows (ISO 3166-1 alpha-2).
     UnknownDefaultCountry,
+    /// An extension after the number (`ext. 12`, `x12`) where a number is to be dialled
+    /// ([`check`], [`dialable`]): the API dials numbers, not extensions, and dropping it would
+    /// reach someone else than the one meant. [`parse`] reads it into [`Parsed::extension`].
+    Extension,
 }
 
 impl Reason {
@@ -118,6 +131,7 @@ impl Reason {
             Reason::UnassignedCountryCode => "unassigned_country_code",
             Reason::InvalidLength(..) => "invalid_length",
             Reason::UnknownDefaultCountry => "unknown_default_country",
+            Reason::Extension => "has_extension",
         }
     }
 
@@ -135,6 +149,9 @@ impl Reason {
                 s.push_str(" a number with country code +");
                 text::push_uint(&mut s, u64::from(*code));
                 s
+            }
+            Reason::Extension => {
+                "has an extension (the API dials the number only: remove it, or say the extension in the call's instructions)".into()
             }
             Reason::UnknownDefaultCountry => {
                 "cannot be read: the default country is not a known region code".into()
@@ -155,14 +172,26 @@ pub struct Parsed {
     /// code otherwise; `None` for a code several regions share (+1, +7, +44, …: telling
     /// them apart needs libphonenumber's per-region patterns) and for non-geographic codes.
     pub country: Option<&'static str>,
+    /// The digits of an extension written after the number (`ext. 12`, `x12`, `;ext=12`).
+    pub extension: Option<String>,
 }
 
-/// Checks an international number (`+…`) and returns its canonical E.164 form: what
-/// libphonenumber-js's `isPossiblePhoneNumber` accepts, with the E.164 syntax rules of
-/// [`e164::parse`] (so at most 15 digits, no letters or extensions). Never panics.
+/// Checks an international number (`+…`) to be dialled and returns its canonical E.164
+/// form: what libphonenumber-js's `isPossiblePhoneNumber` accepts, with the E.164 syntax
+/// rules of [`e164::parse`] (so at most 15 digits, no letters), and no extension. Never panics.
 pub fn check(input: &str) -> Result<String, Reason> {
-    // Not through `parse`: naming the region links the region table (~340 B of wasm gzip).
-    read(input, None).map(|f| f.e164)
+    dialable(input, None)
+}
+
+/// [`parse`]'s E.164 form of a number to be dialled: an extension is refused
+/// ([`Reason::Extension`]). What the client checks every phone-number parameter with.
+pub fn dialable(input: &str, default_country: Option<&str>) -> Result<String, Reason> {
+    match parse(input, default_country)? {
+        Parsed {
+            extension: Some(_), ..
+        } => Err(Reason::Extension),
+        p => Ok(p.e164),
+    }
 }
 
 /// Reads a phone number: international (`+44 20 7946 0958`), or national with a default
@@ -175,7 +204,8 @@ pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reaso
         Some(r) => Some(region_plan(r).ok_or(Reason::UnknownDefaultCountry)?),
         None => None,
     };
-    let found = read(input, default)?;
+    let (number, extension) = split_extension(text::trim(input));
+    let found = read(number, default)?;
     // National input read with the default country's calling code is that country's.
     let default_region = match default {
         Some(d) if found.national_input && d.code == found.plan.code => d.region(),
@@ -191,6 +221,7 @@ pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reaso
                 .unwrap_or_default(),
         ),
         e164: found.e164,
+        extension: extension.map(String::from),
     })
 }
 
@@ -225,6 +256,36 @@ fn read(input: &str, default: Option<Plan>) -> Result<Found, Reason> {
     }
 }
 
+/// Splits an extension off the end of `s`, as libphonenumber reads one: digits after
+/// `ext`, `extn`, `extension` or `x` (any case; then optionally `.`, `:`, `=` or spaces), the
+/// marker optionally after `;` or `,` (`;ext=12`, RFC 3966). Returns the number and the
+/// extension's digits.
+fn split_extension(s: &str) -> (&str, Option<&str>) {
+    let b = s.as_bytes();
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let head = b.get(..b.len() - digits).unwrap_or_default();
+    let seps = head
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, b' ' | b'.' | b':' | b'='))
+        .count();
+    let word = head.get(..head.len() - seps).unwrap_or_default();
+    let marker = ["extension", "extn", "ext", "x"].iter().find(|marker| {
+        word.len() >= marker.len()
+            && word
+                .get(word.len() - marker.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(marker.as_bytes()))
+    });
+    match marker {
+        Some(m) if digits > 0 => {
+            let number = s.get(..word.len() - m.len()).unwrap_or_default();
+            let number = number.trim_end_matches([' ', ';', ',']);
+            (number, s.get(s.len() - digits..))
+        }
+        _ => (s, None),
+    }
+}
+
 /// `digits`: everything after the `+`.
 fn international(digits: &str) -> Result<Found, Reason> {
     let (plan, rest) = split_code(digits).ok_or(Reason::UnassignedCountryCode)?;
@@ -234,7 +295,7 @@ fn international(digits: &str) -> Result<Found, Reason> {
 /// National digits read with the default region's plan (libphonenumber's order: an IDD
 /// prefix, then the calling code written without `+`, then a trunk prefix).
 fn national(digits: &str, plan: Plan) -> Result<Found, Reason> {
-    let idd = plan.field(1);
+    let idd = plan.idd;
     if !idd.is_empty() {
         if let Some(after) = digits.strip_prefix(idd) {
             // libphonenumber does not take it for an IDD prefix when a 0 follows.
@@ -322,7 +383,7 @@ fn in_set(digit: Option<u8>, set: &str) -> bool {
 /// Stands in for "matches the plan's national-number pattern": a possible length and a
 /// first digit the pattern allows.
 fn matches(national: Nsn<'_>, plan: &Plan) -> bool {
-    let first = plan.field(0);
+    let first = plan.first;
     has_length(national.len(), plan) && (first.is_empty() || in_set(national.first(), first))
 }
 
@@ -345,23 +406,24 @@ fn strip<'a>(number: &'a str, prefix: &str) -> Option<&'a str> {
 /// after the change, or the result is too short or of an impossible length.
 fn national_part<'a>(number: &'a str, plan: &Plan) -> Nsn<'a> {
     let whole = Nsn("", number);
-    let area = plan.field(2);
-    let local_len = plan
-        .field(4)
-        .bytes()
-        .fold(0usize, |n, b| n * 10 + usize::from(b.wrapping_sub(b'0')));
     // The local-number branch comes first in each regex that has one.
-    let changed = if !area.is_empty()
-        && number.len() == local_len
-        && in_set(number.bytes().next(), plan.field(3))
+    let changed = if !plan.area.is_empty()
+        && number.len() == plan.local_len
+        && in_set(number.bytes().next(), plan.local_first)
     {
         // The number as it is: its first digit against the pattern's first digits.
-        Some((Nsn(area, number), matches(whole, plan)))
+        Some((Nsn(plan.area, number), matches(whole, plan)))
     } else {
         // The regex stops at the first branch that matches: no other prefix is tried.
         let mut found = None;
-        for n in 5.. {
-            let trunk = plan.field(n);
+        let mut trunks = plan.trunks;
+        while !trunks.is_empty() {
+            let end = trunks
+                .bytes()
+                .position(|b| b == b' ')
+                .unwrap_or(trunks.len());
+            let trunk = trunks.get(..end).unwrap_or_default();
+            trunks = trunks.get(end + 1..).unwrap_or_default();
             let Some(eq) = trunk.bytes().position(|b| b == b'=') else {
                 break;
             };
@@ -389,13 +451,28 @@ fn national_part<'a>(number: &'a str, plan: &Plan) -> Nsn<'a> {
 }
 
 /// Splits a calling code (1 to 3 digits; codes are prefix-free) off `digits`: the main plan
-/// of that code and the rest.
+/// of that code and the rest. One pass over the codes: the candidates (the first 1, 2 and 3
+/// digits) ascend as the codes do.
 fn split_code(digits: &str) -> Option<(Plan, &str)> {
+    let digit = |i: usize| {
+        digits
+            .as_bytes()
+            .get(i)
+            .map(|b| u16::from(b.wrapping_sub(b'0')))
+    };
+    let (mut len, mut want) = (1, digit(0)?);
     let mut code = 0u16;
-    for (i, b) in digits.bytes().take(3).enumerate() {
-        code = code * 10 + u16::from(b.wrapping_sub(b'0'));
-        if let Some(plan) = code_plan(code) {
-            return Some((plan, digits.get(i + 1..)?));
+    for (i, &step) in metadata::CODE_STEP.iter().enumerate() {
+        code += u16::from(step);
+        while code > want {
+            if len == 3 {
+                return None;
+            }
+            want = want * 10 + digit(len)?;
+            len += 1;
+        }
+        if code == want {
+            return Some((Plan::at(i, code)?, digits.get(len..)?));
         }
     }
     None

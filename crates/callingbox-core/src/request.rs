@@ -503,8 +503,8 @@ fn check(field: &Field, v: &Value, default_country: Option<&str>) -> Result<Opti
             return Ok(None)
         }
         (Param::Phone, Value::String(s)) => {
-            return phone::parse(s, default_country)
-                .map(|p| Some(p.e164))
+            return phone::dialable(s, default_country)
+                .map(Some)
                 .map_err(|reason| Error::phone(field.name, s, reason))
         }
         (Param::StrArr | Param::ObjArr, Value::Array(items)) => {

@@ -358,7 +358,7 @@ fn bad_arguments_are_typed_validation_errors() {
         (
             "calls.create",
             &[],
-            r#"{"agent_id":"a","to":"+1 800 FLOWERS"}"#,
+            r#"{"agent_id":"a","to":"+1 415 555 01O0"}"#,
             "to",
             "contains letters",
         ),

@@ -65,6 +65,57 @@ fn unassigned_and_lengths() {
 }
 
 #[test]
+fn extensions_are_read_apart_and_never_dialled() {
+    for (input, number) in [
+        ("+1 415 555 0100 ext 12", "+14155550100"),
+        ("+1 415 555 0100 ext. 12", "+14155550100"),
+        ("+1 415 555 0100 EXTENSION: 12", "+14155550100"),
+        ("+1 415 555 0100 extn 12", "+14155550100"),
+        ("+1 415 555 0100 x12", "+14155550100"),
+        ("+1 415 555 0100;ext=12", "+14155550100"),
+        ("+44 20 7946 0958, ext 12", "+442079460958"),
+    ] {
+        let p = phone::parse(input, None).unwrap();
+        assert_eq!(
+            (p.e164.as_str(), p.extension.as_deref()),
+            (number, Some("12")),
+            "{input}"
+        );
+        let e = phone::check(input).unwrap_err();
+        assert_eq!(
+            (e, e.code()),
+            (Reason::Extension, "has_extension"),
+            "{input}"
+        );
+        assert_eq!(phone::dialable(input, None), Err(Reason::Extension));
+    }
+    assert_eq!(
+        phone::parse("020 7946 0958 x7", Some("GB"))
+            .unwrap()
+            .extension
+            .as_deref(),
+        Some("7")
+    );
+    assert_eq!(
+        phone::parse("+1 415 555 0100", None).unwrap().extension,
+        None
+    );
+    // Like libphonenumber-js's isPossiblePhoneNumber: no vanity letters, no tel: scheme.
+    for input in [
+        "+1 800 FLOWERS",
+        "tel:+14155550100",
+        "+1 415 555 01O0",
+        "+1 415 555 0100 ext",
+    ] {
+        assert_eq!(
+            phone::parse(input, None),
+            Err(Reason::Syntax(E164Reason::ContainsLetters)),
+            "{input}"
+        );
+    }
+}
+
+#[test]
 fn syntax_reasons_are_e164s() {
     for (input, want) in [
         ("", E164Reason::Empty),
@@ -101,6 +152,7 @@ fn national_input() {
             country_calling_code: 1,
             national_number: "4155550100".into(),
             country: Some("US"),
+            extension: None,
         }
     );
     let p = phone::parse("020 7946 0958", Some("gb")).unwrap();
