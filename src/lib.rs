@@ -246,23 +246,3 @@ pub fn check_e164(input: &str) -> String {
         ]),
     }
 }
-
-/// Verifies a webhook signature (HMAC-SHA256 over `<t>.<body>`) over the raw body bytes. Throws a
-/// `WebhookSignatureError` record; the host parses the (verified) body itself.
-#[wasm_bindgen(js_name = verifyWebhook)]
-pub fn verify_webhook(
-    body: &[u8],
-    header: &str,
-    secret: &str,
-    tolerance_secs: f64,
-    now_secs: f64,
-) -> Result<(), String> {
-    callingbox_core::webhook::check(body, header, secret, tolerance_secs as i64, now_secs as i64)
-        .map_err(|e| e.to_record())
-}
-
-/// `t=<timestamp>,v1=<hex>` for a body: what CallingBox would send (for users' tests).
-#[wasm_bindgen(js_name = signWebhook)]
-pub fn sign_webhook(body: &[u8], secret: &str, timestamp: f64) -> String {
-    callingbox_core::webhook::signature_header(secret, timestamp as i64, body)
-}
