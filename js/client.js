@@ -20,7 +20,6 @@ export {
   WebhookSignatureError,
 } from "./errors.js";
 export * from "./api-errors.js";
-export { Webhooks } from "./webhooks.js";
 export { redactSecret } from "./redact.js";
 
 /** @typedef {import("./errors.js").ErrorProps} ErrorProps */

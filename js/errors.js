@@ -15,6 +15,12 @@
  * @typedef {{ __callingbox?: unknown, name: string, message: string, [key: string]: unknown }} ErrorRecord
  */
 
+// Each entry point (the client, callingbox/webhooks, and the CommonJS build of each) bundles its
+// own copy of these classes, so `instanceof` also recognises an error made by another copy:
+// every class's prototype carries its name under a registry symbol (the same in every copy and
+// realm), and a class accepts any value whose prototype chain has its own one or that brand.
+const BRAND = Symbol.for("callingbox.error");
+
 export class CallingBoxError extends Error {
   /**
    * @param {string} message
@@ -27,6 +33,22 @@ export class CallingBoxError extends Error {
         if (key !== "cause" && key !== "name" && key !== "message") /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this))[key] = /** @type {Record<string, unknown>} */ (props)[key];
       }
     }
+  }
+
+  /**
+   * `value instanceof` this class, or the same-named class of another copy (a subclass
+   * declared outside the package has no brand and gets the ordinary check).
+   * @override
+   * @param {unknown} value
+   * @returns {boolean}
+   */
+  static [Symbol.hasInstance](value) {
+    const own = /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (this.prototype));
+    const brand = Object.hasOwn(own, BRAND) && own[BRAND];
+    for (let p = value; p != null && (p = Object.getPrototypeOf(p)); ) {
+      if (p === own || (brand && Object.hasOwn(p, BRAND) && /** @type {Record<symbol, unknown>} */ (p)[BRAND] === brand)) return true;
+    }
+    return false;
   }
 }
 
@@ -46,15 +68,25 @@ const CLASSES = { CallingBoxError };
  */
 export const define = (Base, name, code) => {
   const Cls = { [name]: class extends Base {} }[name];
-  Object.defineProperty(Cls.prototype, "name", { value: name, writable: true, configurable: true });
-  Object.defineProperty(Cls.prototype, "code", { value: code, writable: true, configurable: true });
+  brand(Cls, name, code);
   CLASSES[name] = Cls;
   return Cls;
 };
 
+/**
+ * Gives a class's instances their `name` and `code`, and the prototype its brand.
+ * @param {typeof CallingBoxError} Cls
+ * @param {string} name
+ * @param {string} code
+ */
+function brand(Cls, name, code) {
+  Object.defineProperty(Cls.prototype, "name", { value: name, writable: true, configurable: true });
+  Object.defineProperty(Cls.prototype, "code", { value: code, writable: true, configurable: true });
+  Object.defineProperty(Cls.prototype, BRAND, { value: name });
+}
+
 Object.defineProperty(CallingBoxError, "name", { value: "CallingBoxError" });
-Object.defineProperty(CallingBoxError.prototype, "name", { value: "CallingBoxError", writable: true, configurable: true });
-Object.defineProperty(CallingBoxError.prototype, "code", { value: "callingbox_error", writable: true, configurable: true });
+brand(CallingBoxError, "CallingBoxError", "callingbox_error");
 
 /** An argument was rejected before any network I/O. `field` names it. */
 export const ValidationError = define(CallingBoxError, "ValidationError", "validation_error");

@@ -1,9 +1,9 @@
 // Type-checking only (tsconfig.checkjs.json; never shipped, never bundled): the shapes of the
 // modules and host globals js/*.js uses that the checker cannot see from here.
 //
-// 1. The wasm-bindgen glue. scripts/build.sh generates callingbox_core.js and
-//    callingbox_emulator.js (--target web) next to a copy of js/*.js, so they do not exist in
-//    js/. These mirror the generated .d.ts for the exports the driver uses; a wildcard
+// 1. The wasm-bindgen glue. scripts/build.sh generates callingbox_core.js,
+//    callingbox_emulator.js and callingbox_webhooks.js (--target web) next to a copy of js/*.js,
+//    so they do not exist in js/. These mirror the generated .d.ts for the exports the driver uses; a wildcard
 //    module name is how an ambient declaration can answer a relative import.
 // 2. The .wasm imports of the workerd entries (the bundler / Miniflare gives a compiled module).
 // 3. The few Node.js / Bun / Deno APIs the entries use (the workspace has no @types/node, and
@@ -22,14 +22,20 @@ declare module "*/callingbox_core.js" {
   export function outcomeUnknown(op: string, idempotency_key: string, cause: string, attempts: number): string;
   /** JSON of one retry decision (see RetryDecision in js/client.js). */
   export function retryDecision(config: string, attempt: string): string;
-  export function signWebhook(body: Uint8Array | number[], secret: string, timestamp: number): string;
-  export function verifyWebhook(body: Uint8Array | number[], header: string, secret: string, tolerance_secs: number, now_secs: number): void;
 
   export type SyncInitInput = BufferSource | WebAssembly.Module;
   export interface InitOutput {
     readonly memory: WebAssembly.Memory;
   }
   export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+}
+
+declare module "*/callingbox_webhooks.js" {
+  /** `t=<timestamp>,v1=<hex>` for `body`. */
+  export function signWebhook(body: Uint8Array | number[], secret: string, timestamp: number): string;
+  /** Throws a `WebhookSignatureError` record when the signature does not verify. */
+  export function verifyWebhook(body: Uint8Array | number[], header: string, secret: string, tolerance_secs: number, now_secs: number): void;
+  export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): { readonly memory: WebAssembly.Memory };
 }
 
 declare module "*/callingbox_emulator.js" {

@@ -1,5 +1,5 @@
 // Type declarations for the `callingbox` package: the client, its options, errors and
-// webhooks. The API's own types (resources, params, the resource methods and the status
+// webhook events (`Webhooks` itself is callingbox/webhooks: webhooks.d.ts). The API's own types (resources, params, the resource methods and the status
 // error classes) are generated from the API description into api.d.ts and re-exported here.
 // Field names are the API's own (snake_case); methods and options are camelCase.
 
@@ -162,7 +162,7 @@ export declare function redactSecret(text: string, secret: string): string;
 /** Diagnostics: bytes of linear memory of the client's wasm instance. */
 export declare function wasmMemoryBytes(): number;
 
-// ---- webhooks ----
+// ---- webhooks (verified with `Webhooks` from callingbox/webhooks: webhooks.d.ts) ----
 
 export interface WebhookEvent {
   id: string;
@@ -173,27 +173,6 @@ export interface WebhookEvent {
   /** Checked for call.* events. Events of a type this SDK does not know yet verify and pass through with their own data. */
   data: { call: Call };
 }
-
-export declare const Webhooks: {
-  /**
-   * Verifies the `CallingBox-Signature` header over the raw body (synchronously, on every
-   * runtime) and returns the parsed event. Throws WebhookSignatureError.
-   */
-  constructEvent(
-    rawBody: string | Uint8Array | ArrayBuffer,
-    signatureHeader: string | null | undefined,
-    secret: string,
-    options?: {
-      /** Seconds `t` may differ from `now`: default 300, must be > 0 (0 throws ValidationError).
-       *  `Infinity` skips the check: tests with recorded events only, it disables replay protection. */
-      tolerance?: number;
-      /** Unix seconds; default the clock. */
-      now?: number;
-    },
-  ): WebhookEvent;
-  /** A valid header for `payload` (an object is JSON.stringify'd), for tests. */
-  generateTestHeader(args: { payload: unknown; secret: string; timestamp?: number }): string;
-};
 
 // ---- errors ----
 

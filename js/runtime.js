@@ -1,5 +1,6 @@
 // How this runtime's entry point loads each wasm module ("core" for the client, "emulator"
-// for callingbox/emulator). Entries call `setup` at import; nothing is compiled until first use.
+// for callingbox/emulator, "webhooks" for callingbox/webhooks). Entries call `setup` at import;
+// nothing is compiled until first use.
 // The client's instance can be replaced (`reset`): after a trap (a trapped instance fails
 // every later call) or to give back memory a large body took (wasm memory never shrinks).
 // Its `initFn` instantiates the compiled module again each time it is called (the build
@@ -10,7 +11,7 @@ import { adopt, CallingBoxError } from "./errors.js";
 /** One UTF-8 encoder for the package (the driver's bodies, webhook payloads). */
 export const utf8 = new TextEncoder();
 
-/** @typedef {"core" | "emulator"} WasmName which wasm module: the client's or the emulator's */
+/** @typedef {"core" | "emulator" | "webhooks"} WasmName which wasm module: the client's, the emulator's or the webhooks' */
 /** @typedef {{ readonly memory: WebAssembly.Memory }} WasmExports what the glue's init returns */
 
 /** @type {Partial<Record<WasmName, () => WasmExports>>} */
@@ -69,28 +70,29 @@ const RESET_MEMORY = 8 * 1024 * 1024;
 const trapped = (message, cause) => new CallingBoxError(message, { cause });
 
 /**
- * Calls a client export `fn(...args)`. A thrown record becomes its Error; anything else is a
- * trap, after which the instance is unusable (left mid-call): it is replaced, and
+ * Calls an export `fn(...args)` of a stateless wasm (the client's, or `module`'s). A thrown
+ * record becomes its Error; anything else is a trap, after which the instance is unusable (left mid-call): it is replaced, and
  * `onTrap(message, cause)` makes the typed error to throw (a CallingBoxError by default). A
  * call that left the memory large (a big body) also gets the instance replaced afterwards.
  * @template {unknown[]} A
  * @template R
- * @param {(...args: A) => R} fn a glue export of the client's wasm
+ * @param {(...args: A) => R} fn a glue export of that wasm
  * @param {A} args
  * @param {(message: string, cause: unknown) => Error} [onTrap]
+ * @param {WasmName} [module] which wasm `fn` belongs to
  * @returns {R}
  */
-export function wasm(fn, args, onTrap = trapped) {
-  const exports = instance("core"); // (re)instantiated after a reset
+export function wasm(fn, args, onTrap = trapped, module = "core") {
+  const exports = instance(module); // (re)instantiated after a reset
   try {
     const out = fn(...args);
-    if (exports.memory.buffer.byteLength > RESET_MEMORY) reset("core");
+    if (exports.memory.buffer.byteLength > RESET_MEMORY) reset(module);
     return out;
   } catch (/** @type {any} */ e) { // anything a glue function or a trap throws
     const adopted = adopt(e);
     if (adopted instanceof CallingBoxError) throw adopted;
-    reset("core");
+    reset(module);
     const what = e && typeof e.message === "string" ? `${e.name}: ${e.message}` : String(e);
-    throw onTrap(`the client's WebAssembly failed (${what}); it has been replaced`, e);
+    throw onTrap(`${module == "core" ? "the client" : `callingbox/${module}`}'s WebAssembly failed (${what}); it has been replaced`, e);
   }
 }

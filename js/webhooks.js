@@ -1,8 +1,13 @@
-// Webhook signature verification: one synchronous Rust function, the same
-// bytes on every runtime — no `Buffer`, no `crypto.subtle`, no async.
-import { signWebhook, verifyWebhook } from "./callingbox_core.js";
+// callingbox/webhooks: webhook signature verification, one synchronous Rust function in a wasm of
+// its own (crates/callingbox-webhooks-wasm), the same bytes on every runtime — no `Buffer`, no
+// `crypto.subtle`, no async. Its own entry point, so an app that never receives a webhook does
+// not load it. Each runtime's webhooks-*.js entry registers how to load the wasm.
+import { signWebhook, verifyWebhook } from "./callingbox_webhooks.js";
 import { ready, utf8, wasm } from "./runtime.js";
 import { ValidationError } from "./errors.js";
+
+// The classes its errors are made from (they are `instanceof` the main entry's too: js/errors.js).
+export { CallingBoxError, ValidationError, WebhookSignatureError } from "./errors.js";
 
 const decoder = new TextDecoder();
 
@@ -85,7 +90,7 @@ export const Webhooks = Object.freeze({
    * @returns {unknown} the parsed event
    */
   constructEvent(rawBody, signatureHeader, secret, options) {
-    ready("core");
+    ready("webhooks");
     const bytes = bytesOf(rawBody, "rawBody");
     if (signatureHeader !== undefined && signatureHeader !== null && typeof signatureHeader !== "string") {
       throw new ValidationError("signatureHeader must be the CallingBox-Signature header string", { field: "signatureHeader" });
@@ -93,7 +98,7 @@ export const Webhooks = Object.freeze({
     const opts = options ?? {};
     const tol = opts.tolerance === undefined ? 300 : tolerance(opts.tolerance);
     const now = seconds(opts.now, "now", Math.floor(Date.now() / 1000));
-    wasm(verifyWebhook, [bytes, signatureHeader ?? "", secretOf(secret), tol, now]);
+    wasm(verifyWebhook, [bytes, signatureHeader ?? "", secretOf(secret), tol, now], undefined, "webhooks");
     // The verified bytes, not `rawBody`: a string with a lone surrogate is signed as its
     // U+FFFD encoding, so parsing the string itself would return text nobody signed.
     return JSON.parse(decoder.decode(bytes));
@@ -105,8 +110,8 @@ export const Webhooks = Object.freeze({
    * @returns {string}
    */
   generateTestHeader({ payload, secret, timestamp } = {}) {
-    ready("core");
+    ready("webhooks");
     const body = typeof payload === "string" || payload instanceof Uint8Array || payload instanceof ArrayBuffer ? payload : JSON.stringify(payload);
-    return wasm(signWebhook, [bytesOf(body, "payload"), secretOf(secret), seconds(timestamp, "timestamp", Math.floor(Date.now() / 1000))]);
+    return wasm(signWebhook, [bytesOf(body, "payload"), secretOf(secret), seconds(timestamp, "timestamp", Math.floor(Date.now() / 1000))], undefined, "webhooks");
   },
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the client wasm (+ the emulator wasm), wasm-bindgen
+# Builds the npm package into pkg/: the client wasm (+ the emulator's and the webhooks' wasm), wasm-bindgen
 # glue (--target web: one build for every runtime), wasm-opt -Oz, the JS entry points and
 # the TypeScript declarations. pkg/ is build output: never edit it by hand.
 set -euo pipefail
@@ -13,8 +13,8 @@ WASM_OPT="$root/node_modules/.bin/wasm-opt"
 OPT_FLAGS=(-Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 # No --enable-multivalue / --enable-reference-types: the modules must not use them (see
 # build_wasm), and wasm-opt fails validation if they do.
-# The client only (the emulator is not size-critical and takes long): re-structure the
-# control flow once more after -Oz (~150 B gzip, same speed; ~10 s of build time).
+# The client and the webhooks (the emulator is not size-critical and takes long): re-structure
+# the control flow once more after -Oz (~150 B gzip, same speed; ~10 s of build time).
 CLIENT_OPT_FLAGS=(--flatten --rereloop -Oz)
 
 # One build at a time (parallel test scripts may ask for one).
@@ -28,14 +28,16 @@ tmp="$root/target/pkg-tmp"
 rm -rf "$out" "$tmp"
 mkdir -p "$out" "$tmp"
 
-build_wasm() { # $1 = output name, $2 = extra wasm-opt passes, rest = cargo flags
-  local name=$1 extra=$2; shift 2
+# Cargo's output folder (CARGO_TARGET_DIR when set, as cargo itself reads it).
+cargo_out="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release"
+build_wasm() { # $1 = output name, $2 = the crate's wasm file, $3 = extra wasm-opt passes, rest = cargo flags
+  local name=$1 crate_wasm=$2 extra=$3; shift 3
   cargo build --quiet --release --target wasm32-unknown-unknown "$@"
   # wasm-bindgen picks its ABI from the features the module declares. With multi-value
   # exports, Node 20's V8 compiles one TurboFan JS-to-wasm wrapper per export signature at
   # `new WebAssembly.Module` (~5 ms of our cold start); the classic ABI (results through
   # linear memory, JS values in a JS array) keeps every export on V8's generic wrapper.
-  node scripts/wasm-features.mjs target/wasm32-unknown-unknown/release/callingbox_wasm.wasm "$tmp/$name.wasm" multivalue reference-types
+  node scripts/wasm-features.mjs "$cargo_out/$crate_wasm" "$tmp/$name.wasm" multivalue reference-types
   wasm-bindgen --target web --out-dir "$tmp/$name" --out-name "$name" "$tmp/$name.wasm"
   node scripts/glue-reinit.mjs "$tmp/$name/$name.js"
   # shellcheck disable=SC2086 # $extra is a list of flags
@@ -51,9 +53,11 @@ build_wasm() { # $1 = output name, $2 = extra wasm-opt passes, rest = cargo flag
   ' "$out/${name}_bg.wasm" "./${name}_bg.js"
 }
 
-build_wasm callingbox_core "${CLIENT_OPT_FLAGS[*]}"
-# The emulator is its own wasm (callingbox/emulator), so the client's stays lean.
-build_wasm callingbox_emulator "" --features emulator
+build_wasm callingbox_core callingbox_wasm.wasm "${CLIENT_OPT_FLAGS[*]}"
+# The emulator and the webhooks are wasm modules of their own (callingbox/emulator,
+# callingbox/webhooks), so the client's stays lean.
+build_wasm callingbox_emulator callingbox_wasm.wasm "" --features emulator
+build_wasm callingbox_webhooks callingbox_webhooks_wasm.wasm "${CLIENT_OPT_FLAGS[*]}" -p callingbox-webhooks-wasm
 # Leave the default (client) build in target/ for tools that look at it.
 cargo build --quiet --release --target wasm32-unknown-unknown
 
@@ -68,30 +72,32 @@ cargo build --quiet --release --target wasm32-unknown-unknown
 src="$tmp/js"
 mkdir -p "$src"
 cp js/*.js "$src/"
-cp "$tmp"/callingbox_core/callingbox_core.js "$tmp"/callingbox_emulator/callingbox_emulator.js "$src/"
+for name in callingbox_core callingbox_emulator callingbox_webhooks; do cp "$tmp/$name/$name.js" "$src/"; done
 bundle() { # $1 = entry (in $src), $2 = output file, rest = extra esbuild flags
   local entry=$1 outfile=$2; shift 2
   esbuild "$src/$entry" --bundle --format=esm --platform=neutral --target=es2022 \
     --external:'node:*' --external:'*.wasm' --legal-comments=none --log-level=warning --outfile="$outfile" "$@"
 }
-for e in node deno workerd emulator-node emulator-deno emulator-workerd emulator-browser; do
+for e in node deno workerd emulator-node emulator-deno emulator-workerd emulator-browser webhooks-node webhooks-deno webhooks-workerd; do
   bundle "$e.js" "$out/$e.js"
 done
 # Deno: the .wasm is imported as a compiled module (`import source`, a Wasm source-phase import,
 # Deno >= 2.6) rather than read from disk, so a network client needs only --allow-net. js/deno.js
 # writes a plain default import (what the type checker and esbuild parse); it becomes one here.
-for e in deno emulator-deno; do
+for e in deno emulator-deno webhooks-deno; do
   sed -i -E 's|^import ([A-Za-z_$][A-Za-z0-9_$]*) from "(\./callingbox_[a-z]+_bg\.wasm)";|import source \1 from "\2";|' "$out/$e.js"
   grep -q '^import source [A-Za-z_$0-9]* from "./callingbox_[a-z]*_bg.wasm";' "$out/$e.js" || { echo "build: no wasm source import in $e.js" >&2; exit 1; }
 done
-bundle browser.js "$out/browser.js" --minify --sourcemap --sources-content=true
-# browser-inline.js: the same client with the wasm inside the JS, for bundlers that do not copy
-# `new URL("./x.wasm", import.meta.url)` assets (esbuild, Rollup, `bun build`; Vite gets it too,
-# see scripts/package-json.mjs): zero config. The wasm is stored zopfli-deflated (zlib format) in
-# base64 and inflated with DecompressionStream. gzip -9 of this one file is SMALLER than that of
-# browser.js + the .wasm (35,821 B vs 36,800 B when it was written): base64 of deflated bytes
-# gzips to about its own size, and zopfli beats gzip -9 (brotli prefers the separate .wasm).
-node --input-type=module - "$out/callingbox_core_bg.wasm" "$src/callingbox_core_inline.js" <<'JS'
+# browser-inline.js (and webhooks-browser-inline.js): the same entry with the wasm inside the JS,
+# for bundlers that do not copy `new URL("./x.wasm", import.meta.url)` assets (esbuild, Rollup,
+# `bun build`; Vite gets it too, see scripts/package-json.mjs): zero config. The wasm is stored
+# zopfli-deflated (zlib format) in base64 and inflated with DecompressionStream. gzip -9 of this
+# one file is SMALLER than that of browser.js + the .wasm (35,821 B vs 36,800 B when it was
+# written): base64 of deflated bytes gzips to about its own size, and zopfli beats gzip -9
+# (brotli prefers the separate .wasm).
+inline_entry() { # $1 = wasm name (callingbox_core), $2 = wasm as runtime.js names it, $3 = module the entry re-exports, $4 = output entry
+  local name=$1 module=$2 exports=$3 entry=$4
+  node --input-type=module - "$out/${name}_bg.wasm" "$src/${name}_inline.js" <<'JS'
 import { readFileSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import zopfli from "@gfx/zopfli";
@@ -99,24 +105,29 @@ const [wasmPath, outPath] = process.argv.slice(2);
 const deflated = Buffer.from(await promisify(zopfli.zlib)(readFileSync(wasmPath), { numiterations: 15 }));
 writeFileSync(outPath, `export const deflated = "${deflated.toString("base64")}";\n`);
 JS
-cat > "$src/browser-inline.js" <<'JS'
-// Entry for bundlers that do not copy `new URL(..., import.meta.url)` assets (generated by
+  cat > "$src/$entry" <<JS
+// Entry for bundlers that do not copy \`new URL(..., import.meta.url)\` assets (generated by
 // scripts/build.sh): the wasm is in this file (zlib-deflated, base64), compiled at import.
 // The data module is imported first, so a bundle places the base64 before the code: gzip (whose
 // blocks do not follow content) then pays for one switch between base64 and code, not two.
-import { deflated } from "./callingbox_core_inline.js";
-import { initSync } from "./callingbox_core.js";
+import { deflated } from "./${name}_inline.js";
+import { initSync } from "./${name}.js";
 import { setup } from "./runtime.js";
-export * from "./client.js";
+export * from "./${exports}";
 
 const bytes = Uint8Array.from(atob(deflated), (c) => c.charCodeAt(0));
 const inflated = new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate")));
 const compiled = await WebAssembly.compile(await inflated.arrayBuffer());
-setup("core", () => initSync({ module: compiled }), typeof globalThis.Bun === "object" ? "bun" : typeof globalThis.Deno === "object" ? "deno" : "browser");
+setup("${module}", () => initSync({ module: compiled }), typeof globalThis.Bun === "object" ? "bun" : typeof globalThis.Deno === "object" ? "deno" : "browser");
 JS
-bundle browser-inline.js "$out/browser-inline.js" --minify --sourcemap --sources-content=true
+}
+inline_entry callingbox_core core client.js browser-inline.js
+inline_entry callingbox_webhooks webhooks webhooks.js webhooks-browser-inline.js
+for e in browser browser-inline webhooks-browser webhooks-browser-inline; do
+  bundle "$e.js" "$out/$e.js" --minify --sourcemap --sources-content=true
+done
 # Source paths as a reader sees them under node_modules/callingbox/ (the text is in the map).
-for m in browser browser-inline; do
+for m in browser browser-inline webhooks-browser webhooks-browser-inline; do
   node -e 'const f=process.argv[1],fs=require("fs"),m=JSON.parse(fs.readFileSync(f,"utf8"));m.sources=m.sources.map(s=>s.replace(/^.*\/pkg-tmp\/js\//,"js/"));fs.writeFileSync(f,JSON.stringify(m))' "$out/$m.js.map"
 done
 # CommonJS for `require("callingbox")` on every Node the package supports (require(esm) needs
@@ -125,15 +136,15 @@ done
 cat > "$tmp/cjs-shim.js" <<'JS'
 export const import_meta_url = require("node:url").pathToFileURL(__filename).href;
 JS
-for e in node emulator-node; do
+for e in node emulator-node webhooks-node; do
   bundle "$e.js" "$out/$e.cjs" --format=cjs --inject:"$tmp/cjs-shim.js" \
     --define:import.meta.dirname=__dirname --define:import.meta.url=import_meta_url
 done
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
-cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts "$out/"
+cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts "$out/"
 # The same declarations for CommonJS importers (.d.cts next to the .cjs entries).
-for d in index api emulator emulator-node; do
+for d in index api emulator emulator-node webhooks; do
   sed -E 's#from "\./(index|api|emulator)\.js"#from "./\1.cjs"#' "js/$d.d.ts" > "$out/$d.d.cts"
 done
 chmod +x "$out/callingbox-emulator.js"

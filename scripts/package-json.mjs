@@ -15,21 +15,22 @@ const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
 //                            copies it, but Vite's conditions are exactly those of Rollup with
 //                            node-resolve's `browser: true`, so it gets this one too; its gzip
 //                            is no larger than browser.js + the .wasm: scripts/size-budget.mjs)
+// "./webhooks" has the same map over its own files (webhooks-workerd.js, ...: prefix "webhooks-").
 // A browser with no bundler (import map) loads browser.js by path. Nested conditions match in
 // order: "bun" comes before "node" (Bun matches both), "browser" before "node".
 const esm = (types, file) => ({ types, default: file });
-const browser = (types) => ({
-  webpack: esm(types, "./browser.js"),
-  default: esm(types, "./browser-inline.js"),
+const browser = (p, types) => ({
+  webpack: esm(types, `./${p}browser.js`),
+  default: esm(types, `./${p}browser-inline.js`),
 });
-const entry = (types, cts) => ({
-  workerd: esm(types, "./workerd.js"),
-  worker: esm(types, "./workerd.js"),
-  deno: esm(types, "./deno.js"),
-  bun: esm(types, "./node.js"), // before "node": Bun matches both, the first listed wins
-  browser: browser(types),
-  node: { require: esm(cts, "./node.cjs"), default: esm(types, "./node.js") },
-  default: browser(types),
+const entry = (p, types, cts) => ({
+  workerd: esm(types, `./${p}workerd.js`),
+  worker: esm(types, `./${p}workerd.js`),
+  deno: esm(types, `./${p}deno.js`),
+  bun: esm(types, `./${p}node.js`), // before "node": Bun matches both, the first listed wins
+  browser: browser(p, types),
+  node: { require: esm(cts, `./${p}node.cjs`), default: esm(types, `./${p}node.js`) },
+  default: browser(p, types),
 });
 const manifest = {
   name: "callingbox",
@@ -41,7 +42,9 @@ const manifest = {
   module: "./browser.js",
   types: "./index.d.ts",
   exports: {
-    ".": entry("./index.d.ts", "./index.d.cts"),
+    ".": entry("", "./index.d.ts", "./index.d.cts"),
+    // Webhook verification, with a wasm of its own: the main entry does not carry it.
+    "./webhooks": entry("webhooks-", "./webhooks.d.ts", "./webhooks.d.cts"),
     // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
       workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },
@@ -59,6 +62,7 @@ const manifest = {
     // `new URL("./callingbox_core_bg.wasm", import.meta.url)` alone: copy it next to the bundle).
     "./callingbox_core_bg.wasm": "./callingbox_core_bg.wasm",
     "./callingbox_emulator_bg.wasm": "./callingbox_emulator_bg.wasm",
+    "./callingbox_webhooks_bg.wasm": "./callingbox_webhooks_bg.wasm",
     "./package.json": "./package.json",
   },
   // Only the runtime entries do something at import (register or load the wasm); everything
@@ -67,6 +71,8 @@ const manifest = {
   sideEffects: [
     "./browser.js", "./browser-inline.js", "./node.js", "./node.cjs", "./deno.js", "./workerd.js",
     "./emulator-browser.js", "./emulator-node.js", "./emulator-node.cjs", "./emulator-deno.js", "./emulator-workerd.js",
+    "./webhooks-browser.js", "./webhooks-browser-inline.js", "./webhooks-node.js", "./webhooks-node.cjs", "./webhooks-deno.js",
+    "./webhooks-workerd.js",
     "./callingbox-emulator.js",
   ],
   bin: { "callingbox-emulator": "./callingbox-emulator.js" },

@@ -9,7 +9,10 @@
 #   - an uncaught CallingBox error in Node prints short, readable lines.
 # `npm pack ./pkg`, installed into a scratch consumer project, target/bundlers/app, next to the
 # files of tests/bundlers/app/: every bundler resolves `callingbox` by name through `exports`.
+#   - the same five bundlers on a webhook app (tests/bundlers/app/webhooks/: callingbox/webhooks
+#     alone), run the same way: it must verify, and must not ship the client's wasm;
 # Usage: bash scripts/test-bundlers.sh [cell ...]   (cells: esbuild vite webpack rollup vite-dev bun
+#   esbuild-webhooks vite-webhooks webpack-webhooks rollup-webhooks bun-webhooks
 #   deno-allow-net require tsc-node16 uncaught-esm-async uncaught-esm-sync uncaught-cjs-async
 #   uncaught-cjs-sync)
 set -euo pipefail
@@ -26,7 +29,7 @@ work="$root/target/bundlers"
 rm -rf "$work"
 mkdir -p "$work/app"
 tarball=$(npm pack ./pkg --pack-destination "$work" --silent | tail -n 1)
-cp tests/bundlers/app/* "$work/app/"
+cp -r tests/bundlers/app/* "$work/app/"
 cat > "$work/app/package.json" <<JSON
 { "name": "callingbox-bundlers-consumer", "private": true, "version": "0.0.0", "type": "module" }
 JSON

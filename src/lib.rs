@@ -56,26 +56,7 @@ mod alloc;
 #[global_allocator]
 static ALLOC: alloc::Bump = alloc::Bump::new();
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = parseFloat)]
-    fn js_parse_float(text: &str) -> f64;
-    #[wasm_bindgen(js_name = String)]
-    fn js_string(n: f64) -> String;
-}
-
-/// JavaScript's float conversions for `callingbox_core::host` (its `host-floats` feature:
-/// keeps core's float formatting and parsing tables out of the wasm).
-fn parse_float(text: &str) -> Option<f64> {
-    let n = js_parse_float(text);
-    (!n.is_nan()).then_some(n)
-}
-
-fn format_float(n: f64) -> String {
-    js_string(n)
-}
-
-callingbox_core::register_host_floats!(parse_float, format_float);
+mod host_floats;
 
 fn parse(json: &str, field: &str) -> Result<Value, Error> {
     Value::parse(json)
@@ -261,24 +242,4 @@ pub fn check_phone(input: &str, default_country: &str, dial: bool) -> String {
             &Error::phone("phone number", input, reason).message(),
         ]),
     }
-}
-
-/// Verifies a webhook signature (HMAC-SHA256 over `<t>.<body>`) over the raw body bytes. Throws a
-/// `WebhookSignatureError` record; the host parses the (verified) body itself.
-#[wasm_bindgen(js_name = verifyWebhook)]
-pub fn verify_webhook(
-    body: &[u8],
-    header: &str,
-    secret: &str,
-    tolerance_secs: f64,
-    now_secs: f64,
-) -> Result<(), String> {
-    callingbox_core::webhook::check(body, header, secret, tolerance_secs as i64, now_secs as i64)
-        .map_err(|e| e.to_record())
-}
-
-/// `t=<timestamp>,v1=<hex>` for a body: what CallingBox would send (for users' tests).
-#[wasm_bindgen(js_name = signWebhook)]
-pub fn sign_webhook(body: &[u8], secret: &str, timestamp: f64) -> String {
-    callingbox_core::webhook::signature_header(secret, timestamp as i64, body)
 }

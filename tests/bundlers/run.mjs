@@ -9,6 +9,9 @@
 //      127.0.0.1, the `bun build` bundle in Bun (from its own folder). A request of the page
 //      that fails or answers >= 400 (the classic: the .wasm was not copied) fails the cell.
 //      The esbuild cell also checks that a --sourcemap bundle maps back to js/client.js.
+//      The same bundlers, run the same way, build the webhook app (webhooks/app.mjs:
+//      callingbox/webhooks alone, verifying the documented test vector); its bundle must not
+//      carry the client's wasm.
 //   2. Deno with network permission only: `deno run --allow-net deno-app.ts` (the client
 //      against the server, and the in-process emulator).
 //   3. CommonJS: `node require.cjs` (require("callingbox"), require("callingbox/emulator")),
@@ -47,14 +50,21 @@ function filesOf(dir) {
   return readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile());
 }
 
-/** Which package entry a bundle carries, and what it ships (gzip -9 of its .js + .wasm). */
-function inspect(dir) {
+/**
+ * Which package entry a bundle carries, and what it ships (gzip -9 of its .js + .wasm).
+ * `app.webhooks`: the webhook app, whose entries are webhooks-browser(-inline).js.
+ */
+function inspect(dir, { webhooks = false } = {}) {
   const files = filesOf(dir).filter((f) => /\.(m?js|wasm)$/.test(f));
   const js = files.filter((f) => !f.endsWith(".wasm")).map((f) => readFileSync(f, "utf8")).join("\n");
   const wasm = files.filter((f) => f.endsWith(".wasm"));
-  const entry = /DecompressionStream\(\s*["'`]deflate/.test(js) ? "browser-inline.js" : js.includes("callingbox_core_bg") || wasm.length ? "browser.js" : "?";
+  const prefix = webhooks ? "webhooks-" : "";
+  const name = webhooks ? "callingbox_webhooks_bg" : "callingbox_core_bg";
+  const entry = /DecompressionStream\(\s*["'`]deflate/.test(js) ? `${prefix}browser-inline.js` : js.includes(name) || wasm.length ? `${prefix}browser.js` : "?";
   const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  return { entry, gzip, assets: wasm.length ? `${wasm.length} .wasm` : "wasm inlined" };
+  // The webhook app must not carry the client: its wasm (copied or inlined) or its driver.
+  const client = webhooks && (js.includes("callingbox_core_bg") || wasm.some((f) => f.includes("callingbox_core")) || /retryDecision|idempotency-key/.test(js));
+  return { entry, gzip, assets: wasm.length ? `${wasm.length} .wasm` : "wasm inlined", client };
 }
 
 /** A static server for one bundle's output folder on 127.0.0.1 (its own origin). */
@@ -79,7 +89,7 @@ async function runInChromium(dir, { baseUrl, apiKey }, site = null) {
     ]);
     const out = await tab.evaluate(() => globalThis.__result ?? null);
     const ok = !!out?.ok && problems.length === 0;
-    return { ok, runtime: `Chromium ${b.version()}`, detail: out?.ok ? `${out.calls} calls` : "", log: [out?.error, ...problems].filter(Boolean).join("\n") || (out ? "" : "the page never reported") };
+    return { ok, runtime: `Chromium ${b.version()}`, detail: out?.ok ? (out.summary ?? `${out.calls} calls`) : "", log: [out?.error, ...problems].filter(Boolean).join("\n") || (out ? "" : "the page never reported") };
   } finally {
     await context.close();
     await site.close();
@@ -98,43 +108,46 @@ const out = (name) => {
   return dir;
 };
 
+// Each bundler builds one of the two apps: the one-call client app (folder "", the default) or
+// the webhook app (folder "webhooks/"), each from its own files (app.mjs, index.html, bun-app.mjs).
+const WEBHOOKS = { sub: "webhooks/", suffix: "-webhooks", webhooks: true };
 const bundlers = {
-  async esbuild() {
-    const dir = out("esbuild");
-    const r = await run(bin("esbuild"), ["app.mjs", "--bundle", "--platform=browser", "--format=esm", `--outdir=${dir}`, "--log-level=warning"]);
+  async esbuild({ sub = "", suffix = "" } = {}) {
+    const dir = out(`esbuild${suffix}`);
+    const r = await run(bin("esbuild"), [`${sub}app.mjs`, "--bundle", "--platform=browser", "--format=esm", `--outdir=${dir}`, "--log-level=warning"]);
     if (r.code !== 0) throw new Error(`esbuild failed:\n${tail(r.stderr)}`);
     page(dir, "app.js");
     return { dir, version: `esbuild ${(await import("esbuild")).version}` };
   },
-  async vite() {
-    const dir = out("vite");
+  async vite({ sub = "", suffix = "" } = {}) {
+    const dir = out(`vite${suffix}`);
     const vite = await import("vite");
     // index.html is Vite's entry; nothing else is configured (no config file).
-    await vite.build({ root: app, configFile: false, logLevel: "warn", build: { outDir: dir, emptyOutDir: true } });
+    await vite.build({ root: join(app, sub), configFile: false, logLevel: "warn", build: { outDir: dir, emptyOutDir: true } });
     return { dir, version: `vite ${vite.version}` };
   },
-  async webpack() {
-    const dir = out("webpack");
+  async webpack({ sub = "", suffix = "" } = {}) {
+    const dir = out(`webpack${suffix}`);
     // The CLI with no webpack.config.js: only the entry and the output folder are given.
-    const r = await run(bin("webpack"), ["build", "--mode=production", "--entry=./app.mjs", `--output-path=${dir}`, "--no-color"]);
+    const r = await run(bin("webpack"), ["build", "--mode=production", `--entry=./${sub}app.mjs`, `--output-path=${dir}`, "--no-color"]);
     if (r.code !== 0) throw new Error(`webpack failed:\n${tail(r.stdout + r.stderr)}`);
     page(dir, "main.js", { module: false }); // webpack's output is a classic script
     const { version } = JSON.parse(readFileSync(join(root, "node_modules/webpack/package.json"), "utf8"));
     return { dir, version: `webpack ${version} (webpack-cli)` };
   },
-  async rollup() {
-    const dir = out("rollup");
+  async rollup({ sub = "", suffix = "" } = {}) {
+    const dir = out(`rollup${suffix}`);
     const { rollup, VERSION } = await import("rollup");
     const { nodeResolve } = await import("@rollup/plugin-node-resolve");
-    const bundle = await rollup({ input: join(app, "app.mjs"), plugins: [nodeResolve()], onwarn: () => {} });
+    const bundle = await rollup({ input: join(app, `${sub}app.mjs`), plugins: [nodeResolve()], onwarn: () => {} });
     await bundle.write({ dir, format: "es" });
     await bundle.close();
     page(dir, "app.js");
     return { dir, version: `rollup ${VERSION}` };
   },
-  async bun() {
-    const dir = out("bun");
-    const r = await run(bin("bun"), ["build", "bun-app.mjs", `--outdir=${dir}`]);
+  async bun({ sub = "", suffix = "" } = {}) {
+    const dir = out(`bun${suffix}`);
+    const r = await run(bin("bun"), ["build", `${sub}bun-app.mjs`, `--outdir=${dir}`]);
     if (r.code !== 0) throw new Error(`bun build failed:\n${tail(r.stdout + r.stderr)}`);
     return { dir, version: `bun build ${(await run(bin("bun"), ["--version"])).stdout.trim()}` };
   },
@@ -196,6 +209,29 @@ const cells = [
       return { ok, tool: built.version, runtime: `Bun ${(await run(bin("bun"), ["--version"])).stdout.trim()}`, ...seen, detail: ok ? r.stdout.trim().replace("ONE-CALL OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
+  // The webhook app: callingbox/webhooks alone, in the same bundlers, run the same way.
+  ...["esbuild", "vite", "webpack", "rollup"].map((id) => ({
+    id: `${id}-webhooks`,
+    group: "bundle",
+    async run(ctx) {
+      const built = await bundlers[id](WEBHOOKS);
+      const seen = inspect(built.dir, WEBHOOKS);
+      const r = await runInChromium(built.dir, ctx);
+      if (seen.client) return { ...r, ok: false, tool: built.version, ...seen, log: `${r.log}\nthe webhook app's bundle carries the client (its wasm or driver)` };
+      return { ...r, tool: built.version, ...seen };
+    },
+  })),
+  {
+    id: "bun-webhooks",
+    group: "bundle",
+    async run() {
+      const built = await bundlers.bun(WEBHOOKS);
+      const seen = inspect(built.dir, WEBHOOKS);
+      const r = await run(bin("bun"), [join(built.dir, "bun-app.js")], { cwd: built.dir });
+      const ok = r.code === 0 && r.stdout.includes("WEBHOOKS OK") && !seen.client;
+      return { ok, tool: built.version, runtime: `Bun ${(await run(bin("bun"), ["--version"])).stdout.trim()}`, ...seen, detail: ok ? r.stdout.trim().replace("WEBHOOKS OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) + (seen.client ? "\nthe bundle carries the client" : "") };
+    },
+  },
   {
     id: "deno-allow-net",
     group: "consumer",
@@ -203,7 +239,7 @@ const cells = [
       const r = await run(bin("deno"), ["run", "--allow-net", "deno-app.ts", baseUrl, apiKey], { env: { DENO_DIR: join(app, ".deno"), DENO_NO_UPDATE_CHECK: "1" } });
       const ok = r.code === 0 && r.stdout.includes("ONE-CALL OK");
       const version = (await run(bin("deno"), ["--version"])).stdout.split("\n")[0].split(" (")[0];
-      return { ok, tool: "deno run --allow-net", runtime: version, entry: "deno.js", detail: ok ? r.stdout.trim().replace("ONE-CALL OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+      return { ok, tool: "deno run --allow-net", runtime: version, entry: "deno.js, webhooks-deno.js", detail: ok ? r.stdout.trim().replace("ONE-CALL OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
   {
@@ -212,7 +248,7 @@ const cells = [
     async run({ baseUrl, apiKey }) {
       const r = await run(process.execPath, ["require.cjs", baseUrl, apiKey]);
       const ok = r.code === 0 && r.stdout.includes("ONE-CALL OK");
-      return { ok, tool: "node require.cjs", runtime: `Node ${process.version}`, entry: /\(require, (\S+)\)/.exec(r.stdout)?.[1] ?? "?", detail: ok ? "require + emulator" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+      return { ok, tool: "node require.cjs", runtime: `Node ${process.version}`, entry: /\(require, (\S+), (\S+)\)/.exec(r.stdout)?.slice(1).join(", ") ?? "?", detail: ok ? "require + emulator + webhooks" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
   {
@@ -221,7 +257,7 @@ const cells = [
     async run() {
       const r = await run(bin("tsc"), ["-p", "tsconfig.json"]);
       const ok = r.code === 0;
-      return { ok, tool: "tsc (node16: .cts + .mts)", runtime: (await run(bin("tsc"), ["--version"])).stdout.trim(), entry: "index.d.cts, index.d.ts", detail: ok ? "no errors" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+      return { ok, tool: "tsc (node16: .cts + .mts)", runtime: (await run(bin("tsc"), ["--version"])).stdout.trim(), entry: "index.d.cts, index.d.ts, webhooks.d.cts, webhooks.d.ts", detail: ok ? "no errors" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
   ...[

@@ -1,9 +1,10 @@
 // The conformance scenario: one walk through every resource and the error paths, written
 // once and run unchanged in every runtime (Node, Deno, workerd, Chromium, Bun) against the
 // emulator server on 127.0.0.1. It uses only web-standard globals (fetch, AbortController,
-// URL) and the package's public API, which the caller passes in as `sdk`.
+// URL) and the package's public API, which the caller passes in: `sdk` (the module "callingbox")
+// and `webhooks` (the module "callingbox/webhooks", its own entry point and wasm).
 //
-//   const results = await runScenario({ sdk, baseUrl, apiKey });
+//   const results = await runScenario({ sdk, webhooks, baseUrl, apiKey });
 //   // [{ name, ok, error?, note? }, ...] — one entry per step; every step runs even if one
 //   // fails; `note` is what a step observed that differs between runtimes.
 
@@ -25,7 +26,7 @@ async function rejects(promise, Cls, code, message) {
   throw new CheckFailed(`${message}: expected a ${Cls.name}, but the call succeeded`);
 }
 
-export async function runScenario({ sdk, baseUrl, apiKey }) {
+export async function runScenario({ sdk, webhooks, baseUrl, apiKey }) {
   const { CallingBox } = sdk;
   const admin = async (path, body) => {
     const res = await fetch(`${baseUrl}/__emulator/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
@@ -39,18 +40,25 @@ export async function runScenario({ sdk, baseUrl, apiKey }) {
       const e = await rejects((async () => sdk.parseE164("4155550123"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "parseE164 without +");
       check(e.reason === "missing_plus", `reason ${e.reason}`);
     }],
-    ["webhook signature: the documented test vector, tampering, tolerance", async () => {
+    ["webhook signature (callingbox/webhooks): the documented test vector, tampering, tolerance", async () => {
+      const { Webhooks } = webhooks;
+      check(sdk.Webhooks === undefined, "the main entry does not carry Webhooks");
       const secret = "whsec_test_0123456789abcdef0123456789abcdef";
       const body = '{"id":"9c1d9f9e-21a1-4f6d-8fce-bf4a4b8a9e3f","type":"call.completed","created":1713268800,"api_version":"2026-04","data":{"call":{"id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","status":"completed"}}}';
       const header = "t=1713268860,v1=499924f261fc2dc3e6d4d16382f32505cb22de494f046fbba6734b93adb5c910";
-      const event = sdk.Webhooks.constructEvent(body, header, secret, { tolerance: Infinity });
+      const event = Webhooks.constructEvent(body, header, secret, { tolerance: Infinity });
       check(event.type === "call.completed" && event.data.call.id === "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "vector verifies");
-      check(sdk.Webhooks.constructEvent(new TextEncoder().encode(body), header, secret, { now: 1713268860 }).id === event.id, "bytes verify too");
-      check(sdk.Webhooks.generateTestHeader({ payload: body, secret, timestamp: 1713268860 }) === header, "generateTestHeader matches the vector");
-      const e = await rejects((async () => sdk.Webhooks.constructEvent(body.replace("completed", "failed"), header, secret, { tolerance: Infinity }))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "tampered body");
+      check(Webhooks.constructEvent(new TextEncoder().encode(body), header, secret, { now: 1713268860 }).id === event.id, "bytes verify too");
+      check(Webhooks.generateTestHeader({ payload: body, secret, timestamp: 1713268860 }) === header, "generateTestHeader matches the vector");
+      const e = await rejects((async () => Webhooks.constructEvent(body.replace("completed", "failed"), header, secret, { tolerance: Infinity }))(), webhooks.WebhookSignatureError, "webhook_signature_invalid", "tampered body");
       check(e.reason === "no_matching_signature", `reason ${e.reason}`);
-      const stale = await rejects((async () => sdk.Webhooks.constructEvent(body, header, secret))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "stale timestamp");
+      // The entries bundle their own copies of the error classes: instanceof works across them.
+      check(e instanceof sdk.WebhookSignatureError && e instanceof sdk.CallingBoxError && e instanceof webhooks.CallingBoxError, "instanceof the main entry's classes");
+      check(!(e instanceof sdk.ValidationError) && !(e instanceof sdk.APIError), "not instanceof unrelated classes");
+      const stale = await rejects((async () => Webhooks.constructEvent(body, header, secret))(), sdk.WebhookSignatureError, "webhook_signature_invalid", "stale timestamp");
       check(stale.reason === "timestamp_outside_tolerance", `reason ${stale.reason}`);
+      const bad = await rejects((async () => Webhooks.constructEvent(body, header, "", { tolerance: Infinity }))(), sdk.ValidationError, "validation_error", "empty secret");
+      check(bad instanceof webhooks.ValidationError && bad.field === "secret", `field ${bad.field}`);
     }],
     ["numbers.searchAvailable", async () => {
       const found = await client.numbers.searchAvailable({ country_code: "US", area_code: "415", number_type: "local", limit: 2 });

@@ -30,6 +30,41 @@ describe("installed package", () => {
     }
   });
 
+  test('"callingbox/webhooks" maps every condition to its own files, types first', () => {
+    const manifest = JSON.parse(readFileSync(new URL("package.json", pkg.resolvedFrom), "utf8"));
+    const hooks = manifest.exports["./webhooks"];
+    assert.deepEqual(hooks.node, {
+      require: { types: "./webhooks.d.cts", default: "./webhooks-node.cjs" },
+      default: { types: "./webhooks.d.ts", default: "./webhooks-node.js" },
+    });
+    assert.deepEqual(Object.keys(hooks), Object.keys(manifest.exports["."]), "the same conditions, in the same order, as the main entry");
+    const leaves = [];
+    const walk = (v) => ("types" in v ? leaves.push(v) : Object.values(v).forEach(walk));
+    walk(hooks);
+    for (const leaf of leaves) {
+      assert.equal(Object.keys(leaf)[0], "types");
+      assert.match(leaf.types, /^\.\/webhooks\.d\.c?ts$/);
+      assert.match(leaf.default, /^\.\/webhooks-[a-z-]+\.c?js$/);
+      assert.ok(readFileSync(fileURLToPath(new URL(leaf.default, pkg.resolvedFrom))).length > 0, leaf.default);
+      // Every webhooks entry is listed as having side effects (it registers its wasm loader).
+      assert.ok(manifest.sideEffects.includes(leaf.default), `${leaf.default} in sideEffects`);
+    }
+  });
+
+  test("the webhook code lives only in the webhooks wasm, and each entry loads only its own wasm", async () => {
+    const exportsOf = (f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom))))).map((e) => e.name);
+    assert.ok(!exportsOf("callingbox_core_bg.wasm").some((n) => /webhook/i.test(n)), "the client wasm has no webhook export");
+    assert.deepEqual(exportsOf("callingbox_webhooks_bg.wasm").filter((n) => /webhook/i.test(n)).sort(), ["signWebhook", "verifyWebhook"]);
+    for (const f of ["webhooks-node.js", "webhooks-node.cjs", "webhooks-browser.js", "webhooks-deno.js", "webhooks-workerd.js"]) {
+      const text = readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8");
+      assert.match(text, /callingbox_webhooks_bg\.wasm/, f);
+      assert.doesNotMatch(text, /callingbox_core_bg\.wasm/, f);
+    }
+    for (const f of ["node.js", "browser.js", "deno.js", "workerd.js"]) {
+      assert.doesNotMatch(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8"), /callingbox_webhooks|verifyWebhook/, f);
+    }
+  });
+
   test("the User-Agent names this package version and the node runtime", async () => {
     const manifest = JSON.parse(readFileSync(new URL("package.json", pkg.resolvedFrom), "utf8"));
     const fetch = fakeFetch(() => json(200, call));
@@ -64,10 +99,9 @@ describe("installed package", () => {
 
   test("exactly the public API is exported (no internal helper such as adopt leaks)", () => {
     const names = Object.keys(pkg).filter((n) => n !== "resolvedFrom").sort(); // resolvedFrom: added by the consumer shim
-    assert.deepEqual(names, ["CallingBox", "Webhooks", "checkE164", "checkPhoneNumber", "parseE164", "parsePhoneNumber", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
+    assert.deepEqual(names, ["CallingBox", "checkE164", "checkPhoneNumber", "parseE164", "parsePhoneNumber", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
     assert.equal(pkg.adopt, undefined);
-    assert.equal(typeof pkg.Webhooks.constructEvent, "function");
-    assert.equal(typeof pkg.Webhooks.generateTestHeader, "function");
+    assert.equal(pkg.Webhooks, undefined, "Webhooks is callingbox/webhooks");
   });
 
   test("every runtime export is declared in index.d.ts or the api.d.ts it re-exports", () => {
@@ -76,6 +110,18 @@ describe("installed package", () => {
       if (name === "resolvedFrom") continue; // added by the consumer shim
       assert.match(dts, new RegExp(`export declare (class|function|const) ${name}\\b`), `${name} is exported but not declared`);
     }
+    assert.doesNotMatch(dts, /declare const Webhooks\b/);
+  });
+
+  test("every export of callingbox/webhooks is declared in webhooks.d.ts (and .d.cts)", async () => {
+    const webhooks = await import(new URL("../../target/consumer/webhooks.mjs", import.meta.url).href);
+    for (const f of ["webhooks.d.ts", "webhooks.d.cts"]) {
+      const dts = readFileSync(new URL(f, pkg.resolvedFrom), "utf8");
+      assert.match(dts, /export declare const Webhooks\b/, f);
+      assert.match(dts, /export \{ CallingBoxError, ValidationError, WebhookSignatureError \} from "\.\/index\.c?js";/, f);
+      assert.deepEqual(Object.keys(webhooks).sort(), ["CallingBoxError", "ValidationError", "WebhookSignatureError", "Webhooks"]);
+    }
+    assert.match(readFileSync(new URL("webhooks.d.cts", pkg.resolvedFrom), "utf8"), /from "\.\/index\.cjs"/);
   });
 });
 

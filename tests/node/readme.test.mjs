@@ -22,6 +22,7 @@ import { OTHER_LANGS, RUNTIME_QUICKSTARTS, readmeBlocks, runtimeQuickstart, wher
 import { COMPILER_OPTIONS, typecheck, writeSnippets } from "../readme/snippets.mjs";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
+const { Webhooks } = await import(new URL("../../target/consumer/webhooks.mjs", import.meta.url).href);
 const dir = fileURLToPath(new URL("../../target/consumer/readme/", import.meta.url));
 const blocks = readmeBlocks();
 const checked = writeSnippets(dir, blocks);
@@ -38,7 +39,7 @@ async function outboundAgent(e) {
 const signedRequest = (body, secret) =>
   new Request("http://127.0.0.1/webhooks", {
     method: "POST",
-    headers: { "CallingBox-Signature": pkg.Webhooks.generateTestHeader({ payload: body, secret }) },
+    headers: { "CallingBox-Signature": Webhooks.generateTestHeader({ payload: body, secret }) },
     body,
   });
 

@@ -1,9 +1,12 @@
-// Webhooks.constructEvent / generateTestHeader through the built package.
+// Webhooks.constructEvent / generateTestHeader through the built package's callingbox/webhooks
+// entry (its own wasm), and `instanceof` between its error classes and the main entry's.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { pkg } from "./helpers.mjs";
 
-const { Webhooks, WebhookSignatureError, ValidationError } = pkg;
+const webhooks = await import(new URL("../../target/consumer/webhooks.mjs", import.meta.url).href);
+const { Webhooks, WebhookSignatureError, ValidationError } = webhooks;
 
 // The test vector from the API documentation.
 const SECRET = "whsec_test_0123456789abcdef0123456789abcdef";
@@ -118,6 +121,22 @@ test("a correctly signed body that is not an event envelope is invalid_payload",
   assert.equal(reason(() => Webhooks.constructEvent(body, header, SECRET, { now: 100 })), "invalid_payload");
 });
 
+test("numbers off the core's integer fast path parse and print through the host (no trap)", () => {
+  // `created` 1.5 and 1e400: the core quotes the value in its message (JavaScript's String).
+  for (const [created, quoted] of [["1.5", "1.5"], ["-2.5e-7", "-2.5e-7"], ["1e400", "null"]]) {
+    const body = `{"id":"e1","type":"call.completed","created":${created},"api_version":"2026-04","data":{"call":{"id":"c1"}}}`;
+    const header = Webhooks.generateTestHeader({ payload: body, secret: SECRET, timestamp: 100 });
+    const e = thrown(() => Webhooks.constructEvent(body, header, SECRET, { now: 100 }));
+    assert.ok(e instanceof WebhookSignatureError, `${created}: ${e && e.name}: ${e && e.message}`);
+    assert.equal(e.reason, "invalid_payload");
+    assert.ok(e.message.includes(`got ${quoted}`), e.message);
+  }
+  // A fraction elsewhere in the event is fine: it passes through as parsed.
+  const body = '{"id":"e1","type":"call.completed","created":1.0e2,"api_version":"2026-04","data":{"call":{"id":"c1","cost":0.1}}}';
+  const header = Webhooks.generateTestHeader({ payload: body, secret: SECRET, timestamp: 100 });
+  assert.equal(Webhooks.constructEvent(body, header, SECRET, { now: 100 }).data.call.cost, 0.1);
+});
+
 test("wrong argument types are ValidationErrors, and the secret never appears in errors", () => {
   assert.throws(() => Webhooks.constructEvent({ parsed: true }, HEADER, SECRET), (e) => e instanceof ValidationError && e.field === "rawBody");
   assert.throws(() => Webhooks.constructEvent(BODY, HEADER, ""), (e) => e instanceof ValidationError && e.field === "secret");
@@ -133,4 +152,67 @@ test("wrong argument types are ValidationErrors, and the secret never appears in
 test("a fractional tolerance is rounded up, never down to 0", () => {
   assert.equal(reason(() => Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0.5, now: 1713268860 + 3600 })), "timestamp_outside_tolerance");
   assert.equal(Webhooks.constructEvent(BODY, HEADER, SECRET, { tolerance: 0.5, now: 1713268860 }).type, "call.completed");
+});
+
+test("callingbox/webhooks exports Webhooks and its error classes; the main entry no longer has Webhooks", () => {
+  assert.deepEqual(Object.keys(webhooks).sort(), ["CallingBoxError", "ValidationError", "WebhookSignatureError", "Webhooks"]);
+  assert.equal("Webhooks" in pkg, false);
+  // Each entry bundles its own copy of the classes.
+  assert.notEqual(webhooks.WebhookSignatureError, pkg.WebhookSignatureError);
+  assert.notEqual(webhooks.CallingBoxError, pkg.CallingBoxError);
+});
+
+/** The error `fn` throws. */
+function thrown(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected a throw");
+}
+
+test("instanceof works across the two entries, both ways, and along the class chain", () => {
+  const sig = thrown(() => Webhooks.constructEvent(BODY, HEADER, "whsec_wrong", { now: 1713268860 }));
+  const arg = thrown(() => Webhooks.constructEvent(BODY, HEADER, ""));
+  const phone = thrown(() => pkg.parseE164("4155550123")); // from the main entry
+  for (const [err, yes, no] of [
+    [sig, ["WebhookSignatureError", "CallingBoxError"], ["ValidationError"]],
+    [arg, ["ValidationError", "CallingBoxError"], ["WebhookSignatureError"]],
+    [phone, ["ValidationError", "CallingBoxError"], ["WebhookSignatureError"]],
+  ]) {
+    for (const entry of [pkg, webhooks]) {
+      for (const name of yes) assert.ok(err instanceof entry[name], `${err.name} instanceof ${name}`);
+      for (const name of no) assert.ok(!(err instanceof entry[name]), `${err.name} not instanceof ${name}`);
+    }
+    assert.ok(err instanceof Error);
+  }
+  assert.ok(phone instanceof pkg.InvalidPhoneNumberError);
+  assert.ok(!(sig instanceof pkg.InvalidPhoneNumberError) && !(sig instanceof pkg.APIError) && !(sig instanceof pkg.TimeoutError));
+});
+
+test("the cross-entry instanceof accepts only the package's brand", () => {
+  // Lookalikes: a plain Error of the same name, an object with the same fields.
+  const fake = Object.assign(new Error("x"), { name: "WebhookSignatureError", code: "webhook_signature_invalid", reason: "no_matching_signature" });
+  for (const value of [fake, { name: "CallingBoxError" }, null, undefined, 0, "WebhookSignatureError", Object.create(null)]) {
+    assert.ok(!(value instanceof webhooks.WebhookSignatureError) && !(value instanceof pkg.CallingBoxError), String(value && value.name));
+  }
+  // A user's own subclass keeps the ordinary check: a package error is not an instance of it.
+  class MyError extends pkg.ValidationError {}
+  const mine = new MyError("mine");
+  assert.ok(mine instanceof MyError && mine instanceof pkg.ValidationError && mine instanceof webhooks.ValidationError);
+  assert.ok(!(thrown(() => Webhooks.constructEvent(BODY, HEADER, "")) instanceof MyError));
+  // Errors built by hand from the exported classes work the same way.
+  assert.ok(new webhooks.WebhookSignatureError("m") instanceof pkg.CallingBoxError);
+  assert.ok(new pkg.WebhookSignatureError("m") instanceof webhooks.WebhookSignatureError);
+});
+
+test("require('callingbox/webhooks') (CommonJS) verifies the same, its errors instanceof the ESM classes", () => {
+  const require = createRequire(new URL("../../target/consumer/package.json", import.meta.url));
+  const cjs = require("callingbox/webhooks");
+  assert.equal(cjs.Webhooks.generateTestHeader({ payload: BODY, secret: SECRET, timestamp: 1713268860 }), HEADER);
+  assert.equal(cjs.Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 1713268860 }).type, "call.completed");
+  const e = thrown(() => cjs.Webhooks.constructEvent(BODY, HEADER, SECRET, { now: 1713268860 + 301 }));
+  assert.ok(e instanceof WebhookSignatureError && e instanceof pkg.CallingBoxError && e instanceof cjs.WebhookSignatureError);
+  assert.equal(e.reason, "timestamp_outside_tolerance");
 });

@@ -20,6 +20,7 @@ import { Miniflare } from "miniflare";
 import { fixture, pkg } from "./helpers.mjs";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
+const { Webhooks } = await import(new URL("../../target/consumer/webhooks.mjs", import.meta.url).href);
 const root = new URL("../../", import.meta.url);
 const outdir = fileURLToPath(new URL("target/worker-test/", root));
 
@@ -92,7 +93,7 @@ async function fakeApi(handler) {
 /** A signed delivery of `event` (now, or at `timestamp`). */
 function signed(event, secret = WEBHOOK_SECRET, timestamp = Math.floor(Date.now() / 1000)) {
   const body = JSON.stringify(event);
-  return { body, header: pkg.Webhooks.generateTestHeader({ payload: body, secret, timestamp }) };
+  return { body, header: Webhooks.generateTestHeader({ payload: body, secret, timestamp }) };
 }
 const callEvent = (id, callId = "call-1") => ({
   id, type: "call.completed", created: Math.floor(Date.now() / 1000), api_version: "2026-04", data: { call: { id: callId, status: "completed" } },
@@ -181,12 +182,12 @@ test("examples/worker: a call dispatched through the proxy, its webhooks, the pr
     await t.test("tampered, stale and unsigned deliveries get 400 and are not recorded", async () => {
       const body = JSON.stringify({ id: "11111111-1111-4111-8111-111111111111", type: "call.completed", created: Math.floor(Date.now() / 1000), api_version: "2026-04", data: { call: { id: callId, status: "completed" } } });
       const now = Math.floor(Date.now() / 1000);
-      const good = pkg.Webhooks.generateTestHeader({ payload: body, secret, timestamp: now });
+      const good = Webhooks.generateTestHeader({ payload: body, secret, timestamp: now });
       const post = (b, header) => fetch(`${workerUrl}/webhooks`, { method: "POST", headers: header ? { "callingbox-signature": header } : {}, body: b });
       const tampered = await post(body.replace("completed", "failed"), good);
       assert.equal(tampered.status, 400);
       assert.equal((await tampered.json()).reason, "no_matching_signature");
-      const stale = await post(body, pkg.Webhooks.generateTestHeader({ payload: body, secret, timestamp: now - 3600 }));
+      const stale = await post(body, Webhooks.generateTestHeader({ payload: body, secret, timestamp: now - 3600 }));
       assert.equal((await stale.json()).reason, "timestamp_outside_tolerance");
       const unsigned = await post(body);
       assert.equal(unsigned.status, 400);

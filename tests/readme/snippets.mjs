@@ -1,7 +1,7 @@
 // Writes README.md's JavaScript/TypeScript blocks into a directory of the consumer install
-// (so "callingbox" and "callingbox/emulator" resolve by name, through the installed package's
-// `exports`, for tsc and for Node alike) and type-checks them with the workspace's tsc under
-// TSCONFIG's options. Used by tests/node/readme.test.mjs.
+// (so "callingbox", "callingbox/emulator" and "callingbox/webhooks" resolve by name, through the
+// installed package's `exports`, for tsc and for Node alike) and type-checks them with the
+// workspace's tsc under TSCONFIG's options. Used by tests/node/readme.test.mjs.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

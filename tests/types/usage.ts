@@ -12,6 +12,11 @@ import type {
   WebhookEndpoint, WebhookDelivery, DeletedWebhookEndpoint, WithResponse, ResponseInfo, E164,
   RetryInfo,
 } from "../../target/consumer/callingbox.mjs";
+import * as main from "../../target/consumer/callingbox.mjs";
+import {
+  Webhooks, WebhookSignatureError, ValidationError as WebhooksValidationError,
+  CallingBoxError as WebhooksCallingBoxError, type WebhookEvent,
+} from "../../target/consumer/webhooks.mjs";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 function expectType<T>(_value: T): void {}
@@ -244,3 +249,31 @@ async function pagination(client: CallingBox) {
   for await (const p of client.calls.list()) p.has_more;
 }
 void pagination;
+
+// callingbox/webhooks: its own entry; the main entry no longer has Webhooks.
+function webhooks(raw: string, header: string | null): void {
+  const event = Webhooks.constructEvent(raw, header, "whsec_x", { tolerance: 300, now: 1 });
+  expectType<WebhookEvent>(event);
+  expectType<main.WebhookEvent>(event);
+  expectType<string>(event.data.call.id);
+  Webhooks.constructEvent(new Uint8Array(), undefined, "whsec_x");
+  expectType<string>(Webhooks.generateTestHeader({ payload: { id: "e1" }, secret: "whsec_x", timestamp: 1 }));
+  try {
+    Webhooks.constructEvent(raw, header, "whsec_x");
+  } catch (e) {
+    if (e instanceof WebhookSignatureError) {
+      expectType<"malformed_header" | "missing_timestamp" | "missing_signature" | "timestamp_outside_tolerance" | "no_matching_signature" | "invalid_payload">(e.reason);
+    }
+    if (e instanceof WebhooksValidationError) expectType<string>(e.field);
+  }
+  // The error classes are the main entry's types (instanceof works with either at run time).
+  assertTrue<Equal<typeof WebhookSignatureError, typeof main.WebhookSignatureError>>();
+  assertTrue<Equal<typeof WebhooksCallingBoxError, typeof main.CallingBoxError>>();
+  // @ts-expect-error Webhooks moved to callingbox/webhooks
+  main.Webhooks.constructEvent(raw, header, "whsec_x");
+  // @ts-expect-error the body must be raw bytes or text, not a parsed object
+  Webhooks.constructEvent({ id: "e1" }, header, "whsec_x");
+  // @ts-expect-error the secret is required
+  Webhooks.constructEvent(raw, header);
+}
+void webhooks;

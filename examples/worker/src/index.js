@@ -22,8 +22,10 @@
 // a placed call's events go; unset: this Worker's own /webhooks).
 // Binding: LEDGER, the Durable Object in ledger.js (events, placed calls, rate limits).
 import {
-  APIError, CallingBox, CallingBoxError, OutcomeUnknownError, parseE164, redactSecret, ValidationError, WebhookSignatureError, Webhooks,
+  APIError, CallingBox, CallingBoxError, OutcomeUnknownError, parseE164, redactSecret, ValidationError,
 } from "callingbox";
+// Its own entry point (and wasm); its errors are `instanceof` the classes of either entry.
+import { WebhookSignatureError, Webhooks } from "callingbox/webhooks";
 
 export { Ledger } from "./ledger.js";
 

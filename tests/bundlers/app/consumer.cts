@@ -2,6 +2,7 @@
 // "require" condition's types (index.d.cts) with no TS1479.
 import { CallingBox, NotFoundError, type Call } from "callingbox";
 import { createEmulator } from "callingbox/emulator";
+import { Webhooks, WebhookSignatureError, type WebhookEvent } from "callingbox/webhooks";
 
 const client = new CallingBox({ apiKey: "sk_test_typescript_cts" });
 export async function first(): Promise<Call | undefined> {
@@ -13,3 +14,11 @@ export async function first(): Promise<Call | undefined> {
   }
 }
 export const emulator: unknown = createEmulator;
+export function verify(body: string, header: string | null): WebhookEvent | string {
+  try {
+    return Webhooks.constructEvent(body, header, "whsec_cts");
+  } catch (e) {
+    if (e instanceof WebhookSignatureError) return e.reason;
+    throw e;
+  }
+}

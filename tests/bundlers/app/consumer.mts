@@ -1,7 +1,9 @@
 // The same from an ES module under node16 (index.d.ts through the "import" side).
 import { CallingBox, type Call } from "callingbox";
 import { startEmulatorServer } from "callingbox/emulator";
+import { Webhooks } from "callingbox/webhooks";
 
 const client = new CallingBox({ apiKey: "sk_test_typescript_mts" });
 export const first = async (): Promise<Call | undefined> => (await client.calls.list({ limit: 1 })).data[0];
 export const server: typeof startEmulatorServer = startEmulatorServer;
+export const header: string = Webhooks.generateTestHeader({ payload: {}, secret: "whsec_mts" });

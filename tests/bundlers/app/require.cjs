@@ -2,6 +2,7 @@
 // not only where require(esm) exists: the package ships node.cjs for the "require" condition).
 const { CallingBox, CallingBoxError, NotFoundError } = require("callingbox");
 const { startEmulatorServer } = require("callingbox/emulator");
+const { Webhooks, WebhookSignatureError } = require("callingbox/webhooks");
 
 if (typeof startEmulatorServer !== "function") throw new Error("callingbox/emulator has no startEmulatorServer under require");
 const [baseUrl, apiKey] = process.argv.slice(2);
@@ -9,5 +10,9 @@ const client = new CallingBox({ apiKey, baseUrl });
 client.calls.list().then(async ({ data }) => {
   const missing = await client.calls.retrieve("call_missing").catch((e) => e);
   if (!(missing instanceof NotFoundError && missing instanceof CallingBoxError)) throw new Error(`expected a NotFoundError, got ${missing}`);
-  console.log(`ONE-CALL OK ${data.length} calls (require, ${require.resolve("callingbox").split("/").pop()})`);
+  // callingbox/webhooks under require: signs and verifies; its errors are the main entry's too.
+  const header = Webhooks.generateTestHeader({ payload: "{}", secret: "whsec_require", timestamp: 100 });
+  const bad = (() => { try { Webhooks.constructEvent("{}", header, "whsec_other", { now: 100 }); } catch (e) { return e; } })();
+  if (!(bad instanceof WebhookSignatureError && bad instanceof CallingBoxError)) throw new Error(`expected a WebhookSignatureError, got ${bad}`);
+  console.log(`ONE-CALL OK ${data.length} calls (require, ${require.resolve("callingbox").split("/").pop()}, ${require.resolve("callingbox/webhooks").split("/").pop()})`);
 });

@@ -5,11 +5,12 @@
 // the results are left in globalThis.__conformance for Playwright.
 import "./readme-browser.mjs";
 import * as sdk from "callingbox";
+import * as webhooks from "callingbox/webhooks";
 import { runConformance } from "./conformance.mjs";
 
 const params = new URLSearchParams(location.search);
 try {
-  globalThis.__conformance = await runConformance(sdk, { baseUrl: params.get("baseUrl"), apiKey: params.get("apiKey") });
+  globalThis.__conformance = await runConformance(sdk, webhooks, { baseUrl: params.get("baseUrl"), apiKey: params.get("apiKey") });
 } catch (e) {
   globalThis.__conformance = { error: String((e && e.stack) || e) };
 }

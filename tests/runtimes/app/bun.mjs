@@ -3,7 +3,8 @@
 // then the conformance scenario.
 import "./readme-bun.mjs";
 import * as sdk from "callingbox";
+import * as webhooks from "callingbox/webhooks";
 import { runConformance, report } from "./conformance.mjs";
 
-const out = await runConformance(sdk, { baseUrl: Bun.env.CALLINGBOX_BASE_URL, apiKey: Bun.env.CALLINGBOX_API_KEY });
-console.log(report(out, { resolved: import.meta.resolve("callingbox"), version: Bun.version }));
+const out = await runConformance(sdk, webhooks, { baseUrl: Bun.env.CALLINGBOX_BASE_URL, apiKey: Bun.env.CALLINGBOX_API_KEY });
+console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks")], version: Bun.version }));

@@ -5,11 +5,12 @@
 // if it throws, the module fails to load and deno test fails), then the conformance scenario.
 import "./readme-deno.mjs";
 import * as sdk from "callingbox";
+import * as webhooks from "callingbox/webhooks";
 import { runConformance, report } from "./conformance.mjs";
 
 Deno.test("conformance scenario (deno entry)", async (t) => {
-  const out = await runConformance(sdk, { baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), apiKey: Deno.env.get("CALLINGBOX_API_KEY") });
-  console.log(report(out, { resolved: import.meta.resolve("callingbox"), version: Deno.version.deno }));
+  const out = await runConformance(sdk, webhooks, { baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), apiKey: Deno.env.get("CALLINGBOX_API_KEY") });
+  console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks")], version: Deno.version.deno }));
   for (const r of out.results) {
     await t.step(r.name, () => {
       if (!r.ok) throw new Error(r.error);
