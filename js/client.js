@@ -805,15 +805,15 @@ function checkPhone(input, defaultCountry, dial) {
   if (typeof input !== "string") {
     return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
   }
-  // "e164\0code\0region\0extension" or "\0reason\0message" (slices: cheaper than split + destructuring)
+  // "+code\0national\0region\0extension" or "\0reason\0message" (slices: cheaper than split + destructuring)
   const out = wasm(coreCheckPhone, [input, defaultCountry, dial]);
   const a = out.indexOf("\0", 1);
   if (out.charCodeAt(0) === 0) return { ok: false, reason: out.slice(1, a), message: out.slice(a + 1) };
   const b = out.indexOf("\0", a + 1);
   const c = out.indexOf("\0", b + 1);
-  const e164 = out.slice(0, a);
+  const nationalNumber = out.slice(a + 1, b);
   /** @type {PhoneNumber} */
-  const value = { e164, countryCallingCode: out.slice(a + 1, b), nationalNumber: e164.slice(b - a) };
+  const value = { e164: out.slice(0, a) + nationalNumber, countryCallingCode: out.slice(1, a), nationalNumber };
   if (c > b + 1) value.country = out.slice(b + 1, c);
   if (c + 1 < out.length) value.extension = out.slice(c + 1);
   return { ok: true, value };

@@ -21,10 +21,11 @@
 // - the trunk (national) prefixes for parsing that are plain literals (capturing groups only
 //   without a transform rule), in the order the regex tries them, each with the digits the
 //   pattern allows right after it;
-// - local-number rules "([2-9]\d{6})$" -> "340$1" (an area code put in front);
 // - the international (IDD) prefix, when it is one literal (national input "0044 ...").
 // Rules that are not literal (carrier codes with transforms, Argentina's mobile "15") are left
-// out: the generated file's header lists them.
+// out, and so are local-number rules ("([2-9]\d{6})$" -> "340$1": a 7-digit local number of a
+// NANP island read with its area code; without it, such input is refused as too short rather
+// than dialled): the generated file's header lists them.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -253,7 +254,6 @@ function plan(name, c) {
   for (const n of lengths) lengthMask |= 1 << n;
   const npp = forParsing || nationalPrefix || "";
   let prefixes = [];
-  let local = null;
   if (npp) {
     // A capturing group with a transform rewrites the number (local numbers, carrier codes):
     // keep only the plain literal branches of the regex.
@@ -261,13 +261,7 @@ function plan(name, c) {
     const kept = [];
     for (const b of branches) {
       const lits = literals(b, !transform);
-      const loc = /^\((\[[0-9-]+\]|\d)\\d\{(\d+)\}\)\$$/.exec(b);
-      const area = /^(\d+)\$1$/.exec(transform || "");
       if (lits) kept.push(...lits);
-      else if (loc && area && !local) {
-        // A local number (no area code) of the region: "([2-9]\d{6})$" -> "340$1".
-        local = [area[1], parseRegex(loc[1]).branches[0].items[0].mask, 1 + +loc[2]];
-      }
       else if (nationalPrefix && new RegExp(`^(?:${b})$`).test(nationalPrefix)) {
         // The branch can match the bare trunk prefix ("0?(?:(11|...)15)?" in AR): keep that.
         kept.push(nationalPrefix);
@@ -282,7 +276,7 @@ function plan(name, c) {
     if (lits && lits.length === 1) iddLit = lits[0];
     else if (name.length === 2) skipped.push(`${name} (+${code}): IDD /${idd}/`);
   }
-  return { name, code: +code, lengths: lengthMask, first: nextDigits(pattern, ""), prefixes, idd: iddLit, local };
+  return { name, code: +code, lengths: lengthMask, first: nextDigits(pattern, ""), prefixes, idd: iddLit };
 }
 
 function splitTop(src) {
@@ -317,15 +311,15 @@ for (const p of plans) {
 if (plans.length > 255) throw new Error("more than 255 plans: widen the index");
 
 // Parsing rules as text records (deduplicated), fields separated by one space:
-//   <IDD> <local area code> <local first digits> <local length> <trunk>=<digits after it>...
+//   <first digits> <IDD> <trunk>=<digits after it>...
 // Digit sets are written as their digits ("0123456789"); an empty field is empty.
 const digitsOf = (mask) => [...Array(10).keys()].filter((d) => mask & (1 << d)).join("");
 const ruleText = (p) => {
   // The pattern's first digits matter only where a trunk prefix may be part of the number
-  // (digits may follow it in the pattern) or a local-number rule applies; elsewhere the
-  // field is empty and stands for any digit (what it costs: docs/phone-numbers.md).
-  const needed = p.local || p.prefixes.some(([, m]) => m !== 0);
-  const f = [needed ? digitsOf(p.first) : "", p.idd, p.local ? p.local[0] : "", p.local ? digitsOf(p.local[1]) : "", p.local ? String(p.local[2]) : ""];
+  // (digits may follow it in the pattern); elsewhere the field is empty and stands for any
+  // digit (what it costs: docs/phone-numbers.md).
+  const needed = p.prefixes.some(([, m]) => m !== 0);
+  const f = [needed ? digitsOf(p.first) : "", p.idd];
   for (const [pre, m] of p.prefixes) f.push(`${pre}=${digitsOf(m)}`);
   return f.join(" ").replace(/ +$/, "");
 };
@@ -394,7 +388,7 @@ rs.push(...list(ruleAt.map(String), 16));
 rs.push("];");
 rs.push("");
 rs.push("/// The parsing rules, one after another; fields separated by one space:");
-rs.push("/// `<first digits> <IDD> <local area code> <local first digits> <local length> <trunk>=<next digits>...`");
+rs.push("/// `<first digits> <IDD> <trunk>=<next digits>...`");
 rs.push("/// (`<first digits>`: those the national-number pattern allows; empty = any digit;");
 rs.push("/// `x` in a trunk prefix stands for any digit; digit sets are lists of digits).");
 rs.push("pub static RULES: &str = concat!(");

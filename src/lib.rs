@@ -46,7 +46,7 @@ use callingbox_core::phone;
 use callingbox_core::request::{build as build_request, config_from_options, ClientConfig};
 use callingbox_core::response::{decode as decode_response, passes_as_is, Output};
 use callingbox_core::retry;
-use callingbox_core::text::{cat, dec};
+use callingbox_core::text::cat;
 
 #[cfg(not(feature = "emulator"))]
 mod alloc;
@@ -216,8 +216,8 @@ pub fn retry_decision(config: &str, attempt: &str) -> Result<String, String> {
 /// error costs far more than the check): international input (`+…`), or national input
 /// read with `default_country` (a region code, "" for none). `dial`: the number is to be
 /// dialled, so an extension is refused (`has_extension`). Answers
-/// `"<e164>\0<country calling code>\0<region or empty>\0<extension or empty>"`
-/// (`"+14155550123\01\0\0"`), or `"\0<reason code>\0<message>"`.
+/// `"+<country calling code>\0<national number>\0<region or empty>\0<extension or empty>"`
+/// (`"+1\04155550123\0\0"`), or `"\0<reason code>\0<message>"`.
 #[wasm_bindgen(js_name = checkPhone)]
 pub fn check_phone(input: &str, default_country: &str, dial: bool) -> String {
     let default_country = (!default_country.is_empty()).then_some(default_country);
@@ -226,15 +226,22 @@ pub fn check_phone(input: &str, default_country: &str, dial: bool) -> String {
         _ => Ok(p),
     });
     match parsed {
-        Ok(p) => cat(&[
-            &p.e164,
-            "\0",
-            &dec(u64::from(p.country_calling_code)),
-            "\0",
-            p.country.unwrap_or_default(),
-            "\0",
-            p.extension.as_deref().unwrap_or_default(),
-        ]),
+        Ok(p) => {
+            let national = p.national_number();
+            let code = p
+                .e164
+                .get(..p.e164.len() - national.len())
+                .unwrap_or_default();
+            cat(&[
+                code,
+                "\0",
+                national,
+                "\0",
+                p.country.unwrap_or_default(),
+                "\0",
+                p.extension.as_deref().unwrap_or_default(),
+            ])
+        }
         Err(reason) => cat(&[
             "\0",
             reason.code(),

@@ -93,17 +93,16 @@ pub fn scan(input: &str) -> Result<String, E164Reason> {
     if bytes.iter().any(u8::is_ascii_alphabetic) {
         return Err(E164Reason::ContainsLetters);
     }
-    // Bytes (all ASCII), made a String once at the end: cheaper than String::push(char).
-    let mut out = Vec::with_capacity(16);
+    let mut out = String::with_capacity(16);
     let mut digits = 0usize;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
             b'0'..=b'9' => {
                 digits += 1;
-                out.push(b);
+                out.push(char::from(b));
             }
-            b'+' if i == 0 => out.push(b'+'),
+            b'+' if i == 0 => out.push('+'),
             b'+' => return Err(E164Reason::MisplacedPlus),
             b' ' | b'-' | b'.' | b'(' | b')' => {}
             _ => {
@@ -123,7 +122,7 @@ pub fn scan(input: &str) -> Result<String, E164Reason> {
     if digits == 0 {
         return Err(E164Reason::Empty);
     }
-    String::from_utf8(out).map_err(|_| E164Reason::Empty)
+    Ok(out)
 }
 
 /// The rules of E.164 for what [`scan`] read: a `+`, a country code that does not start

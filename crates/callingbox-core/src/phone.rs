@@ -36,11 +36,6 @@ struct Plan {
     first: &'static str,
     /// The international (IDD) prefix, when it is one literal.
     idd: &'static str,
-    /// Local numbers: the area code put in front of a local number of `local_len` digits
-    /// that starts with one of `local_first` (empty `area`: none).
-    area: &'static str,
-    local_first: &'static str,
-    local_len: usize,
     /// The trunk prefixes, in the order the regex tries them: `prefix=digits after it`,
     /// separated by spaces.
     trunks: &'static str,
@@ -52,47 +47,22 @@ impl Plan {
         let r = usize::from(*metadata::RULE.get(index)?);
         let start = usize::from(*metadata::RULE_AT.get(r)?);
         let end = usize::from(*metadata::RULE_AT.get(r + 1)?);
-        // The rule's fields, separated by one space (see `metadata::RULES`). Bytes, not
-        // `str::split`: that one links the char-pattern searcher (~1 KB of wasm).
-        let mut rest = metadata::RULES.get(start..end)?;
-        let mut field = || {
-            let end = rest.bytes().position(|b| b == b' ').unwrap_or(rest.len());
-            let f = rest.get(..end).unwrap_or_default();
-            rest = rest.get(end + 1..).unwrap_or_default();
-            f
-        };
+        // The rule's fields, separated by one space (see `metadata::RULES`).
+        let (first, rest) = next_field(metadata::RULES.get(start..end)?).unwrap_or_default();
+        let (idd, trunks) = next_field(rest).unwrap_or_default();
         Some(Plan {
             index,
             code,
             lengths: u32::from(*metadata::LENGTHS.get(index)?) << 2,
-            first: field(),
-            idd: field(),
-            area: field(),
-            local_first: field(),
-            local_len: field()
-                .bytes()
-                .fold(0, |n, b| n * 10 + usize::from(b.wrapping_sub(b'0'))),
-            trunks: rest,
+            first,
+            idd,
+            trunks,
         })
     }
 
     fn region(&self) -> Option<&'static str> {
         let i = self.index * 2;
         metadata::REGION.get(i..i + 2).filter(|r| *r != "--")
-    }
-}
-
-/// A national number as two parts: an area code put in front of local input, and digits
-/// of the input (no copy until the result is built).
-#[derive(Clone, Copy)]
-struct Nsn<'a>(&'static str, &'a str);
-
-impl Nsn<'_> {
-    fn len(&self) -> usize {
-        self.0.len() + self.1.len()
-    }
-    fn first(&self) -> Option<u8> {
-        self.0.bytes().chain(self.1.bytes()).next()
     }
 }
 
@@ -150,12 +120,8 @@ impl Reason {
                 text::push_uint(&mut s, u64::from(*code));
                 s
             }
-            Reason::Extension => {
-                "has an extension (the API dials the number only: remove it, or say the extension in the call's instructions)".into()
-            }
-            Reason::UnknownDefaultCountry => {
-                "cannot be read: the default country is not a known region code".into()
-            }
+            Reason::Extension => "has an extension (the API dials numbers, not extensions)".into(),
+            Reason::UnknownDefaultCountry => "has an unknown default country".into(),
         }
     }
 }
@@ -166,14 +132,25 @@ pub struct Parsed {
     /// The canonical form, `+<country calling code><national number>`.
     pub e164: String,
     pub country_calling_code: u16,
-    /// The national (significant) number: no trunk prefix.
-    pub national_number: String,
     /// The region: the default country for national input, the only region of the calling
     /// code otherwise; `None` for a code several regions share (+1, +7, +44, …: telling
     /// them apart needs libphonenumber's per-region patterns) and for non-geographic codes.
     pub country: Option<&'static str>,
     /// The digits of an extension written after the number (`ext. 12`, `x12`, `;ext=12`).
     pub extension: Option<String>,
+}
+
+impl Parsed {
+    /// The national (significant) number: the E.164 form after the calling code (no trunk
+    /// prefix).
+    pub fn national_number(&self) -> &str {
+        let code_digits = match self.country_calling_code {
+            0..=9 => 1,
+            10..=99 => 2,
+            _ => 3,
+        };
+        self.e164.get(1 + code_digits..).unwrap_or_default()
+    }
 }
 
 /// Checks an international number (`+…`) to be dialled and returns its canonical E.164
@@ -214,12 +191,6 @@ pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reaso
     Ok(Parsed {
         country: sole_region(&found.plan).or(default_region),
         country_calling_code: found.plan.code,
-        national_number: String::from(
-            found
-                .e164
-                .get(found.e164.len().saturating_sub(found.national_len)..)
-                .unwrap_or_default(),
-        ),
         e164: found.e164,
         extension: extension.map(String::from),
     })
@@ -230,7 +201,6 @@ pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reaso
 /// prefix.
 struct Found {
     e164: String,
-    national_len: usize,
     plan: Plan,
     national_input: bool,
 }
@@ -329,7 +299,7 @@ fn starts_with_code(digits: &str, shorter: &str, plan: &Plan) -> bool {
         || length_of(full.len(), plan) == Err(Length::TooLong)
 }
 
-fn finish(national: Nsn<'_>, plan: Plan) -> Result<Found, Reason> {
+fn finish(national: &str, plan: Plan) -> Result<Found, Reason> {
     let code = plan.code;
     // libphonenumber's bounds for any national number, then the plan's lengths.
     let len = national.len();
@@ -343,11 +313,9 @@ fn finish(national: Nsn<'_>, plan: Plan) -> Result<Found, Reason> {
     let mut e164 = String::with_capacity(len + 5);
     e164.push('+');
     text::push_uint(&mut e164, u64::from(code));
-    e164.push_str(national.0);
-    e164.push_str(national.1);
+    e164.push_str(national);
     Ok(Found {
         e164,
-        national_len: len,
         plan,
         national_input: false,
     })
@@ -382,9 +350,9 @@ fn in_set(digit: Option<u8>, set: &str) -> bool {
 
 /// Stands in for "matches the plan's national-number pattern": a possible length and a
 /// first digit the pattern allows.
-fn matches(national: Nsn<'_>, plan: &Plan) -> bool {
+fn matches(national: &str, plan: &Plan) -> bool {
     let first = plan.first;
-    has_length(national.len(), plan) && (first.is_empty() || in_set(national.first(), first))
+    has_length(national.len(), plan) && (first.is_empty() || in_set(national.bytes().next(), first))
 }
 
 /// `number` without `prefix`, where `x` in `prefix` stands for any digit.
@@ -401,53 +369,44 @@ fn strip<'a>(number: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
-/// libphonenumber's `extractNationalNumber`: drops a trunk prefix (or puts an area code in
-/// front of a local number) unless the number is a whole national number as it is and not
-/// after the change, or the result is too short or of an impossible length.
-fn national_part<'a>(number: &'a str, plan: &Plan) -> Nsn<'a> {
-    let whole = Nsn("", number);
-    // The local-number branch comes first in each regex that has one.
-    let changed = if !plan.area.is_empty()
-        && number.len() == plan.local_len
-        && in_set(number.bytes().next(), plan.local_first)
-    {
-        // The number as it is: its first digit against the pattern's first digits.
-        Some((Nsn(plan.area, number), matches(whole, plan)))
-    } else {
-        // The regex stops at the first branch that matches: no other prefix is tried.
-        let mut found = None;
-        let mut trunks = plan.trunks;
-        while !trunks.is_empty() {
-            let end = trunks
-                .bytes()
-                .position(|b| b == b' ')
-                .unwrap_or(trunks.len());
-            let trunk = trunks.get(..end).unwrap_or_default();
-            trunks = trunks.get(end + 1..).unwrap_or_default();
-            let Some(eq) = trunk.bytes().position(|b| b == b'=') else {
-                break;
-            };
-            let prefix = trunk.get(..eq).unwrap_or_default();
-            if let Some(after) = strip(number, prefix) {
-                let next = trunk.get(eq + 1..).unwrap_or_default();
-                let before_matches =
-                    has_length(number.len(), plan) && in_set(after.bytes().next(), next);
-                found = Some((Nsn("", after), before_matches));
-                break;
-            }
+/// The first space-separated field of `s` and the rest (`None` when `s` is empty). Bytes, not
+/// `str::split`: that one links the char-pattern searcher (~1 KB of wasm).
+fn next_field(s: &str) -> Option<(&str, &str)> {
+    if s.is_empty() {
+        return None;
+    }
+    let end = s.bytes().position(|b| b == b' ').unwrap_or(s.len());
+    Some((s.get(..end)?, s.get(end + 1..).unwrap_or_default()))
+}
+
+/// libphonenumber's `extractNationalNumber`: drops a trunk prefix unless the number is a
+/// whole national number as it is and not after the change, or the result is too short or of
+/// an impossible length.
+fn national_part<'a>(number: &'a str, plan: &Plan) -> &'a str {
+    // The regex stops at the first branch that matches: no other prefix is tried.
+    let mut trunks = plan.trunks;
+    while let Some((trunk, rest)) = next_field(trunks) {
+        trunks = rest;
+        let Some(eq) = trunk.bytes().position(|b| b == b'=') else {
+            break;
+        };
+        let (prefix, next) = (
+            trunk.get(..eq).unwrap_or_default(),
+            trunk.get(eq + 1..).unwrap_or_default(),
+        );
+        let Some(after) = strip(number, prefix) else {
+            continue;
+        };
+        let before_matches = has_length(number.len(), plan) && in_set(after.bytes().next(), next);
+        if before_matches && !matches(after, plan) {
+            return number;
         }
-        found
-    };
-    let Some((after, before_matches)) = changed else {
-        return whole;
-    };
-    if before_matches && !matches(after, plan) {
-        return whole;
+        return match length_of(after.len(), plan) {
+            Ok(()) | Err(Length::TooLong) => after,
+            Err(_) => number,
+        };
     }
-    match length_of(after.len(), plan) {
-        Ok(()) | Err(Length::TooLong) => after,
-        Err(_) => whole,
-    }
+    number
 }
 
 /// Splits a calling code (1 to 3 digits; codes are prefix-free) off `digits`: the main plan

@@ -150,14 +150,13 @@ fn national_input() {
         Parsed {
             e164: "+14155550100".into(),
             country_calling_code: 1,
-            national_number: "4155550100".into(),
             country: Some("US"),
             extension: None,
         }
     );
     let p = phone::parse("020 7946 0958", Some("gb")).unwrap();
     assert_eq!(p.e164, "+442079460958");
-    assert_eq!(p.national_number, "2079460958");
+    assert_eq!(p.national_number(), "2079460958");
     assert_eq!(p.country, Some("GB"));
     // 8 is Russia's trunk prefix.
     assert_eq!(
@@ -301,7 +300,7 @@ proptest! {
             prop_assert_eq!(phone::check(&p.e164), Ok(p.e164.clone()));
             let mut want = String::from("+");
             want.push_str(&p.country_calling_code.to_string());
-            want.push_str(&p.national_number);
+            want.push_str(p.national_number());
             prop_assert_eq!(&want, &p.e164);
         }
         // check() never accepts what e164 rejects.
