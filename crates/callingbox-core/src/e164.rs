@@ -57,7 +57,7 @@ impl E164Reason {
                 m
             }
             E164Reason::MissingPlus => {
-                "is missing the leading + (write it as +<country code><number>, or give a default country to read national numbers)".into()
+                "is missing the leading + (write +<country code><number>, or give a default country)".into()
             }
             E164Reason::MisplacedPlus => "has a + that is not at the start".into(),
             E164Reason::CountryCodeLeadingZero => {

@@ -283,10 +283,9 @@ pub fn config_from_options(options: &Value, platform: Option<&str>) -> Result<Cl
     let default_country = string("defaultCountry")?;
     if let Some(region) = default_country {
         if !phone::is_region(region) {
-            return Err(Error::invalid(
+            return Err(Error::validation(
                 "defaultCountry",
-                "must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2), got \"{}\"",
-                &[region],
+                "must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2)",
             ));
         }
     }
