@@ -93,18 +93,20 @@ pub fn scan(input: &str) -> Result<String, E164Reason> {
     if bytes.iter().any(u8::is_ascii_alphabetic) {
         return Err(E164Reason::ContainsLetters);
     }
-    let mut out = String::with_capacity(16);
+    // The digits (and a leading +) are copied a run at a time, between separators.
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
     let mut digits = 0usize;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        match b {
+        let separator = match b {
             b'0'..=b'9' => {
                 digits += 1;
-                out.push(char::from(b));
+                0
             }
-            b'+' if i == 0 => out.push('+'),
+            b'+' if i == 0 => 0,
             b'+' => return Err(E164Reason::MisplacedPlus),
-            b' ' | b'-' | b'.' | b'(' | b')' => {}
+            b' ' | b'-' | b'.' | b'(' | b')' => 1,
             _ => {
                 // A no-break space is a separator too; anything else is named in the error.
                 let c = s
@@ -114,11 +116,16 @@ pub fn scan(input: &str) -> Result<String, E164Reason> {
                 if c != '\u{a0}' {
                     return Err(E164Reason::InvalidCharacter(c));
                 }
-                i += c.len_utf8() - 1;
+                c.len_utf8()
             }
+        };
+        if separator > 0 {
+            out.push_str(s.get(run..i).unwrap_or_default());
+            run = i + separator;
         }
-        i += 1;
+        i += separator.max(1);
     }
+    out.push_str(s.get(run..).unwrap_or_default());
     if digits == 0 {
         return Err(E164Reason::Empty);
     }
