@@ -308,7 +308,7 @@ function sleep(ms, signal, makeAbort) {
 
 export class CallingBox {
   /** @type {string} */
-  #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry } as JSON, converted once
+  #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, platform } as JSON, converted once
   /** @type {string} */
   #platform;
   /** @type {string} */
@@ -351,12 +351,13 @@ export class CallingBox {
       throw new ValidationError(`apiKey must be a string, got ${typeof apiKey}`, { field: "apiKey" });
     }
     // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
-    const config = { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry };
+    const config = { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, platform };
     const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") &&
-      defaultHeaders === undefined && allowInsecureHttp === undefined && defaultCountry === undefined;
+      defaultHeaders === undefined && allowInsecureHttp === undefined &&
+      (defaultCountry === undefined || typeof defaultCountry === "string");
     this.#options = plain ? JSON.stringify(config) : toJson(config, "options");
     this.#platform = platform;
-    wasm(checkOptions, [this.#options, platform]);
+    wasm(checkOptions, [this.#options]);
     this.#key = /** @type {string} */ (apiKey).trim(); // the core accepted it: a key long enough to redact
     if (fetch !== undefined && typeof fetch !== "function") {
       throw new ValidationError("fetch must be a function compatible with the global fetch", { field: "fetch" });
@@ -521,7 +522,7 @@ export class CallingBox {
     const paramsJson = params === undefined ? "null" : toJson(params, "params");
     /** @type {BuiltRequest} */
     const built = JSON.parse(wasm(coreBuild, [
-      this.#options, this.#platform, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
+      this.#options, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
       post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
     ]));
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
@@ -820,21 +821,6 @@ function checkPhone(input, defaultCountry, dial) {
 }
 
 /**
- * `options.defaultCountry` as the core reads it ("" for none).
- * @param {unknown} options
- * @returns {string}
- */
-function defaultCountryOf(options) {
-  const c = options === undefined ? undefined : /** @type {{ defaultCountry?: unknown }} */ (options).defaultCountry;
-  if (c === undefined) return "";
-  if (typeof c === "string" && c !== "") return c;
-  throw badCountry();
-}
-
-const badCountry = () =>
-  new ValidationError("defaultCountry must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2)", { field: "defaultCountry" });
-
-/**
  * Throws what `checkPhone` found wrong.
  * @param {PhoneProblem} r
  * @returns {never}
@@ -852,8 +838,12 @@ function phoneError(r) {
  * @param {{ defaultCountry?: string }} [options]
  */
 export function checkPhoneNumber(input, options) {
-  const r = checkPhone(input, defaultCountryOf(options), false);
-  if (!r.ok && r.reason === "unknown_default_country") throw badCountry();
+  const c = options === undefined ? undefined : /** @type {{ defaultCountry?: unknown }} */ (options).defaultCountry;
+  // Anything but a non-empty string is no region code ("?"): the core says so.
+  const r = checkPhone(input, c === undefined ? "" : typeof c === "string" && c ? c : "?", false);
+  if (!r.ok && r.reason === "unknown_default_country") {
+    throw new ValidationError("defaultCountry must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2)", { field: "defaultCountry" });
+  }
   return r;
 }
 

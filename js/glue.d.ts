@@ -11,11 +11,11 @@
 
 declare module "*/callingbox_core.js" {
   /** JSON `{ method, url, headers, body? }` of the request for operation `op`. */
-  export function build(options: string, platform: string, op: string, ids: string, params: string, idempotency_key: string): string;
+  export function build(options: string, op: string, ids: string, params: string, idempotency_key: string): string;
   /** The canonical number, or `"\0<reason code>\0<message>"`. */
   export function checkPhone(input: string, defaultCountry: string): string;
   /** Throws a `ValidationError` record for bad client options. */
-  export function checkOptions(options: string, platform: string): void;
+  export function checkOptions(options: string): void;
   /** `undefined`: JSON.parse the body as is; a string: parse it instead; or throws an error record. */
   export function decode(op: string, status: number, body: Uint8Array | number[], request_id: string, id: string, location: string, parsed: boolean): string | undefined;
   /** The `OutcomeUnknownError` record (to `adopt`). */

@@ -85,17 +85,21 @@ fn id_list<'a>(ids: &'a Value, names: &[&str]) -> Result<Vec<&'a str>, Error> {
 }
 
 /// The client's settings from `options` (JSON of `{ apiKey, baseUrl?, defaultHeaders?,
-/// allowInsecureHttp? }`) for `platform` ("node", "browser", ...).
-fn config(options: &str, platform: &str) -> Result<ClientConfig, Error> {
-    parse(options, "options").and_then(|o| config_from_options(&o, Some(platform)))
+/// allowInsecureHttp?, defaultCountry?, platform }`; `platform` is the runtime the host
+/// named: "node", "browser", ...).
+fn config(options: &str) -> Result<ClientConfig, Error> {
+    let o = parse(options, "options")?;
+    let platform = match o.get("platform") {
+        Some(Value::String(p)) => Some(p.as_str()),
+        _ => None,
+    };
+    config_from_options(&o, platform)
 }
 
 /// Validates the client options (see [`config`]); throws a `ValidationError` record.
 #[wasm_bindgen(js_name = checkOptions)]
-pub fn check_options(options: &str, platform: &str) -> Result<(), String> {
-    config(options, platform)
-        .map(drop)
-        .map_err(|e| e.to_record())
+pub fn check_options(options: &str) -> Result<(), String> {
+    config(options).map(drop).map_err(|e| e.to_record())
 }
 
 /// Builds the request for operation `op` from JSON `ids` and `params`, with the client's
@@ -103,24 +107,22 @@ pub fn check_options(options: &str, platform: &str) -> Result<(), String> {
 #[wasm_bindgen]
 pub fn build(
     options: &str,
-    platform: &str,
     op: &str,
     ids: &str,
     params: &str,
     idempotency_key: &str,
 ) -> Result<String, String> {
-    build_inner(options, platform, op, ids, params, idempotency_key).map_err(|e| e.to_record())
+    build_inner(options, op, ids, params, idempotency_key).map_err(|e| e.to_record())
 }
 
 fn build_inner(
     options: &str,
-    platform: &str,
     op: &str,
     ids: &str,
     params: &str,
     idem: &str,
 ) -> Result<String, Error> {
-    let cfg = config(options, platform)?;
+    let cfg = config(options)?;
     let op = ops::find(op).ok_or_else(|| Error::validation("operation", "is unknown"))?;
     let ids = parse(ids, "ids")?;
     let id_refs = id_list(&ids, op.path_args)?;
