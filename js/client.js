@@ -594,9 +594,9 @@ export class CallingBox {
       }
       const normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? "", parsed],
         (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
-      if (normalised !== undefined || !parsed) {
+      if (normalised !== "" || !parsed) {
         try {
-          result = JSON.parse(normalised ?? r.text);
+          result = JSON.parse(normalised || r.text);
         } catch (e) {
           throw new InvalidResponseError(`${op}: ${describe(e)}`, { status: r.status, requestId: r.requestId });
         }

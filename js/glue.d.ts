@@ -13,11 +13,11 @@ declare module "*/callingbox_core.js" {
   /** JSON `{ method, url, headers, body? }` of the request for operation `op`. */
   export function build(options: string, op: string, ids: string, params: string, idempotency_key: string): string;
   /** The canonical number, or `"\0<reason code>\0<message>"`. */
-  export function checkPhone(input: string, defaultCountry: string): string;
+  export function checkPhone(input: string, defaultCountry: string, dial: boolean): string;
   /** Throws a `ValidationError` record for bad client options. */
-  export function checkOptions(options: string): void;
+  export function checkOptions(options: string): string;
   /** `undefined`: JSON.parse the body as is; a string: parse it instead; or throws an error record. */
-  export function decode(op: string, status: number, body: Uint8Array | number[], request_id: string, id: string, location: string, parsed: boolean): string | undefined;
+  export function decode(op: string, status: number, body: Uint8Array | number[], request_id: string, id: string, location: string, parsed: boolean): string;
   /** The `OutcomeUnknownError` record (to `adopt`). */
   export function outcomeUnknown(op: string, idempotency_key: string, cause: string, attempts: number): string;
   /** JSON of one retry decision (see RetryDecision in js/client.js). */
