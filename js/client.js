@@ -789,7 +789,7 @@ export class CallingBox {
 }
 
 /**
- * @typedef {{ e164: string, countryCallingCode: string, nationalNumber: string, country?: string, extension?: string }} PhoneNumber
+ * @typedef {{ e164: string, countryCallingCode: string, nationalNumber: string, country?: string, extension?: string }} ParsedPhoneNumber
  * @typedef {{ ok: false, reason: string, message: string }} PhoneProblem
  */
 
@@ -799,7 +799,7 @@ export class CallingBox {
  * @param {unknown} input
  * @param {string} defaultCountry
  * @param {boolean} dial
- * @returns {{ ok: true, value: PhoneNumber } | PhoneProblem}
+ * @returns {{ ok: true, value: ParsedPhoneNumber } | PhoneProblem}
  */
 function checkPhone(input, defaultCountry, dial) {
   ready("core");
@@ -813,7 +813,7 @@ function checkPhone(input, defaultCountry, dial) {
   const b = out.indexOf("\0", a + 1);
   const c = out.indexOf("\0", b + 1);
   const nationalNumber = out.slice(a + 1, b);
-  /** @type {PhoneNumber} */
+  /** @type {ParsedPhoneNumber} */
   const value = { e164: out.slice(0, a) + nationalNumber, countryCallingCode: out.slice(1, a), nationalNumber };
   if (c > b + 1) value.country = out.slice(b + 1, c);
   if (c + 1 < out.length) value.extension = out.slice(c + 1);
@@ -854,7 +854,7 @@ export function checkPhoneNumber(input, options) {
  * InvalidPhoneNumberError (its `reason` says why), or ValidationError for a bad option.
  * @param {unknown} input
  * @param {{ defaultCountry?: string }} [options]
- * @returns {PhoneNumber}
+ * @returns {ParsedPhoneNumber}
  */
 export function parsePhoneNumber(input, options) {
   const r = checkPhoneNumber(input, options);

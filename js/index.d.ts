@@ -117,7 +117,7 @@ export declare function checkE164(
 ): { ok: true; value: E164 } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
 
 /** A phone number read by {@link parsePhoneNumber}. */
-export interface PhoneNumber {
+export interface ParsedPhoneNumber {
   /** `+<countryCallingCode><nationalNumber>`, what the API takes. */
   e164: E164;
   /** Without `+`, e.g. "44". */
@@ -144,13 +144,13 @@ export interface PhoneNumberOptions {
  * with a default country ("020 7946 0958" with `{ defaultCountry: "GB" }`). Throws
  * InvalidPhoneNumberError (its `reason` says why), or a ValidationError for a bad `defaultCountry`.
  */
-export declare function parsePhoneNumber(input: string, options?: PhoneNumberOptions): PhoneNumber;
+export declare function parsePhoneNumber(input: string, options?: PhoneNumberOptions): ParsedPhoneNumber;
 
 /** The same check without throwing for the number, for bulk validation (a bad `defaultCountry` still throws a ValidationError). */
 export declare function checkPhoneNumber(
   input: unknown,
   options?: PhoneNumberOptions,
-): { ok: true; value: PhoneNumber } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
+): { ok: true; value: ParsedPhoneNumber } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
 
 /**
  * `text` with `secret` removed wherever it appears: as written, JSON-escaped (`\u0073k_...`),

@@ -2,7 +2,7 @@
 // fails if one is not). Imports the package as a user does, by name, through the consumer
 // install (target/consumer/callingbox.d.mts is `export * from "callingbox"`).
 import {
-  CallingBox, parseE164,
+  CallingBox, parseE164, parsePhoneNumber, checkPhoneNumber,
   CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, NotFoundError,
   TelephonyProviderError, InternalServerError, TimeoutError, AbortError, InvalidResponseError,
   APIConnectionError, RateLimitError, OutcomeUnknownError,
@@ -10,6 +10,7 @@ import {
 import type {
   Agent, Call, ClientOptions, Page, PhoneNumber, AvailableNumber, RequestOptions, Transcript,
   WebhookEndpoint, WebhookDelivery, DeletedWebhookEndpoint, WithResponse, ResponseInfo, E164,
+  ParsedPhoneNumber, PhoneNumberReason,
   RetryInfo,
 } from "../../target/consumer/callingbox.mjs";
 import * as main from "../../target/consumer/callingbox.mjs";
@@ -121,9 +122,22 @@ async function correctUsage(): Promise<void> {
   await client.webhookDeliveries.retrieve(deliveries.data[0]!.id);
   await client.webhookDeliveries.redeliver(deliveries.data[0]!.id);
 
-  // parseE164 and errors
+  // parseE164, parsePhoneNumber and errors
   const e164: E164 = parseE164("+1 (415) 555-0123");
   expectType<string>(e164);
+  const national = new CallingBox({ apiKey: "sk_test_x", defaultCountry: "US" });
+  void national;
+  const parsed: ParsedPhoneNumber = parsePhoneNumber("020 7946 0958", { defaultCountry: "GB" });
+  expectType<string>(parsed.e164);
+  expectType<string>(parsed.countryCallingCode);
+  expectType<string | undefined>(parsed.country);
+  expectType<string | undefined>(parsed.extension);
+  const checked = checkPhoneNumber("+1 415 555 0100");
+  if (checked.ok) expectType<string>(checked.value.nationalNumber);
+  else {
+    const why: PhoneNumberReason | "not_a_string" = checked.reason;
+    void why;
+  }
   try {
     await client.calls.retrieve("c1");
   } catch (err) {
@@ -207,6 +221,10 @@ async function negatives(client: CallingBox): Promise<void> {
   await client.calls.retrieve("c1", { signal: "abort" });
   // @ts-expect-error parseE164 takes a string
   parseE164(14155550123);
+  // @ts-expect-error defaultCountry is a region code string
+  parsePhoneNumber("020 7946 0958", { defaultCountry: 44 });
+  // @ts-expect-error defaultCountry is a string
+  new CallingBox({ apiKey: "sk_test_x", defaultCountry: 1 });
   const call = await client.calls.retrieve("c1");
   // @ts-expect-error lastResponse is read-only
   call.lastResponse = { status: 200 };
