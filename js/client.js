@@ -3,7 +3,7 @@
 // runs timers and AbortSignals, and turns core records into Error instances.
 
 import {
-  build as coreBuild, checkOptions, checkPhone as coreCheckPhone, decode as coreDecode,
+  build as coreBuild, checkE164 as coreCheckE164, checkOptions, checkPhone as coreCheckPhone, decode as coreDecode,
   outcomeUnknown as coreOutcomeUnknown, retryDecision,
 } from "./callingbox_core.js";
 import { instance, ready, utf8, wasm } from "./runtime.js";
@@ -794,20 +794,23 @@ export class CallingBox {
  */
 
 /**
- * The core's check of `input`, national input read with `defaultCountry` ("" for none); `dial`:
- * an extension is refused (the number is to be dialled).
+ * `input` is not a string: the answer the checks give for it.
+ * @param {unknown} input
+ * @returns {PhoneProblem}
+ */
+const notAString = (input) =>
+  ({ ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` });
+
+/**
+ * The core's reading of `input`, national input read with `defaultCountry` ("" for none).
  * @param {unknown} input
  * @param {string} defaultCountry
- * @param {boolean} dial
  * @returns {{ ok: true, value: ParsedPhoneNumber } | PhoneProblem}
  */
-function checkPhone(input, defaultCountry, dial) {
-  ready("core");
-  if (typeof input !== "string") {
-    return { ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` };
-  }
+function checkPhone(input, defaultCountry) {
+  if (typeof input !== "string") return notAString(input);
   // "+code\0national\0region\0extension" or "\0reason\0message" (slices: cheaper than split + destructuring)
-  const out = wasm(coreCheckPhone, [input, defaultCountry, dial]);
+  const out = wasm(coreCheckPhone, [input, defaultCountry]);
   const a = out.indexOf("\0", 1);
   if (out.charCodeAt(0) === 0) return { ok: false, reason: out.slice(1, a), message: out.slice(a + 1) };
   const b = out.indexOf("\0", a + 1);
@@ -840,7 +843,7 @@ function phoneError(r) {
 export function checkPhoneNumber(input, options) {
   const c = options === undefined ? undefined : /** @type {{ defaultCountry?: unknown }} */ (options).defaultCountry;
   // Anything but a non-empty string is no region code ("?"): the core says so.
-  const r = checkPhone(input, c === undefined ? "" : typeof c === "string" && c ? c : "?", false);
+  const r = checkPhone(input, c === undefined ? "" : typeof c === "string" && c ? c : "?");
   if (!r.ok && r.reason === "unknown_default_country") {
     throw new ValidationError("defaultCountry must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2)", { field: "defaultCountry" });
   }
@@ -850,7 +853,7 @@ export function checkPhoneNumber(input, options) {
 /**
  * Reads a phone number as people type it: international (`+44 20 7946 0958`), or national with
  * a default country (`020 7946 0958` with `{ defaultCountry: "GB" }`); an extension (`x12`) is
- * returned apart (the client never dials one: a param with an extension is refused). Throws
+ * returned apart (the client never dials one: in a param, its letters are refused). Throws
  * InvalidPhoneNumberError (its `reason` says why), or ValidationError for a bad option.
  * @param {unknown} input
  * @param {{ defaultCountry?: string }} [options]
@@ -862,14 +865,17 @@ export function parsePhoneNumber(input, options) {
 }
 
 /**
- * Checks an international (E.164) phone number without throwing: `{ ok: true, value }` with the
- * canonical number, or `{ ok: false, reason, message }`. For bulk validation.
+ * Checks an international (E.164) phone number to be dialled without throwing: `{ ok: true,
+ * value }` with the canonical number, or `{ ok: false, reason, message }`. For bulk validation.
  * @param {unknown} input
  * @returns {{ ok: true, value: string } | PhoneProblem}
  */
 export function checkE164(input) {
-  const r = checkPhone(input, "", true);
-  return r.ok ? { ok: true, value: r.value.e164 } : r;
+  if (typeof input !== "string") return notAString(input);
+  const out = wasm(coreCheckE164, [input]);
+  if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
+  const end = out.indexOf("\0", 1); // "\0reason\0message"
+  return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };
 }
 
 /**
@@ -878,8 +884,8 @@ export function checkE164(input) {
  * @returns {string}
  */
 export function parseE164(input) {
-  const r = checkPhone(input, "", true);
-  return r.ok ? r.value.e164 : phoneError(r);
+  const r = checkE164(input);
+  return r.ok ? r.value : phoneError(r);
 }
 
 /**

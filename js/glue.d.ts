@@ -13,7 +13,8 @@ declare module "*/callingbox_core.js" {
   /** JSON `{ method, url, headers, body? }` of the request for operation `op`. */
   export function build(options: string, op: string, ids: string, params: string, idempotency_key: string): string;
   /** The canonical number, or `"\0<reason code>\0<message>"`. */
-  export function checkPhone(input: string, defaultCountry: string, dial: boolean): string;
+  export function checkPhone(input: string, defaultCountry: string): string;
+  export function checkE164(input: string): string;
   /** Throws a `ValidationError` record for bad client options. */
   export function checkOptions(options: string): string;
   /** `undefined`: JSON.parse the body as is; a string: parse it instead; or throws an error record. */

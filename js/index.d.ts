@@ -105,9 +105,7 @@ export type PhoneNumberReason =
   /** No country or service has this calling code (`+891…`). */
   | "unassigned_country_code"
   /** Too short, too long, or a length no number of that calling code has. */
-  | "invalid_length"
-  /** An extension (`ext. 12`, `x12`) on a number to be dialled: the API dials numbers, not extensions. */
-  | "has_extension";
+  | "invalid_length";
 /** {@link PhoneNumberReason}, by its earlier name. */
 export type E164Reason = PhoneNumberReason;
 

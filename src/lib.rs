@@ -220,20 +220,25 @@ pub fn retry_decision(config: &str, attempt: &str) -> String {
     )
 }
 
-/// Checks a phone number without throwing (bulk validation is common, and a thrown JS
-/// error costs far more than the check): international input (`+…`), or national input
-/// read with `default_country` (a region code, "" for none). `dial`: the number is to be
-/// dialled, so an extension is refused (`has_extension`). Answers
+/// Checks a phone number to be dialled without throwing (bulk validation is common, and a
+/// thrown JS error costs far more than the check): international input only, and an
+/// extension is letters ([`phone::check`]). Answers the E.164 form, or
+/// `"\0<reason code>\0<message>"`.
+#[wasm_bindgen(js_name = checkE164)]
+pub fn check_e164(input: &str) -> String {
+    phone::check(input).unwrap_or_else(|reason| problem(input, reason))
+}
+
+/// Reads a phone number as people type it ([`phone::parse`]): international, or national
+/// with `default_country` (a region code, "" for none). Answers
 /// `"+<country calling code>\0<national number>\0<region or empty>\0<extension or empty>"`
 /// (`"+1\04155550123\0\0"`), or `"\0<reason code>\0<message>"`.
 #[wasm_bindgen(js_name = checkPhone)]
-pub fn check_phone(input: &str, default_country: &str, dial: bool) -> String {
-    let default_country = (!default_country.is_empty()).then_some(default_country);
-    let parsed = phone::parse(input, default_country).and_then(|p| match p.extension {
-        Some(_) if dial => Err(phone::Reason::Extension),
-        _ => Ok(p),
-    });
-    match parsed {
+pub fn check_phone(input: &str, default_country: &str) -> String {
+    match phone::parse(
+        input,
+        (!default_country.is_empty()).then_some(default_country),
+    ) {
         Ok(p) => {
             let national = p.national_number();
             let code = p
@@ -250,11 +255,16 @@ pub fn check_phone(input: &str, default_country: &str, dial: bool) -> String {
                 p.extension.as_deref().unwrap_or_default(),
             ])
         }
-        Err(reason) => cat(&[
-            "\0",
-            reason.code(),
-            "\0",
-            &Error::phone("phone number", input, reason).message(),
-        ]),
+        Err(reason) => problem(input, reason),
     }
+}
+
+/// `"\0<reason code>\0<message>"` for a phone number the check refused.
+fn problem(input: &str, reason: phone::Reason) -> String {
+    cat(&[
+        "\0",
+        reason.code(),
+        "\0",
+        &Error::phone("phone number", input, reason).message(),
+    ])
 }

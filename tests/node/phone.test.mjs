@@ -27,12 +27,12 @@ describe("parsePhoneNumber", () => {
     assert.deepEqual(parsePhoneNumber("020 7946 0958 ext. 12", { defaultCountry: "GB" }),
       { e164: "+442079460958", countryCallingCode: "44", nationalNumber: "2079460958", country: "GB", extension: "12" });
     assert.equal(checkPhoneNumber("+1 415 555 0100;ext=7").ok, true);
-    assert.throws(() => pkg.parseE164("+1 415 555 0100 x12"), (e) => e instanceof InvalidPhoneNumberError && e.reason === "has_extension");
+    assert.throws(() => pkg.parseE164("+1 415 555 0100 x12"), (e) => e instanceof InvalidPhoneNumberError && e.reason === "contains_letters");
     const fetch = fakeFetch(() => assert.fail("fetch must not be called"));
     const err = await failure(client(fetch).calls.create({ agent_id: "2b5c1f3e-8d4a-4c7e-9f1b-3a6d8e2c5b71", to: "+1 415 555 0100 x12" }));
     assert.ok(err instanceof InvalidPhoneNumberError);
-    assert.equal(err.reason, "has_extension");
-    assert.match(err.message, /has an extension/);
+    assert.equal(err.reason, "contains_letters");
+    assert.match(err.message, /extension such as "ext\. 12" cannot be dialled/);
   });
   test("national input without a default country says how to fix it", () => {
     assert.throws(() => parsePhoneNumber("020 7946 0958"), (e) =>

@@ -54,7 +54,7 @@ test("a trap while building a request, or checking a phone number, is typed too"
   const err = await c.calls.retrieve("c1").then(() => null, (e) => e);
   assert.ok(err instanceof pkg.CallingBoxError, `${err && err.name}`);
   assert.equal((await c.calls.retrieve("c1")).id, call.id);
-  trapNext = "checkPhone";
+  trapNext = "checkE164";
   assert.throws(() => pkg.parseE164("+14155550123"), (e) => e instanceof pkg.CallingBoxError);
   assert.equal(pkg.parseE164("+1 (415) 555-0123"), "+14155550123");
 });

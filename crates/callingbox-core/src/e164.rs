@@ -49,7 +49,9 @@ impl E164Reason {
     pub fn message(&self) -> String {
         match self {
             E164Reason::Empty => "is empty".into(),
-            E164Reason::ContainsLetters => "contains letters".into(),
+            E164Reason::ContainsLetters => {
+                "contains letters (an extension such as \"ext. 12\" cannot be dialled)".into()
+            }
             E164Reason::InvalidCharacter(c) => {
                 let mut m = String::from("contains an invalid character \"");
                 m.push(*c);

@@ -88,10 +88,6 @@ pub enum Reason {
     InvalidLength(Length, u16),
     /// The default country is not a region the metadata knows (ISO 3166-1 alpha-2).
     UnknownDefaultCountry,
-    /// An extension after the number (`ext. 12`, `x12`) where a number is to be dialled
-    /// ([`check`], [`dialable`]): the API dials numbers, not extensions, and dropping it would
-    /// reach someone else than the one meant. [`parse`] reads it into [`Parsed::extension`].
-    Extension,
 }
 
 impl Reason {
@@ -101,7 +97,6 @@ impl Reason {
             Reason::UnassignedCountryCode => "unassigned_country_code",
             Reason::InvalidLength(..) => "invalid_length",
             Reason::UnknownDefaultCountry => "unknown_default_country",
-            Reason::Extension => "has_extension",
         }
     }
 
@@ -120,7 +115,6 @@ impl Reason {
                 text::push_uint(&mut s, u64::from(*code));
                 s
             }
-            Reason::Extension => "has an extension (the API dials numbers, not extensions)".into(),
             Reason::UnknownDefaultCountry => "has an unknown default country".into(),
         }
     }
@@ -155,19 +149,27 @@ impl Parsed {
 
 /// Checks an international number (`+…`) to be dialled and returns its canonical E.164
 /// form: what libphonenumber-js's `isPossiblePhoneNumber` accepts, with the E.164 syntax
-/// rules of [`e164::parse`] (so at most 15 digits, no letters), and no extension. Never panics.
+/// rules of [`e164::parse`] (so at most 15 digits, no letters). Never panics.
 pub fn check(input: &str) -> Result<String, Reason> {
     dialable(input, None)
 }
 
-/// [`parse`]'s E.164 form of a number to be dialled: an extension is refused
-/// ([`Reason::Extension`]). What the client checks every phone-number parameter with.
+/// The E.164 form of a number to be dialled, as [`parse`] reads it, except that an extension
+/// is not read apart: its letters are `contains_letters` (the API dials numbers, and dropping
+/// the extension would reach someone else than the one meant). What the client checks every
+/// phone-number parameter with; it links neither the extension reader nor the region names
+/// (~0.6 KB of wasm gzip less than `parse`).
 pub fn dialable(input: &str, default_country: Option<&str>) -> Result<String, Reason> {
-    match parse(input, default_country)? {
-        Parsed {
-            extension: Some(_), ..
-        } => Err(Reason::Extension),
-        p => Ok(p.e164),
+    read(input, default_plan(default_country)?).map(|f| f.e164)
+}
+
+/// The default country's plan; an unknown region is an error.
+fn default_plan(default_country: Option<&str>) -> Result<Option<Plan>, Reason> {
+    match default_country {
+        Some(r) => region_plan(r)
+            .map(Some)
+            .ok_or(Reason::UnknownDefaultCountry),
+        None => Ok(None),
     }
 }
 
@@ -177,10 +179,7 @@ pub fn dialable(input: &str, default_country: Option<&str>) -> Result<String, Re
 /// international input; a typo there would otherwise surface only on the first national
 /// number). Never panics.
 pub fn parse(input: &str, default_country: Option<&str>) -> Result<Parsed, Reason> {
-    let default = match default_country {
-        Some(r) => Some(region_plan(r).ok_or(Reason::UnknownDefaultCountry)?),
-        None => None,
-    };
+    let default = default_plan(default_country)?;
     let (number, extension) = split_extension(text::trim(input));
     let found = read(number, default)?;
     // National input read with the default country's calling code is that country's.
