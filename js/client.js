@@ -306,6 +306,33 @@ function sleep(ms, signal, makeAbort) {
   });
 }
 
+/**
+ * The client's options (js/index.d.ts documents each).
+ * @typedef {{ apiKey?: string, baseUrl?: string, fetch?: FetchFn, timeout?: number,
+ *             maxRetries?: number, maxRetryDelay?: number, deadline?: number,
+ *             initialRetryDelay?: number, maxBackoff?: number,
+ *             maxResponseSize?: number, allowInsecureHttp?: boolean, defaultCountry?: string,
+ *             onRetry?: OnRetry, defaultHeaders?: Record<string, string> }} ClientOptions
+ */
+
+/**
+ * `name` from `env` when given (a Workers `env`), else from the runtime's environment:
+ * `Deno.env` (it needs --allow-env) or `process.env` (Node, Bun, Workers with nodejs_compat).
+ * Undefined where there is none, or where reading it is not allowed.
+ * @param {string} name
+ * @param {Record<string, unknown>} [env]
+ * @returns {unknown}
+ */
+function environment(name, env) {
+  if (env) return env[name];
+  const g = /** @type {{ Deno?: { env: { get(name: string): string | undefined } }, process?: { env?: Record<string, string | undefined> } }} */ (/** @type {unknown} */ (globalThis));
+  try {
+    return g.Deno ? g.Deno.env.get(name) : g.process?.env?.[name];
+  } catch {
+    return undefined; // Deno without --allow-env
+  }
+}
+
 export class CallingBox {
   /** @type {string} */
   #options; // { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, platform } as JSON, converted once
@@ -327,14 +354,23 @@ export class CallingBox {
   #onRetry;
 
   /**
-   * Every option is checked here (by the core, most of them): from JavaScript anything may come.
-   * @param {{ apiKey: string, baseUrl?: string, fetch?: FetchFn, timeout?: number,
-   *           maxRetries?: number, maxRetryDelay?: number, deadline?: number,
-   *           initialRetryDelay?: number, maxBackoff?: number,
-   *           maxResponseSize?: number, allowInsecureHttp?: boolean, defaultCountry?: string,
-   *           onRetry?: OnRetry, defaultHeaders?: Record<string, string> }} options
+   * A client configured from `env` (a Workers `env`), else from the runtime's environment:
+   * `CALLINGBOX_API_KEY` and `CALLINGBOX_BASE_URL`; `options` adds the rest (and wins).
+   * @param {Record<string, unknown>} [env]
+   * @param {Omit<ClientOptions, "apiKey">} [options]
    */
-  constructor(options) {
+  static fromEnv(env, options) {
+    return new CallingBox(options, env);
+  }
+
+  /**
+   * Every option is checked here (by the core, most of them): from JavaScript anything may come.
+   * Without `apiKey` (or `baseUrl`), `CALLINGBOX_API_KEY` (`CALLINGBOX_BASE_URL`) of the
+   * runtime's environment is used.
+   * @param {ClientOptions} [options]
+   * @param {Record<string, unknown>} [env] read instead of the runtime's environment (`fromEnv`)
+   */
+  constructor(options = {}, env = undefined) {
     const platform = ready("core");
     if (options === null || typeof options !== "object") {
       throw new ValidationError("options must be an object like { apiKey: \"sk_...\" }", { field: "options" });
@@ -346,8 +382,13 @@ export class CallingBox {
     } catch {
       throw new ValidationError("options could not be read (a getter threw)", { field: "options" });
     }
+    o.apiKey ??= environment("CALLINGBOX_API_KEY", env);
+    o.baseUrl ??= environment("CALLINGBOX_BASE_URL", env);
     const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, fetch, onRetry, maxResponseSize } = o;
-    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") {
+    if (apiKey === undefined || apiKey === null) {
+      throw new ValidationError("apiKey is required: pass { apiKey: \"sk_...\" } or set CALLINGBOX_API_KEY", { field: "apiKey" });
+    }
+    if (typeof apiKey !== "string") {
       throw new ValidationError(`apiKey must be a string, got ${typeof apiKey}`, { field: "apiKey" });
     }
     // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.

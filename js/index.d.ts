@@ -12,9 +12,9 @@ export type Timestamp = string;
 export type E164 = string;
 
 export interface ClientOptions {
-  /** A CallingBox secret key (`sk_...`). Never appears in errors or logs. */
-  apiKey: string;
-  /** Defaults to "https://api.callingbox.io". */
+  /** A CallingBox secret key (`sk_...`); default `CALLINGBOX_API_KEY` of the environment. Never appears in errors or logs. */
+  apiKey?: string;
+  /** Default `CALLINGBOX_BASE_URL` of the environment, else "https://api.callingbox.io". */
   baseUrl?: string;
   /** Any fetch-compatible function (tests, proxies, the emulator). Defaults to the global fetch. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -91,7 +91,19 @@ export type PagePromise<T> = Promise<WithResponse<Page<T>>> & AsyncIterable<T>;
 
 /** The client: one property per resource (`client.calls.create(...)`), see `Resources`. */
 export declare class CallingBox {
-  constructor(options: ClientOptions);
+  /**
+   * Without `apiKey` (or `baseUrl`), `CALLINGBOX_API_KEY` (`CALLINGBOX_BASE_URL`) of the
+   * runtime's environment is used: `process.env`, or `Deno.env` (which needs `--allow-env`).
+   */
+  constructor(options?: ClientOptions);
+  /**
+   * A client configured from `env` (e.g. a Cloudflare Worker's `env`; default: the runtime's
+   * environment): `CALLINGBOX_API_KEY` and `CALLINGBOX_BASE_URL`. `options` adds the rest.
+   */
+  static fromEnv(
+    env?: { readonly CALLINGBOX_API_KEY?: unknown; readonly CALLINGBOX_BASE_URL?: unknown },
+    options?: Omit<ClientOptions, "apiKey">,
+  ): CallingBox;
 }
 export interface CallingBox extends Resources {}
 

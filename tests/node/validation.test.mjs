@@ -154,7 +154,7 @@ describe("request options", () => {
 describe("client options (new CallingBox)", () => {
   const f = () => {};
   const cases = [
-    ["no options", undefined, "options"],
+    ["no options and no CALLINGBOX_API_KEY", undefined, "apiKey"],
     ["null options", null, "options"],
     ["a string instead of options", KEY, "options"],
     ["missing apiKey", { baseUrl: BASE, fetch: f }, "apiKey"],

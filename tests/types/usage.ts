@@ -233,10 +233,12 @@ async function negatives(client: CallingBox): Promise<void> {
   void n;
 }
 
-// @ts-expect-error apiKey is required
+// The key may come from CALLINGBOX_API_KEY: options are optional.
 new CallingBox({});
-// @ts-expect-error options are required
 new CallingBox();
+CallingBox.fromEnv({ CALLINGBOX_API_KEY: "sk_test_x" }, { timeout: 5000 });
+// @ts-expect-error fromEnv takes the key from the record
+CallingBox.fromEnv({}, { apiKey: "sk_test_x" });
 // @ts-expect-error apiKey must be a string
 new CallingBox({ apiKey: 42 });
 // @ts-expect-error timeout must be a number
