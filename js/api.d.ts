@@ -3,7 +3,7 @@
 // Field names are the API's own (snake_case). Enums are closed unions here; values a newer
 // API adds still pass through at run time.
 
-import type { APIError, E164, InternalServerError, PagePromise, RequestOptions, Timestamp, WithResponse } from "./index.js";
+import type { APIError, CallHelpers, E164, InternalServerError, PagePromise, RequestOptions, Timestamp, WithResponse } from "./index.js";
 
 /** Kind of phone number. */
 export type NumberType = "local" | "toll_free";
@@ -19,6 +19,9 @@ export type VoicemailAction = "hangup" | "leave_message";
  * `completed`, `no_answer` (also voicemail), `busy`, `canceled`, `failed`.
  */
 export type CallStatus = "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "no_answer" | "busy" | "canceled" | "failed";
+
+/** The statuses a call never leaves (`calls.waitUntilDone` stops at them). */
+export type TerminalCallStatus = "completed" | "no_answer" | "busy" | "canceled" | "failed";
 
 export type CallDirection = "inbound" | "outbound";
 
@@ -548,7 +551,7 @@ export interface AgentsResource {
 }
 
 /** Outbound dispatch, call records (inbound and outbound) and transcripts. */
-export interface CallsResource {
+export interface CallsResource extends CallHelpers {
   /**
    * List calls.
    *

@@ -8,15 +8,15 @@ import {
 } from "./callingbox_core.js";
 import { instance, ready, utf8, wasm } from "./runtime.js";
 import {
-  adopt, AbortError, APIConnectionError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
-  TimeoutError, ValidationError,
+  adopt, AbortError, APIConnectionError, APIError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
+  TimeoutError, ValidationError, WaitTimeoutError,
 } from "./errors.js";
-import { OPERATIONS } from "./operations.js";
+import { OPERATIONS, TERMINAL_CALL_STATUSES } from "./operations.js";
 import { redactSecret, scrub } from "./redact.js";
 
 export {
   CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, InternalServerError,
-  APIConnectionError, TimeoutError, AbortError, InvalidResponseError, OutcomeUnknownError,
+  APIConnectionError, TimeoutError, WaitTimeoutError, AbortError, InvalidResponseError, OutcomeUnknownError,
   WebhookSignatureError,
 } from "./errors.js";
 export * from "./api-errors.js";
@@ -306,6 +306,33 @@ function sleep(ms, signal, makeAbort) {
   });
 }
 
+/** `calls.waitUntilDone`: the first interval between polls (ms), its growth after each poll, its cap. */
+const WAIT_INTERVAL = 1000;
+const WAIT_GROWTH = 1.5;
+const WAIT_MAX_INTERVAL = 10_000;
+/** How long `calls.waitUntilDone` waits by default (ms): longer than any call lasts. */
+const WAIT_TIMEOUT = 3_600_000;
+
+/**
+ * The options of `calls.waitUntilDone` / `createAndWait`, checked.
+ * @param {unknown} options
+ * @returns {{ timeout: number, pollInterval: number, signal?: AbortSignal, onStatus?: (call: unknown) => void, idempotencyKey?: string }}
+ */
+function waitOptions(options) {
+  if (options === undefined) return { timeout: WAIT_TIMEOUT, pollInterval: WAIT_INTERVAL };
+  if (options === null || typeof options !== "object") {
+    throw new ValidationError("wait options must be an object like { timeout, pollInterval, signal, onStatus }", { field: "options" });
+  }
+  const { timeout, pollInterval, signal, onStatus, idempotencyKey } = /** @type {Record<string, any>} */ (options);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ValidationError("signal must be an AbortSignal", { field: "signal" });
+  if (onStatus !== undefined && typeof onStatus !== "function") throw new ValidationError("onStatus must be a function", { field: "onStatus" });
+  return {
+    timeout: checkTimeout(timeout, "timeout") ?? WAIT_TIMEOUT,
+    pollInterval: checkTimeout(pollInterval, "pollInterval") ?? WAIT_INTERVAL,
+    signal, onStatus, idempotencyKey,
+  };
+}
+
 /**
  * The client's options (js/index.d.ts documents each).
  * @typedef {{ apiKey?: string, baseUrl?: string, fetch?: FetchFn, timeout?: number,
@@ -441,7 +468,65 @@ export class CallingBox {
           return first;
         };
       }
+      if (resource === "calls") {
+        // Helpers, not API operations: not enumerable, so the namespace lists the API's own.
+        Object.defineProperties(ns, {
+          waitUntilDone: { value: (/** @type {unknown} */ idOrCall, /** @type {unknown} */ options) => this.#waitUntilDone(idOrCall, options) },
+          createAndWait: {
+            value: async (/** @type {unknown} */ params, /** @type {unknown} */ options) => {
+              const wait = waitOptions(options);
+              const call = await ns.create(params, { signal: wait.signal, idempotencyKey: wait.idempotencyKey });
+              return this.#waitUntilDone(call, wait);
+            },
+          },
+        });
+      }
       Object.defineProperty(this, resource, { value: Object.freeze(ns), enumerable: true });
+    }
+  }
+
+  /**
+   * Polls `calls.retrieve` until the call has a terminal status (see WAIT_* for the intervals).
+   * A poll that fails for a reason a retry can fix (429, 5xx, the connection, a timeout) after
+   * the request's own retries is followed by the next poll; any other error ends the wait.
+   * @param {unknown} idOrCall
+   * @param {unknown} options
+   * @returns {Promise<unknown>}
+   */
+  async #waitUntilDone(idOrCall, options) {
+    const { timeout, pollInterval, signal, onStatus } = waitOptions(options);
+    /** @type {{ id?: unknown, status?: unknown } | undefined} */
+    let call = idOrCall !== null && typeof idOrCall === "object" ? idOrCall : undefined;
+    const id = call ? call.id : idOrCall;
+    if (typeof id !== "string" || id === "") {
+      throw new ValidationError("calls.waitUntilDone needs a call id or a Call object", { field: "id" });
+    }
+    const end = Date.now() + timeout;
+    let interval = pollInterval;
+    let seen;
+    for (;;) {
+      if (!call || !TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status))) {
+        try {
+          call = /** @type {{ status?: unknown }} */ (await /** @type {any} */ (this).calls.retrieve(id, { signal }));
+        } catch (e) {
+          if (!(e instanceof APIConnectionError || e instanceof TimeoutError || (e instanceof APIError && /** @type {any} */ (e).status >= 429))) throw e;
+        }
+      }
+      if (call && call.status !== seen) {
+        seen = call.status;
+        try {
+          onStatus?.(call);
+        } catch {
+          // the observer's failure is its own
+        }
+      }
+      if (call && TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status))) return call;
+      const left = end - Date.now();
+      if (left <= 0) {
+        throw new WaitTimeoutError(`call ${id} had not ended after ${timeout} ms (last status: ${call ? call.status : "unknown"})`, { call, timeout });
+      }
+      await sleep(Math.min(interval, left), signal, () => new AbortError(`calls.waitUntilDone(${id}) was aborted`, { cause: signal && signal.reason }));
+      interval = Math.min(interval * WAIT_GROWTH, Math.max(WAIT_MAX_INTERVAL, pollInterval));
     }
   }
 

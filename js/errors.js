@@ -7,7 +7,7 @@
  * The properties an error may carry (copied onto the instance; `cause` goes to Error's own).
  * @typedef {{
  *   cause?: unknown, field?: string, reason?: string, status?: number, requestId?: string,
- *   body?: unknown, idempotencyKey?: string, timeout?: number, attempts?: number,
+ *   body?: unknown, idempotencyKey?: string, timeout?: number, attempts?: number, call?: unknown,
  * }} ErrorProps
  */
 /**
@@ -99,6 +99,8 @@ export const InternalServerError = define(APIError, "InternalServerError", "serv
 export const APIConnectionError = define(CallingBoxError, "APIConnectionError", "connection_error");
 /** No complete answer within `timeout` ms. */
 export const TimeoutError = define(CallingBoxError, "TimeoutError", "timeout");
+/** `calls.waitUntilDone` gave up before the call ended: `call` is the last one seen, `timeout` the ms waited. */
+export const WaitTimeoutError = define(TimeoutError, "WaitTimeoutError", "wait_timeout");
 /** The caller's AbortSignal fired. */
 export const AbortError = define(CallingBoxError, "AbortError", "aborted");
 /** A 2xx answer whose body is not the documented resource (not JSON, truncated, wrong types). */

@@ -3,7 +3,7 @@
 // error classes) are generated from the API description into api.d.ts and re-exported here.
 // Field names are the API's own (snake_case); methods and options are camelCase.
 
-import type { Call, Resources, WebhookEventType } from "./api.js";
+import type { Call, CallCreateParams, Resources, WebhookEventType } from "./api.js";
 export * from "./api.js";
 
 /** ISO-8601 UTC timestamp, e.g. "2026-04-15T14:28:01Z". */
@@ -88,6 +88,32 @@ export interface Page<T> {
  * (`for await (const call of client.calls.list({ limit: 100 }))`).
  */
 export type PagePromise<T> = Promise<WithResponse<Page<T>>> & AsyncIterable<T>;
+
+// ---- following a call ----
+
+export interface WaitOptions {
+  /** Give up after this many ms with a WaitTimeoutError (default 3,600,000: one hour). */
+  timeout?: number;
+  /** The first wait between polls in ms (default 1000); each wait is 1.5× the one before, up to 10 s (or pollInterval if larger). */
+  pollInterval?: number;
+  /** Stops the wait (and a poll in flight) with an AbortError. */
+  signal?: AbortSignal;
+  /** Called with the Call each time its status changes (the first time too); what it throws is ignored. */
+  onStatus?: (call: Call) => void;
+}
+
+/** Helpers on `client.calls`, next to the API's own methods. */
+export interface CallHelpers {
+  /**
+   * Polls the call until its status is terminal (completed, no_answer, busy, canceled, failed)
+   * and returns that Call. A poll that fails with 429, 5xx, a lost connection or a request
+   * timeout (after the request's own retries, which honour Retry-After) is followed by the next
+   * poll; other errors end the wait. Throws WaitTimeoutError (with the last Call) or AbortError.
+   */
+  waitUntilDone(call: string | Call, options?: WaitOptions): Promise<Call>;
+  /** `calls.create` (one idempotency key: pass `idempotencyKey` to choose it), then `waitUntilDone`. */
+  createAndWait(params: CallCreateParams, options?: WaitOptions & { idempotencyKey?: string }): Promise<Call>;
+}
 
 /** The client: one property per resource (`client.calls.create(...)`), see `Resources`. */
 export declare class CallingBox {
@@ -213,6 +239,12 @@ export declare class InternalServerError extends APIError {}
 export declare class APIConnectionError extends CallingBoxError {}
 export declare class TimeoutError extends CallingBoxError {
   readonly timeout: number;
+}
+/** `calls.waitUntilDone` gave up before the call ended. */
+export declare class WaitTimeoutError extends TimeoutError {
+  readonly code: "wait_timeout";
+  /** The last Call seen (undefined if no poll succeeded). */
+  readonly call?: Call;
 }
 export declare class AbortError extends CallingBoxError {
   /** For POSTs: the key to resend with, since an aborted request may have reached the server. */

@@ -42,3 +42,6 @@ export const OPERATIONS = {
     redeliver: { ids: 1, idempotent: true },
   },
 };
+
+/** The call statuses a call never leaves (`x-terminal` of CallStatus). */
+export const TERMINAL_CALL_STATUSES = new Set(["completed", "no_answer", "busy", "canceled", "failed"]);

@@ -528,7 +528,18 @@ function genJsOperations() {
     out.push("  },");
   }
   out.push("};");
+  out.push("", "/** The call statuses a call never leaves (`x-terminal` of CallStatus). */", `export const TERMINAL_CALL_STATUSES = new Set([${terminalCallStatuses().map((v) => JSON.stringify(v)).join(", ")}]);`);
   return out.join("\n") + "\n";
+}
+
+/** CallStatus's `x-terminal`: statuses of its enum. */
+function terminalCallStatuses() {
+  const s = schemas.CallStatus;
+  const terminal = s?.["x-terminal"];
+  if (!Array.isArray(terminal) || terminal.length === 0 || terminal.some((v) => !s.enum.includes(v))) {
+    throw new Error("CallStatus needs x-terminal: a non-empty list of its enum values");
+  }
+  return terminal;
 }
 
 /** The error class of each documented status: subclasses of the hand-written bases. */
@@ -618,7 +629,8 @@ const isEnvelope = (s) => s.properties?.data?.type === "array" || (s.type === "a
 
 function genDts() {
   const out = [`// ${BANNER}`, "//", "// Field names are the API's own (snake_case). Enums are closed unions here; values a newer", "// API adds still pass through at run time.", ""];
-  out.push('import type { APIError, E164, InternalServerError, PagePromise, RequestOptions, Timestamp, WithResponse } from "./index.js";', "");
+  const helpers = (spec.tags ?? []).map((t) => t["x-client-helpers"]).filter(Boolean);
+  out.push(`import type { ${["APIError", ...helpers, "E164", "InternalServerError", "PagePromise", "RequestOptions", "Timestamp", "WithResponse"].join(", ")} } from "./index.js";`, "");
   // Every component schema that is a type of its own.
   const bodyNames = new Set(OPS.map((op) => op.bodyName).filter(Boolean));
   for (const [name, s] of Object.entries(schemas)) {
@@ -627,6 +639,9 @@ function genDts() {
       out.push(...tsInterface(name, s, { input: bodyNames.has(name) }), "");
     } else {
       out.push(...jsDoc(s.description), `export type ${name} = ${tsType(s)};`, "");
+      if (name === "CallStatus") {
+        out.push("/** The statuses a call never leaves (`calls.waitUntilDone` stops at them). */", `export type TerminalCallStatus = ${terminalCallStatuses().map((v) => JSON.stringify(v)).join(" | ")};`, "");
+      }
     }
   }
   // Query parameters and unnamed bodies, per operation.
@@ -657,7 +672,8 @@ function genDts() {
   for (const op of OPS) byResource.set(op.resource, [...(byResource.get(op.resource) || []), op]);
   for (const [resource, ops] of byResource) {
     const tag = spec.tags?.find((t) => t.name === resource);
-    out.push(...jsDoc(tag?.description), `export interface ${pascal(resource)}Resource {`);
+    const helpers = tag?.["x-client-helpers"];
+    out.push(...jsDoc(tag?.description), `export interface ${pascal(resource)}Resource${helpers ? ` extends ${helpers}` : ""} {`);
     for (const op of ops) {
       const res = resourceOf(op.result);
       const type = refName(op.result) && !isEnvelope(resolve(op.result)) ? refName(op.result) : res.name;

@@ -70,6 +70,21 @@ test("the client has exactly the operations of the description", () => {
   assert.deepEqual(Object.keys(c).sort(), resources.sort(), "no other resource on the client");
 });
 
+test("each resource's hand-written helpers (x-client-helpers) are on the client as declared", () => {
+  const c = client(fakeFetch());
+  const dts = readFileSync(new URL("../../js/index.d.ts", import.meta.url), "utf8");
+  const tags = spec.tags.filter((t) => t["x-client-helpers"]);
+  assert.ok(tags.length > 0);
+  for (const tag of tags) {
+    const name = tag["x-client-helpers"];
+    const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(dts);
+    assert.ok(body, `${name} is declared in index.d.ts`);
+    const methods = [...body[1].matchAll(/^  (\w+)\(/gm)].map((m) => m[1]);
+    assert.ok(methods.length > 0, `${name} declares methods`);
+    for (const m of methods) assert.equal(typeof c[tag.name][m], "function", `${tag.name}.${m}`);
+  }
+});
+
 describe("every operation of the description", () => {
   for (const op of OPS) {
     test(op.name, async () => {
@@ -108,7 +123,7 @@ describe("every operation of the description", () => {
       assert.doesNotMatch(routed[0].body, /route .* not found/);
 
       // The declarations.
-      const start = dts.indexOf(`export interface ${op.resource[0].toUpperCase()}${op.resource.slice(1)}Resource {`);
+      const start = dts.search(new RegExp(`export interface ${op.resource[0].toUpperCase()}${op.resource.slice(1)}Resource( extends \\w+)? \\{`));
       assert.ok(start >= 0, "the resource interface is declared");
       const iface = dts.slice(start, dts.indexOf("\n}\n", start));
       assert.ok(iface.includes(`\n  ${op.method}(`), "the method is declared");

@@ -78,7 +78,7 @@ describe("installed package", () => {
     "CallingBoxError", "ValidationError", "InvalidPhoneNumberError", "APIError", "BadRequestError",
     "AuthenticationError", "InsufficientCreditError", "PermissionDeniedError", "NotFoundError",
     "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError",
-    "TelephonyProviderError", "APIConnectionError", "TimeoutError", "AbortError",
+    "TelephonyProviderError", "APIConnectionError", "TimeoutError", "WaitTimeoutError", "AbortError",
     "InvalidResponseError", "OutcomeUnknownError", "WebhookSignatureError",
   ];
 

@@ -98,6 +98,24 @@ const HOOKS = [
     ]),
   },
   {
+    name: "following a call",
+    match: (b) => /calls\.createAndWait\(/.test(b.code),
+    setup: async (e) => {
+      const { agent } = await outboundAgent(e);
+      e.start({ speed: 5000, intervalMs: 5 }); // the virtual clock runs fast: the call ends within the first wait
+      return { CALLINGBOX_AGENT_ID: agent.id };
+    },
+    after: async ({ logs, e }) => {
+      await e.stop();
+      const statuses = logs.slice(0, -1).map((l) => l[0]);
+      assert.equal(statuses[0], "queued");
+      assert.equal(statuses.at(-1), "completed", "onStatus saw the end");
+      assert.equal(new Set(statuses).size, statuses.length, "each status once");
+      assert.equal(logs.at(-1)[0], "completed", "createAndWait returned the ended call");
+      assert.equal(e.stats().calls_placed, 1);
+    },
+  },
+  {
     name: "phone numbers: defaultCountry",
     match: (b) => /defaultCountry: "US" \}\);/.test(b.code) && /export const dial/.test(b.code),
     after: async ({ mod, e }) => {

@@ -1,0 +1,117 @@
+// Following a call to its outcome: calls.waitUntilDone / createAndWait against the in-process
+// emulator (its virtual clock, run fast with start({ speed })), with faults, timeouts and aborts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { failure, fakeFetch, json, pkg } from "./helpers.mjs";
+
+const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
+const { CallingBox, WaitTimeoutError, TimeoutError, AbortError, NotFoundError, ValidationError } = pkg;
+
+/** An emulator, a client on it, and an outbound agent with a number. */
+async function setup(clientOptions = {}) {
+  const e = emu.createEmulator({ seed: 7 });
+  const client = new CallingBox({ apiKey: e.apiKey, fetch: e.fetch, ...clientOptions });
+  const [n] = await client.numbers.searchAvailable({ area_code: "212", limit: 1 });
+  const number = await client.numbers.purchase({ phone_number: n.phone_number });
+  const agent = await client.agents.create({ name: "A", type: "outbound", returns: { ok: "boolean" }, number_ids: [number.id], primary_number_id: number.id });
+  return { e, client, agent };
+}
+
+test("createAndWait follows a call through its statuses to the end, in milliseconds of virtual time", async () => {
+  const { e, client, agent } = await setup();
+  const statuses = [];
+  e.start({ speed: 2000, intervalMs: 5 });
+  try {
+    const done = await client.calls.createAndWait({ agent_id: agent.id, to: "+15551234567" }, {
+      pollInterval: 5, onStatus: (c) => statuses.push(c.status), idempotencyKey: "campaign-1-row-1",
+    });
+    assert.equal(done.status, "completed");
+    assert.deepEqual(done.result, { ok: true });
+    assert.equal(statuses[0], "queued");
+    assert.equal(statuses.at(-1), "completed");
+    assert.equal(new Set(statuses).size, statuses.length, "each status reported once");
+    // The same key again: the same call, not a second one.
+    const again = await client.calls.createAndWait({ agent_id: agent.id, to: "+15551234567" }, { pollInterval: 5, idempotencyKey: "campaign-1-row-1" });
+    assert.equal(again.id, done.id);
+    assert.equal(e.stats().calls_placed, 1);
+  } finally {
+    await e.stop();
+  }
+});
+
+test("a terminal outcome other than completed ends the wait too (test number: busy)", async () => {
+  const { e, client, agent } = await setup();
+  const busy = e.testNumbers.find((t) => t.outcome === "busy");
+  assert.ok(busy, "the emulator has a busy test number");
+  e.start({ speed: 2000, intervalMs: 5 });
+  try {
+    const call = await client.calls.create({ agent_id: agent.id, to: busy.number });
+    const done = await client.calls.waitUntilDone(call.id, { pollInterval: 5 });
+    assert.equal(done.status, "busy");
+  } finally {
+    await e.stop();
+  }
+});
+
+test("no end within timeout: WaitTimeoutError with the last Call seen", async () => {
+  const { client, agent } = await setup(); // the clock does not run: the call stays queued
+  const call = await client.calls.create({ agent_id: agent.id, to: "+15551234567" });
+  const t0 = Date.now();
+  const err = await failure(client.calls.waitUntilDone(call, { timeout: 60, pollInterval: 10 }));
+  assert.ok(err instanceof WaitTimeoutError && err instanceof TimeoutError, `${err && err.name}`);
+  assert.equal(err.code, "wait_timeout");
+  assert.equal(err.call.id, call.id);
+  assert.equal(err.call.status, "queued");
+  assert.equal(err.timeout, 60);
+  assert.ok(Date.now() - t0 < 1000);
+});
+
+test("the signal stops the wait with an AbortError", async () => {
+  const { client, agent } = await setup();
+  const call = await client.calls.create({ agent_id: agent.id, to: "+15551234567" });
+  const err = await failure(client.calls.waitUntilDone(call.id, { pollInterval: 10, signal: AbortSignal.timeout(40) }));
+  assert.ok(err instanceof AbortError, `${err && err.name}`);
+});
+
+test("a poll that fails with 503 is followed by the next one; a 404 ends the wait", async () => {
+  const { e, client, agent } = await setup({ maxRetries: 0 });
+  const call = await client.calls.create({ agent_id: agent.id, to: "+15551234567" });
+  e.queueFault("unavailable");
+  e.queueFault("unavailable");
+  e.start({ speed: 2000, intervalMs: 5 });
+  try {
+    assert.equal((await client.calls.waitUntilDone(call.id, { pollInterval: 5 })).status, "completed");
+    assert.equal(e.stats().faults_503, 2, "both polls met a 503 (no retry inside the request: maxRetries 0)");
+  } finally {
+    await e.stop();
+  }
+  const err = await failure(client.calls.waitUntilDone("8c1f8c3e-2a4b-4d6e-9f10-1a2b3c4d5e6f", { pollInterval: 5 }));
+  assert.ok(err instanceof NotFoundError, `${err && err.name}`);
+});
+
+test("the intervals grow from pollInterval by half each poll", async () => {
+  const times = [];
+  let n = 0;
+  const fetch = fakeFetch(() => {
+    times.push(Date.now());
+    return json(200, { id: "c1", status: ++n < 5 ? "ringing" : "completed" });
+  });
+  const client = new CallingBox({ apiKey: "sk_test_abcdefgh12345678", fetch });
+  const done = await client.calls.waitUntilDone("c1", { pollInterval: 40 });
+  assert.equal(done.status, "completed");
+  const gaps = times.slice(1).map((t, i) => t - times[i]);
+  assert.equal(gaps.length, 4);
+  for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] > gaps[i - 1] * 1.2, `gaps ${gaps}`);
+  assert.ok(gaps[0] >= 35, `gaps ${gaps}`);
+});
+
+test("a Call that has ended is returned without a request; bad arguments are ValidationErrors", async () => {
+  const fetch = fakeFetch(() => assert.fail("no request"));
+  const client = new CallingBox({ apiKey: "sk_test_abcdefgh12345678", fetch });
+  const ended = { id: "c1", status: "no_answer" };
+  assert.equal(await client.calls.waitUntilDone(ended), ended);
+  for (const [arg, options] of [[undefined, undefined], ["", undefined], [{}, undefined], ["c1", { timeout: -1 }], ["c1", { pollInterval: "1s" }], ["c1", { onStatus: 1 }], ["c1", { signal: {} }], ["c1", 5]]) {
+    await assert.rejects(client.calls.waitUntilDone(arg, options), (e) => e instanceof ValidationError, JSON.stringify([arg, options]));
+  }
+  assert.equal(fetch.calls.length, 0);
+});
