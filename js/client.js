@@ -392,8 +392,8 @@ export class CallingBox {
 
   /**
    * Every option is checked here (by the core, most of them): from JavaScript anything may come.
-   * Without `apiKey` (or `baseUrl`), `CALLINGBOX_API_KEY` (`CALLINGBOX_BASE_URL`) of the
-   * runtime's environment is used.
+   * Without `apiKey`, `CALLINGBOX_API_KEY` of the runtime's environment is used (and
+   * `CALLINGBOX_BASE_URL` unless `baseUrl` is given).
    * @param {ClientOptions} [options]
    * @param {Record<string, unknown>} [env] read instead of the runtime's environment (`fromEnv`)
    */
@@ -409,8 +409,11 @@ export class CallingBox {
     } catch {
       throw new ValidationError("options could not be read (a getter threw)", { field: "options" });
     }
-    o.apiKey ??= environment("CALLINGBOX_API_KEY", env);
-    o.baseUrl ??= environment("CALLINGBOX_BASE_URL", env);
+    // The environment is read only when the key is not given (Deno asks for --allow-env then).
+    if (o.apiKey === undefined || o.apiKey === null) {
+      o.apiKey = environment("CALLINGBOX_API_KEY", env);
+      o.baseUrl ??= environment("CALLINGBOX_BASE_URL", env);
+    }
     const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, fetch, onRetry, maxResponseSize } = o;
     if (apiKey === undefined || apiKey === null) {
       throw new ValidationError("apiKey is required: pass { apiKey: \"sk_...\" } or set CALLINGBOX_API_KEY", { field: "apiKey" });

@@ -14,7 +14,7 @@ export type E164 = string;
 export interface ClientOptions {
   /** A CallingBox secret key (`sk_...`); default `CALLINGBOX_API_KEY` of the environment. Never appears in errors or logs. */
   apiKey?: string;
-  /** Default `CALLINGBOX_BASE_URL` of the environment, else "https://api.callingbox.io". */
+  /** Default "https://api.callingbox.io" (or `CALLINGBOX_BASE_URL` when the key comes from the environment). */
   baseUrl?: string;
   /** Any fetch-compatible function (tests, proxies, the emulator). Defaults to the global fetch. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -118,8 +118,9 @@ export interface CallHelpers {
 /** The client: one property per resource (`client.calls.create(...)`), see `Resources`. */
 export declare class CallingBox {
   /**
-   * Without `apiKey` (or `baseUrl`), `CALLINGBOX_API_KEY` (`CALLINGBOX_BASE_URL`) of the
-   * runtime's environment is used: `process.env`, or `Deno.env` (which needs `--allow-env`).
+   * Without `apiKey`, `CALLINGBOX_API_KEY` of the runtime's environment is used (and
+   * `CALLINGBOX_BASE_URL` unless `baseUrl` is given): `process.env`, or `Deno.env` (which needs
+   * `--allow-env`). With `apiKey` given, the environment is not read.
    */
   constructor(options?: ClientOptions);
   /**

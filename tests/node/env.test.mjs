@@ -31,12 +31,14 @@ test("new CallingBox() reads the key and base URL from process.env", async () =>
   assert.equal(typeof new CallingBox(), "object", "no options at all");
 });
 
-test("options win over the environment", async () => {
+test("options win over the environment; with a key given, the environment is not read", async () => {
   process.env.CALLINGBOX_API_KEY = OTHER_KEY;
   process.env.CALLINGBOX_BASE_URL = "http://127.0.0.1:9";
   const r = await firstRequest((fetch) => new CallingBox({ apiKey: KEY, baseUrl: "https://api.example.test", fetch }));
   assert.equal(r.url, "https://api.example.test/v1/calls/c1");
   assert.equal(r.auth, `Bearer ${KEY}`);
+  const d = await firstRequest((fetch) => new CallingBox({ apiKey: KEY, fetch }));
+  assert.equal(d.url, "https://api.callingbox.io/v1/calls/c1", "CALLINGBOX_BASE_URL goes with CALLINGBOX_API_KEY");
 });
 
 test("no key anywhere: a ValidationError that says where a key comes from", () => {
