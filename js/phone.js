@@ -129,13 +129,13 @@ export function checkPhoneNumbers(inputs, options) {
     checked = true;
   };
   for (const input of inputs) {
-    if (typeof input !== "string") out.push(notAString(input));
-    // A number with a "\n" in it would split: it goes alone (an answer quotes its number).
-    else if (input.includes("\n")) {
+    if (typeof input !== "string") {
+      out.push(notAString(input));
+    } else if (input.includes("\n")) {
+      // A number with a "\n" in it would split: it goes alone (an answer quotes its number).
       out.push(unlessBadCountry(one(input, country)));
       checked = true;
-    }
-    else {
+    } else {
       at.push(out.length);
       out.push(/** @type {any} */ (undefined)); // filled by flush
       batch.push(input);
