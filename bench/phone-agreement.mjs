@@ -7,8 +7,9 @@
 // 1. Builds a seeded corpus (>= 20,000 inputs of many kinds) with libphonenumber-js: example
 //    numbers of every region and variants of them (formatted, national with a default country,
 //    trunk 0 after the code, wrong lengths), unassigned codes, shared codes, letters, junk.
-// 2. Records libphonenumber's verdict and E.164 for each, and times isPossiblePhoneNumber over
-//    the whole corpus (best of several rounds).
+// 2. Records libphonenumber's verdict and E.164 for each, and times isPossiblePhoneNumber,
+//    callingbox/phone's checkPhoneNumber (one call per number) and its checkPhoneNumbers (lists)
+//    over the whole corpus, in alternating rounds (best of several). Needs a built pkg/.
 // 3. Writes target/phone-agreement/corpus.tsv and runs the ignored Rust test `agreement` in
 //    crates/callingbox-core/tests/phone.rs (release build), which times phone::parse over the
 //    same corpus and prints agreement by kind with examples of each disagreement.
@@ -171,32 +172,60 @@ const verdicts = corpus.map(([, input, dc]) => {
   return [ok, e164];
 });
 
-// Speed: isPossiblePhoneNumber and the package's checkPhoneNumber (the shipped wasm, through
-// its JS API) over the corpus, rounds alternated, best of ROUNDS each.
-const { checkPhoneNumber } = await import(new URL("../pkg/node.js", import.meta.url).href);
+// Speed over the corpus, rounds alternated, best of ROUNDS each: isPossiblePhoneNumber, and the
+// package's callingbox/phone (the shipped wasm through its JS API, pkg/phone-node.js) one call
+// per number (checkPhoneNumber) and a list at a time (checkPhoneNumbers: the corpus grouped by
+// its default country, the option being per call, in lists of CHUNK numbers; the grouping is
+// done once, before timing).
+const { checkPhoneNumber, checkPhoneNumbers } = await import(new URL("../pkg/phone-node.js", import.meta.url).href);
+const CHUNK = 1000;
 const options = corpus.map(([, , dc]) => (dc ? { defaultCountry: dc } : undefined));
+const byCountry = new Map();
+corpus.forEach(([, , dc], i) => byCountry.set(dc, [...(byCountry.get(dc) ?? []), i]));
+/** [options, indices, inputs] per call of checkPhoneNumbers. */
+const lists = [...byCountry].flatMap(([dc, all]) =>
+  Array.from({ length: Math.ceil(all.length / CHUNK) }, (_, k) => {
+    const at = all.slice(k * CHUNK, (k + 1) * CHUNK);
+    return [dc ? { defaultCountry: dc } : undefined, at, at.map((i) => corpus[i][1])];
+  }));
 const timeIt = (check) => {
   let n = 0;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < corpus.length; i++) if (check(corpus[i][1], options[i])) n++;
   return [Number(process.hrtime.bigint() - t0) / corpus.length, n];
 };
+const timeBulk = () => {
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  for (const [o, , inputs] of lists) for (const r of checkPhoneNumbers(inputs, o)) if (r.ok) n++;
+  return [Number(process.hrtime.bigint() - t0) / corpus.length, n];
+};
 let lpnNs = Infinity;
 let oursNs = Infinity;
+let bulkNs = Infinity;
 let sink = 0;
 for (let r = 0; r < ROUNDS; r++) {
   const [a, x] = timeIt((input, o) => isPossiblePhoneNumber(input, o));
   const [b, y] = timeIt((input, o) => checkPhoneNumber(input, o).ok);
+  const [c, z] = timeBulk();
   lpnNs = Math.min(lpnNs, a);
   oursNs = Math.min(oursNs, b);
-  sink += x + y;
+  bulkNs = Math.min(bulkNs, c);
+  sink += x + y + z;
 }
 
-// The shipped wasm must give the same verdicts as the native run below (same core).
-const wasmVerdicts = corpus.map(([, input], i) => {
+// The shipped wasm must give the same verdicts as the native run below (same core): the bulk
+// answers go into the corpus file, and must be the one-call answers.
+const wasmVerdicts = new Array(corpus.length);
+for (const [o, at, inputs] of lists) checkPhoneNumbers(inputs, o).forEach((r, k) => (wasmVerdicts[at[k]] = r.ok ? r.value.e164 : ""));
+const singleDiffers = corpus.filter(([, input], i) => {
   const r = checkPhoneNumber(input, options[i]);
-  return r.ok ? r.value.e164 : "";
-});
+  return (r.ok ? r.value.e164 : "") !== wasmVerdicts[i];
+}).length;
+if (singleDiffers) {
+  console.error(`checkPhoneNumbers and checkPhoneNumber differ on ${singleDiffers} inputs`);
+  process.exitCode = 1;
+}
 
 const esc = (s) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
 const dir = join(root, "target/phone-agreement");
@@ -207,7 +236,11 @@ writeFileSync(
   corpus.map(([k, input, dc], i) => [k, esc(input), dc, verdicts[i][0] ? "1" : "0", verdicts[i][1], wasmVerdicts[i]].join("\t")).join("\n") + "\n",
 );
 console.log(`corpus: ${corpus.length} inputs, libphonenumber-js ${version} (max metadata), best of ${ROUNDS} rounds (sink ${sink})`);
-console.log(`speed (Node ${process.versions.node}, same run): checkPhoneNumber (callingbox wasm, pkg/) ${oursNs.toFixed(0)} ns/number, isPossiblePhoneNumber ${lpnNs.toFixed(0)} ns/number: ${(lpnNs / oursNs).toFixed(1)}x`);
+console.log(`speed (Node ${process.versions.node}, same run), isPossiblePhoneNumber ${lpnNs.toFixed(0)} ns/number against callingbox/phone (the wasm, pkg/phone-node.js):`);
+const row = (label, ns) => console.log(`  ${label.padEnd(48)}${ns.toFixed(0).padStart(6)} ns/number: ${(lpnNs / ns).toFixed(1)}x`);
+row("checkPhoneNumber, one call per number", oursNs);
+row(`checkPhoneNumbers, ${lists.length} lists of <= ${CHUNK} numbers`, bulkNs);
+console.log(`  the ${corpus.length} bulk answers are the one-call answers: ${singleDiffers ? `NO, ${singleDiffers} differ` : "yes"}`);
 execFileSync(
   "cargo",
   ["run", "--quiet", "--release", "-p", "callingbox-core", "--example", "phone_agreement"],

@@ -3,14 +3,15 @@
 // runs timers and AbortSignals, and turns core records into Error instances.
 
 import {
-  build as coreBuild, checkE164 as coreCheckE164, checkOptions, checkPhone as coreCheckPhone, decode as coreDecode,
+  build as coreBuild, checkE164 as coreCheckE164, checkOptions, decode as coreDecode,
   outcomeUnknown as coreOutcomeUnknown, retryDecision,
 } from "./callingbox_core.js";
 import { instance, ready, utf8, wasm } from "./runtime.js";
 import {
-  adopt, AbortError, APIConnectionError, APIError, CallingBoxError, InvalidPhoneNumberError, InvalidResponseError,
+  adopt, AbortError, APIConnectionError, APIError, CallingBoxError, InvalidResponseError,
   TimeoutError, ValidationError, WaitTimeoutError,
 } from "./errors.js";
+import { notAString, phoneError, refusal } from "./phone-answer.js";
 import { OPERATIONS, TERMINAL_CALL_STATUSES } from "./operations.js";
 import { redactSecret, scrub } from "./redact.js";
 
@@ -918,93 +919,15 @@ export class CallingBox {
 }
 
 /**
- * @typedef {{ e164: string, countryCallingCode: string, nationalNumber: string, country?: string, extension?: string }} ParsedPhoneNumber
- * @typedef {{ ok: false, reason: string, message: string }} PhoneProblem
- */
-
-/**
- * `input` is not a string: the answer the checks give for it.
- * @param {unknown} input
- * @returns {PhoneProblem}
- */
-const notAString = (input) =>
-  ({ ok: false, reason: "not_a_string", message: `phone number must be a string, got ${input === null ? "null" : typeof input}` });
-
-/**
- * The core's reading of `input`, national input read with `defaultCountry` ("" for none).
- * @param {unknown} input
- * @param {string} defaultCountry
- * @returns {{ ok: true, value: ParsedPhoneNumber } | PhoneProblem}
- */
-function checkPhone(input, defaultCountry) {
-  if (typeof input !== "string") return notAString(input);
-  // "+code\0national\0region\0extension" or "\0reason\0message" (slices: cheaper than split + destructuring)
-  const out = wasm(coreCheckPhone, [input, defaultCountry]);
-  const a = out.indexOf("\0", 1);
-  if (out.charCodeAt(0) === 0) return { ok: false, reason: out.slice(1, a), message: out.slice(a + 1) };
-  const b = out.indexOf("\0", a + 1);
-  const c = out.indexOf("\0", b + 1);
-  const nationalNumber = out.slice(a + 1, b);
-  /** @type {ParsedPhoneNumber} */
-  const value = { e164: out.slice(0, a) + nationalNumber, countryCallingCode: out.slice(1, a), nationalNumber };
-  if (c > b + 1) value.country = out.slice(b + 1, c);
-  if (c + 1 < out.length) value.extension = out.slice(c + 1);
-  return { ok: true, value };
-}
-
-/**
- * Throws what `checkPhone` found wrong.
- * @param {PhoneProblem} r
- * @returns {never}
- */
-function phoneError(r) {
-  if (r.reason === "not_a_string") throw new ValidationError(r.message, { field: "phone number" });
-  throw new InvalidPhoneNumberError(r.message, { field: "phone number", reason: r.reason });
-}
-
-/**
- * Checks a phone number as people type it without throwing, for bulk validation: `{ ok: true,
- * value }` (see parsePhoneNumber) or `{ ok: false, reason, message }`. A bad `defaultCountry`
- * is the caller's mistake, not the number's: that throws a ValidationError.
- * @param {unknown} input
- * @param {{ defaultCountry?: string }} [options]
- */
-export function checkPhoneNumber(input, options) {
-  const c = options === undefined ? undefined : /** @type {{ defaultCountry?: unknown }} */ (options).defaultCountry;
-  // Anything but a non-empty string is no region code ("?"): the core says so.
-  const r = checkPhone(input, c === undefined ? "" : typeof c === "string" && c ? c : "?");
-  if (!r.ok && r.reason === "unknown_default_country") {
-    throw new ValidationError("defaultCountry must be a region code like \"US\" or \"GB\" (ISO 3166-1 alpha-2)", { field: "defaultCountry" });
-  }
-  return r;
-}
-
-/**
- * Reads a phone number as people type it: international (`+44 20 7946 0958`), or national with
- * a default country (`020 7946 0958` with `{ defaultCountry: "GB" }`); an extension (`x12`) is
- * returned apart (the client never dials one: in a param, its letters are refused). Throws
- * InvalidPhoneNumberError (its `reason` says why), or ValidationError for a bad option.
- * @param {unknown} input
- * @param {{ defaultCountry?: string }} [options]
- * @returns {ParsedPhoneNumber}
- */
-export function parsePhoneNumber(input, options) {
-  const r = checkPhoneNumber(input, options);
-  return r.ok ? r.value : phoneError(r);
-}
-
-/**
  * Checks an international (E.164) phone number to be dialled without throwing: `{ ok: true,
  * value }` with the canonical number, or `{ ok: false, reason, message }`. For bulk validation.
  * @param {unknown} input
- * @returns {{ ok: true, value: string } | PhoneProblem}
+ * @returns {{ ok: true, value: string } | import("./phone-answer.js").PhoneProblem}
  */
 export function checkE164(input) {
   if (typeof input !== "string") return notAString(input);
   const out = wasm(coreCheckE164, [input]);
-  if (out.charCodeAt(0) !== 0) return { ok: true, value: out };
-  const end = out.indexOf("\0", 1); // "\0reason\0message"
-  return { ok: false, reason: out.slice(1, end), message: out.slice(end + 1) };
+  return out.charCodeAt(0) !== 0 ? { ok: true, value: out } : refusal(out);
 }
 
 /**

@@ -2,7 +2,7 @@
 // modules and host globals js/*.js uses that the checker cannot see from here.
 //
 // 1. The wasm-bindgen glue. scripts/build.sh generates callingbox_core.js,
-//    callingbox_emulator.js and callingbox_webhooks.js (--target web) next to a copy of js/*.js,
+//    callingbox_emulator.js, callingbox_webhooks.js and callingbox_phone.js (--target web) next to a copy of js/*.js,
 //    so they do not exist in js/. These mirror the generated .d.ts for the exports the driver uses; a wildcard
 //    module name is how an ambient declaration can answer a relative import.
 // 2. The .wasm imports of the workerd entries (the bundler / Miniflare gives a compiled module).
@@ -13,7 +13,6 @@ declare module "*/callingbox_core.js" {
   /** JSON `{ method, url, headers, body? }` of the request for operation `op`. */
   export function build(options: string, op: string, ids: string, params: string, idempotency_key: string): string;
   /** The canonical number, or `"\0<reason code>\0<message>"`. */
-  export function checkPhone(input: string, defaultCountry: string): string;
   export function checkE164(input: string): string;
   /** Throws a `ValidationError` record for bad client options. */
   export function checkOptions(options: string): string;
@@ -36,6 +35,14 @@ declare module "*/callingbox_webhooks.js" {
   export function signWebhook(body: Uint8Array | number[], secret: string, timestamp: number): string;
   /** Throws a `WebhookSignatureError` record when the signature does not verify. */
   export function verifyWebhook(body: Uint8Array | number[], header: string, secret: string, tolerance_secs: number, now_secs: number): void;
+  export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): { readonly memory: WebAssembly.Memory };
+}
+
+declare module "*/callingbox_phone.js" {
+  /** `"+<code>\0<national>\0<region>\0<extension>"`, or `"\0<reason code>\0<message>"`. */
+  export function checkPhone(input: string, defaultCountry: string): string;
+  /** The answers of `checkPhone` for numbers separated by "\n", separated by "\n". */
+  export function checkPhones(inputs: string, defaultCountry: string): string;
   export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): { readonly memory: WebAssembly.Memory };
 }
 

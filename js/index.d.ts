@@ -153,42 +153,6 @@ export declare function checkE164(
   input: unknown,
 ): { ok: true; value: E164 } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
 
-/** A phone number read by {@link parsePhoneNumber}. */
-export interface ParsedPhoneNumber {
-  /** `+<countryCallingCode><nationalNumber>`, what the API takes. */
-  e164: E164;
-  /** Without `+`, e.g. "44". */
-  countryCallingCode: string;
-  /** The national (significant) number, without a trunk prefix: "2079460958". */
-  nationalNumber: string;
-  /**
-   * The region (ISO 3166-1 alpha-2): the default country for national input, the calling code's
-   * only region otherwise; absent for a code several regions share (+1, +7, +44, …) and for
-   * non-geographic codes (+800, …).
-   */
-  country?: string;
-  /** The digits of an extension written after the number (`ext. 12`, `x12`, `;ext=12`): never dialled. */
-  extension?: string;
-}
-
-export interface PhoneNumberOptions {
-  /** The region (ISO 3166-1 alpha-2, e.g. "US") national input is read in. */
-  defaultCountry?: string;
-}
-
-/**
- * Reads a phone number as people type it: international ("+44 (0)20 7946 0958"), or national
- * with a default country ("020 7946 0958" with `{ defaultCountry: "GB" }`). Throws
- * InvalidPhoneNumberError (its `reason` says why), or a ValidationError for a bad `defaultCountry`.
- */
-export declare function parsePhoneNumber(input: string, options?: PhoneNumberOptions): ParsedPhoneNumber;
-
-/** The same check without throwing for the number, for bulk validation (a bad `defaultCountry` still throws a ValidationError). */
-export declare function checkPhoneNumber(
-  input: unknown,
-  options?: PhoneNumberOptions,
-): { ok: true; value: ParsedPhoneNumber } | { ok: false; reason: PhoneNumberReason | "not_a_string"; message: string };
-
 /**
  * `text` with `secret` removed wherever it appears: as written, JSON-escaped (`\u0073k_...`),
  * or cut off at the end of a clipped text. What the client applies to everything it throws;

@@ -1,5 +1,5 @@
 // How this runtime's entry point loads each wasm module ("core" for the client, "emulator"
-// for callingbox/emulator, "webhooks" for callingbox/webhooks). Entries call `setup` at import;
+// for callingbox/emulator, "webhooks" for callingbox/webhooks, "phone" for callingbox/phone). Entries call `setup` at import;
 // nothing is compiled until first use.
 // The client's instance can be replaced (`reset`): after a trap (a trapped instance fails
 // every later call) or to give back memory a large body took (wasm memory never shrinks).
@@ -11,7 +11,7 @@ import { adopt, CallingBoxError } from "./errors.js";
 /** One UTF-8 encoder for the package (the driver's bodies, webhook payloads). */
 export const utf8 = new TextEncoder();
 
-/** @typedef {"core" | "emulator" | "webhooks"} WasmName which wasm module: the client's, the emulator's or the webhooks' */
+/** @typedef {"core" | "emulator" | "webhooks" | "phone"} WasmName which wasm module: the client's, the emulator's, the webhooks' or the phone's */
 /** @typedef {{ readonly memory: WebAssembly.Memory }} WasmExports what the glue's init returns */
 
 /** @type {Partial<Record<WasmName, () => WasmExports>>} */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the client wasm (+ the emulator's and the webhooks' wasm), wasm-bindgen
+# Builds the npm package into pkg/: the client wasm (+ the emulator's, the webhooks' and the phone's wasm), wasm-bindgen
 # glue (--target web: one build for every runtime), wasm-opt -Oz, the JS entry points and
 # the TypeScript declarations. pkg/ is build output: never edit it by hand.
 set -euo pipefail
@@ -13,7 +13,7 @@ WASM_OPT="$root/node_modules/.bin/wasm-opt"
 OPT_FLAGS=(-Oz --converge --low-memory-unused --zero-filled-memory --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 # No --enable-multivalue / --enable-reference-types: the modules must not use them (see
 # build_wasm), and wasm-opt fails validation if they do.
-# The client and the webhooks (the emulator is not size-critical and takes long): re-structure
+# The client, the webhooks and the phone (the emulator is not size-critical and takes long): re-structure
 # the control flow once more after -Oz (~150 B gzip, same speed; ~10 s of build time).
 CLIENT_OPT_FLAGS=(--flatten --rereloop -Oz)
 
@@ -54,10 +54,11 @@ build_wasm() { # $1 = output name, $2 = the crate's wasm file, $3 = extra wasm-o
 }
 
 build_wasm callingbox_core callingbox_wasm.wasm "${CLIENT_OPT_FLAGS[*]}"
-# The emulator and the webhooks are wasm modules of their own (callingbox/emulator,
-# callingbox/webhooks), so the client's stays lean.
+# The emulator, the webhooks and the phone-number reader are wasm modules of their own
+# (callingbox/emulator, callingbox/webhooks, callingbox/phone), so the client's stays lean.
 build_wasm callingbox_emulator callingbox_wasm.wasm "" --features emulator
 build_wasm callingbox_webhooks callingbox_webhooks_wasm.wasm "${CLIENT_OPT_FLAGS[*]}" -p callingbox-webhooks-wasm
+build_wasm callingbox_phone callingbox_phone_wasm.wasm "${CLIENT_OPT_FLAGS[*]}" -p callingbox-phone-wasm
 # Leave the default (client) build in target/ for tools that look at it.
 cargo build --quiet --release --target wasm32-unknown-unknown
 
@@ -72,23 +73,23 @@ cargo build --quiet --release --target wasm32-unknown-unknown
 src="$tmp/js"
 mkdir -p "$src"
 cp js/*.js "$src/"
-for name in callingbox_core callingbox_emulator callingbox_webhooks; do cp "$tmp/$name/$name.js" "$src/"; done
+for name in callingbox_core callingbox_emulator callingbox_webhooks callingbox_phone; do cp "$tmp/$name/$name.js" "$src/"; done
 bundle() { # $1 = entry (in $src), $2 = output file, rest = extra esbuild flags
   local entry=$1 outfile=$2; shift 2
   esbuild "$src/$entry" --bundle --format=esm --platform=neutral --target=es2022 \
     --external:'node:*' --external:'*.wasm' --legal-comments=none --log-level=warning --outfile="$outfile" "$@"
 }
-for e in node deno workerd emulator-node emulator-deno emulator-workerd emulator-browser webhooks-node webhooks-deno webhooks-workerd; do
+for e in node deno workerd emulator-node emulator-deno emulator-workerd emulator-browser webhooks-node webhooks-deno webhooks-workerd phone-node phone-deno phone-workerd; do
   bundle "$e.js" "$out/$e.js"
 done
 # Deno: the .wasm is imported as a compiled module (`import source`, a Wasm source-phase import,
 # Deno >= 2.6) rather than read from disk, so a network client needs only --allow-net. js/deno.js
 # writes a plain default import (what the type checker and esbuild parse); it becomes one here.
-for e in deno emulator-deno webhooks-deno; do
+for e in deno emulator-deno webhooks-deno phone-deno; do
   sed -i -E 's|^import ([A-Za-z_$][A-Za-z0-9_$]*) from "(\./callingbox_[a-z]+_bg\.wasm)";|import source \1 from "\2";|' "$out/$e.js"
   grep -q '^import source [A-Za-z_$0-9]* from "./callingbox_[a-z]*_bg.wasm";' "$out/$e.js" || { echo "build: no wasm source import in $e.js" >&2; exit 1; }
 done
-# browser-inline.js (and webhooks-browser-inline.js): the same entry with the wasm inside the JS,
+# browser-inline.js (and webhooks-browser-inline.js, phone-browser-inline.js): the same entry with the wasm inside the JS,
 # for bundlers that do not copy `new URL("./x.wasm", import.meta.url)` assets (esbuild, Rollup,
 # `bun build`; Vite gets it too, see scripts/package-json.mjs): zero config. The wasm is stored
 # zopfli-deflated (zlib format) in base64 and inflated with DecompressionStream. gzip -9 of this
@@ -123,11 +124,12 @@ JS
 }
 inline_entry callingbox_core core client.js browser-inline.js
 inline_entry callingbox_webhooks webhooks webhooks.js webhooks-browser-inline.js
-for e in browser browser-inline webhooks-browser webhooks-browser-inline; do
+inline_entry callingbox_phone phone phone.js phone-browser-inline.js
+for e in browser browser-inline webhooks-browser webhooks-browser-inline phone-browser phone-browser-inline; do
   bundle "$e.js" "$out/$e.js" --minify --sourcemap --sources-content=true
 done
 # Source paths as a reader sees them under node_modules/callingbox/ (the text is in the map).
-for m in browser browser-inline webhooks-browser webhooks-browser-inline; do
+for m in browser browser-inline webhooks-browser webhooks-browser-inline phone-browser phone-browser-inline; do
   node -e 'const f=process.argv[1],fs=require("fs"),m=JSON.parse(fs.readFileSync(f,"utf8"));m.sources=m.sources.map(s=>s.replace(/^.*\/pkg-tmp\/js\//,"js/"));fs.writeFileSync(f,JSON.stringify(m))' "$out/$m.js.map"
 done
 # CommonJS for `require("callingbox")` on every Node the package supports (require(esm) needs
@@ -136,15 +138,15 @@ done
 cat > "$tmp/cjs-shim.js" <<'JS'
 export const import_meta_url = require("node:url").pathToFileURL(__filename).href;
 JS
-for e in node emulator-node webhooks-node; do
+for e in node emulator-node webhooks-node phone-node; do
   bundle "$e.js" "$out/$e.cjs" --format=cjs --inject:"$tmp/cjs-shim.js" \
     --define:import.meta.dirname=__dirname --define:import.meta.url=import_meta_url
 done
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
-cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts "$out/"
+cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts js/phone.d.ts "$out/"
 # The same declarations for CommonJS importers (.d.cts next to the .cjs entries).
-for d in index api emulator emulator-node webhooks; do
+for d in index api emulator emulator-node webhooks phone; do
   sed -E 's#from "\./(index|api|emulator)\.js"#from "./\1.cjs"#' "js/$d.d.ts" > "$out/$d.d.cts"
 done
 chmod +x "$out/callingbox-emulator.js"

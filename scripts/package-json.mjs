@@ -15,7 +15,8 @@ const version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
 //                            copies it, but Vite's conditions are exactly those of Rollup with
 //                            node-resolve's `browser: true`, so it gets this one too; its gzip
 //                            is no larger than browser.js + the .wasm: scripts/size-budget.mjs)
-// "./webhooks" has the same map over its own files (webhooks-workerd.js, ...: prefix "webhooks-").
+// "./webhooks" and "./phone" have the same map over their own files (webhooks-workerd.js, ...:
+// prefix "webhooks-"; phone-workerd.js, ...: prefix "phone-").
 // A browser with no bundler (import map) loads browser.js by path. Nested conditions match in
 // order: "bun" comes before "node" (Bun matches both), "browser" before "node".
 const esm = (types, file) => ({ types, default: file });
@@ -45,6 +46,8 @@ const manifest = {
     ".": entry("", "./index.d.ts", "./index.d.cts"),
     // Webhook verification, with a wasm of its own: the main entry does not carry it.
     "./webhooks": entry("webhooks-", "./webhooks.d.ts", "./webhooks.d.cts"),
+    // Phone numbers as people type them (parsePhoneNumber, checkPhoneNumbers), with a wasm of its own.
+    "./phone": entry("phone-", "./phone.d.ts", "./phone.d.cts"),
     // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
       workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },
@@ -63,6 +66,7 @@ const manifest = {
     "./callingbox_core_bg.wasm": "./callingbox_core_bg.wasm",
     "./callingbox_emulator_bg.wasm": "./callingbox_emulator_bg.wasm",
     "./callingbox_webhooks_bg.wasm": "./callingbox_webhooks_bg.wasm",
+    "./callingbox_phone_bg.wasm": "./callingbox_phone_bg.wasm",
     "./package.json": "./package.json",
   },
   // Only the runtime entries do something at import (register or load the wasm); everything
@@ -73,6 +77,7 @@ const manifest = {
     "./emulator-browser.js", "./emulator-node.js", "./emulator-node.cjs", "./emulator-deno.js", "./emulator-workerd.js",
     "./webhooks-browser.js", "./webhooks-browser-inline.js", "./webhooks-node.js", "./webhooks-node.cjs", "./webhooks-deno.js",
     "./webhooks-workerd.js",
+    "./phone-browser.js", "./phone-browser-inline.js", "./phone-node.js", "./phone-node.cjs", "./phone-deno.js", "./phone-workerd.js",
     "./callingbox-emulator.js",
   ],
   bin: { "callingbox-emulator": "./callingbox-emulator.js" },

@@ -1,5 +1,5 @@
 // Size of everything a runtime loads for the whole SDK (wasm + wasm-bindgen glue + client +
-// entry), and for callingbox/webhooks (its own entry and wasm), gzip -9 and brotli, each checked
+// entry), and for callingbox/webhooks and callingbox/phone (each its own entry and wasm), gzip -9 and brotli, each checked
 // against its ceiling in size-budget.json. Size is deterministic, so this is a check CI can fail
 // on; raising the budget is a visible change.
 import { readFileSync } from "node:fs";
@@ -13,13 +13,16 @@ const budget = JSON.parse(readFileSync(new URL("../size-budget.json", import.met
 //   browser-inline.js        esbuild, Rollup, `bun build`, Vite dev (the wasm inside the JS)
 // Each entry is the whole JS side (driver, errors, glue) bundled into one module. Webhook
 // verification is not in it: an app that verifies webhooks also loads callingbox/webhooks,
-// guarded the same two ways against its own ceiling.
+// guarded the same two ways against its own ceiling; so does an app that reads typed phone
+// numbers (callingbox/phone).
 // Their source maps (.js.map) are fetched by dev tools only and are not counted.
 const shapes = [
   ["whole SDK, browser entry", ["callingbox_core_bg.wasm", "browser.js"], "gzip_ceiling_bytes"],
   ["whole SDK, inline-wasm entry", ["browser-inline.js"], "gzip_ceiling_bytes"],
   ["webhooks, browser entry", ["callingbox_webhooks_bg.wasm", "webhooks-browser.js"], "webhooks_gzip_ceiling_bytes"],
   ["webhooks, inline-wasm entry", ["webhooks-browser-inline.js"], "webhooks_gzip_ceiling_bytes"],
+  ["phone, browser entry", ["callingbox_phone_bg.wasm", "phone-browser.js"], "phone_gzip_ceiling_bytes"],
+  ["phone, inline-wasm entry", ["phone-browser-inline.js"], "phone_gzip_ceiling_bytes"],
 ];
 const pad = (s, n) => String(s).padStart(n);
 console.log(`${"file".padEnd(34)}${pad("raw", 9)}${pad("gzip-9", 9)}${pad("brotli", 9)}`);

@@ -10,9 +10,11 @@
 # `npm pack ./pkg`, installed into a scratch consumer project, target/bundlers/app, next to the
 # files of tests/bundlers/app/: every bundler resolves `callingbox` by name through `exports`.
 #   - the same five bundlers on a webhook app (tests/bundlers/app/webhooks/: callingbox/webhooks
-#     alone), run the same way: it must verify, and must not ship the client's wasm;
+#     alone) and on a phone app (tests/bundlers/app/phone/: callingbox/phone alone), run the same
+#     way: each must work, and must not ship the client's wasm;
 # Usage: bash scripts/test-bundlers.sh [cell ...]   (cells: esbuild vite webpack rollup vite-dev bun
 #   esbuild-webhooks vite-webhooks webpack-webhooks rollup-webhooks bun-webhooks
+#   esbuild-phone vite-phone webpack-phone rollup-phone bun-phone
 #   deno-allow-net require tsc-node16 uncaught-esm-async uncaught-esm-sync uncaught-cjs-async
 #   uncaught-cjs-sync)
 set -euo pipefail

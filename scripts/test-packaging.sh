@@ -4,8 +4,8 @@
 #   attw (@arethetypeswrong/cli, every resolution mode: node10, node16 from ESM and from
 #     CommonJS, bundler): do the types resolve for every condition? The package ships a
 #     CommonJS build for Node's "require" condition (node.cjs, emulator-node.cjs,
-#     webhooks-node.cjs, with .d.cts types), so `require("callingbox")` and TypeScript .cts
-#     files work on every Node in `engines`. The three .wasm subpath exports are assets, not modules (attw looks for their
+#     webhooks-node.cjs, phone-node.cjs, with .d.cts types), so `require("callingbox")` and TypeScript .cts
+#     files work on every Node in `engines`. The four .wasm subpath exports are assets, not modules (attw looks for their
 #     types and reports "no resolution"), so they are excluded from its entry points.
 #   the tarball's file list: LICENSE and CHANGELOG.md (copied from the repository root by
 #     scripts/build.sh), every file the exports map names, the browser entries' source maps.
@@ -24,10 +24,10 @@ echo "== publint --strict $tarball"
 publint run --strict "$tarball" || failed=1
 echo "== attw $tarball"
 attw --format ascii --no-color --no-emoji \
-  --exclude-entrypoints ./callingbox_core_bg.wasm ./callingbox_emulator_bg.wasm ./callingbox_webhooks_bg.wasm -- "$tarball" || failed=1
+  --exclude-entrypoints ./callingbox_core_bg.wasm ./callingbox_emulator_bg.wasm ./callingbox_webhooks_bg.wasm ./callingbox_phone_bg.wasm -- "$tarball" || failed=1
 echo "== files in $tarball"
 listing=$(tar -tzf "$tarball" | sed 's#^package/##')
-required=(LICENSE CHANGELOG.md README.md package.json browser.js.map browser-inline.js.map webhooks-browser.js.map webhooks-browser-inline.js.map)
+required=(LICENSE CHANGELOG.md README.md package.json browser.js.map browser-inline.js.map webhooks-browser.js.map webhooks-browser-inline.js.map phone-browser.js.map phone-browser-inline.js.map)
 # Every file the exports map (or main/module/types/bin) points at.
 mapfile -t named < <(node -e '
   const p = require("./pkg/package.json"); const out = new Set();

@@ -24,6 +24,7 @@ run "clippy (host, all crates and targets)" cargo clippy --quiet --workspace --a
 run "clippy (wasm32 client)" cargo clippy --quiet --target wasm32-unknown-unknown -- -D warnings
 run "clippy (wasm32 emulator)" cargo clippy --quiet --target wasm32-unknown-unknown --features emulator -- -D warnings
 run "clippy (wasm32 webhooks)" cargo clippy --quiet --target wasm32-unknown-unknown -p callingbox-webhooks-wasm -- -D warnings
+run "clippy (wasm32 phone)" cargo clippy --quiet --target wasm32-unknown-unknown -p callingbox-phone-wasm -- -D warnings
 run "cargo test (core + emulator, native)" cargo test --quiet --workspace
 run "rustdoc (no broken links)" env RUSTDOCFLAGS="-D warnings" cargo doc --quiet --workspace --no-deps
 run "callingbox-core links into a wasm32 app" cargo build --quiet --release -p wasm-consumer --target wasm32-unknown-unknown

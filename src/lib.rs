@@ -58,6 +58,9 @@ static ALLOC: alloc::Bump = alloc::Bump::new();
 
 mod host_floats;
 
+// The refused-number answer (shared with the phone wasm, crates/callingbox-phone-wasm).
+mod phone_problem;
+
 fn parse(json: &str, field: &str) -> Result<Value, Error> {
     Value::parse(json)
         .map_err(|e| Error::validation(field, cat(&["is not valid JSON (", &e.text(), ")"])))
@@ -226,45 +229,5 @@ pub fn retry_decision(config: &str, attempt: &str) -> String {
 /// `"\0<reason code>\0<message>"`.
 #[wasm_bindgen(js_name = checkE164)]
 pub fn check_e164(input: &str) -> String {
-    phone::check(input).unwrap_or_else(|reason| problem(input, reason))
-}
-
-/// Reads a phone number as people type it ([`phone::parse`]): international, or national
-/// with `default_country` (a region code, "" for none). Answers
-/// `"+<country calling code>\0<national number>\0<region or empty>\0<extension or empty>"`
-/// (`"+1\04155550123\0\0"`), or `"\0<reason code>\0<message>"`.
-#[wasm_bindgen(js_name = checkPhone)]
-pub fn check_phone(input: &str, default_country: &str) -> String {
-    match phone::parse(
-        input,
-        (!default_country.is_empty()).then_some(default_country),
-    ) {
-        Ok(p) => {
-            let national = p.national_number();
-            let code = p
-                .e164
-                .get(..p.e164.len() - national.len())
-                .unwrap_or_default();
-            cat(&[
-                code,
-                "\0",
-                national,
-                "\0",
-                p.country.unwrap_or_default(),
-                "\0",
-                p.extension.as_deref().unwrap_or_default(),
-            ])
-        }
-        Err(reason) => problem(input, reason),
-    }
-}
-
-/// `"\0<reason code>\0<message>"` for a phone number the check refused.
-fn problem(input: &str, reason: phone::Reason) -> String {
-    cat(&[
-        "\0",
-        reason.code(),
-        "\0",
-        &Error::phone("phone number", input, reason).message(),
-    ])
+    phone::check(input).unwrap_or_else(|reason| phone_problem::problem(input, reason))
 }

@@ -10,8 +10,9 @@
 //      that fails or answers >= 400 (the classic: the .wasm was not copied) fails the cell.
 //      The esbuild cell also checks that a --sourcemap bundle maps back to js/client.js.
 //      The same bundlers, run the same way, build the webhook app (webhooks/app.mjs:
-//      callingbox/webhooks alone, verifying the documented test vector); its bundle must not
-//      carry the client's wasm.
+//      callingbox/webhooks alone, verifying the documented test vector) and the phone app
+//      (phone/app.mjs: callingbox/phone alone, reading typed numbers one at a time and as a
+//      list); neither bundle may carry the client's wasm.
 //   2. Deno with network permission only: `deno run --allow-net deno-app.ts` (the client
 //      against the server, and the in-process emulator).
 //   3. CommonJS: `node require.cjs` (require("callingbox"), require("callingbox/emulator")),
@@ -52,18 +53,19 @@ function filesOf(dir) {
 
 /**
  * Which package entry a bundle carries, and what it ships (gzip -9 of its .js + .wasm).
- * `app.webhooks`: the webhook app, whose entries are webhooks-browser(-inline).js.
+ * `entry`: the app's subpath ("webhooks", "phone"; none for the client app), whose entries are
+ * <entry>-browser(-inline).js.
  */
-function inspect(dir, { webhooks = false } = {}) {
+function inspect(dir, { entry: subpath = "" } = {}) {
   const files = filesOf(dir).filter((f) => /\.(m?js|wasm)$/.test(f));
   const js = files.filter((f) => !f.endsWith(".wasm")).map((f) => readFileSync(f, "utf8")).join("\n");
   const wasm = files.filter((f) => f.endsWith(".wasm"));
-  const prefix = webhooks ? "webhooks-" : "";
-  const name = webhooks ? "callingbox_webhooks_bg" : "callingbox_core_bg";
+  const prefix = subpath ? `${subpath}-` : "";
+  const name = `callingbox_${subpath || "core"}_bg`;
   const entry = /DecompressionStream\(\s*["'`]deflate/.test(js) ? `${prefix}browser-inline.js` : js.includes(name) || wasm.length ? `${prefix}browser.js` : "?";
   const gzip = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
-  // The webhook app must not carry the client: its wasm (copied or inlined) or its driver.
-  const client = webhooks && (js.includes("callingbox_core_bg") || wasm.some((f) => f.includes("callingbox_core")) || /retryDecision|idempotency-key/.test(js));
+  // The app of another entry must not carry the client: its wasm (copied or inlined) or its driver.
+  const client = !!subpath && (js.includes("callingbox_core_bg") || wasm.some((f) => f.includes("callingbox_core")) || /retryDecision|idempotency-key/.test(js));
   return { entry, gzip, assets: wasm.length ? `${wasm.length} .wasm` : "wasm inlined", client };
 }
 
@@ -108,9 +110,13 @@ const out = (name) => {
   return dir;
 };
 
-// Each bundler builds one of the two apps: the one-call client app (folder "", the default) or
-// the webhook app (folder "webhooks/"), each from its own files (app.mjs, index.html, bun-app.mjs).
-const WEBHOOKS = { sub: "webhooks/", suffix: "-webhooks", webhooks: true };
+// Each bundler builds one of three apps: the one-call client app (folder "", the default), the
+// webhook app (folder "webhooks/") or the phone app (folder "phone/"), each from its own files
+// (app.mjs, index.html, bun-app.mjs). `ok`: what the app's `bun build` output prints when it passed.
+const SIDE_APPS = [
+  { sub: "webhooks/", suffix: "-webhooks", entry: "webhooks", ok: "WEBHOOKS OK" },
+  { sub: "phone/", suffix: "-phone", entry: "phone", ok: "PHONE OK" },
+];
 const bundlers = {
   async esbuild({ sub = "", suffix = "" } = {}) {
     const dir = out(`esbuild${suffix}`);
@@ -209,29 +215,31 @@ const cells = [
       return { ok, tool: built.version, runtime: `Bun ${(await run(bin("bun"), ["--version"])).stdout.trim()}`, ...seen, detail: ok ? r.stdout.trim().replace("ONE-CALL OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
-  // The webhook app: callingbox/webhooks alone, in the same bundlers, run the same way.
-  ...["esbuild", "vite", "webpack", "rollup"].map((id) => ({
-    id: `${id}-webhooks`,
-    group: "bundle",
-    async run(ctx) {
-      const built = await bundlers[id](WEBHOOKS);
-      const seen = inspect(built.dir, WEBHOOKS);
-      const r = await runInChromium(built.dir, ctx);
-      if (seen.client) return { ...r, ok: false, tool: built.version, ...seen, log: `${r.log}\nthe webhook app's bundle carries the client (its wasm or driver)` };
-      return { ...r, tool: built.version, ...seen };
+  // The webhook app and the phone app: each entry alone, in the same bundlers, run the same way.
+  ...SIDE_APPS.flatMap((side) => [
+    ...["esbuild", "vite", "webpack", "rollup"].map((id) => ({
+      id: `${id}${side.suffix}`,
+      group: "bundle",
+      async run(ctx) {
+        const built = await bundlers[id](side);
+        const seen = inspect(built.dir, side);
+        const r = await runInChromium(built.dir, ctx);
+        if (seen.client) return { ...r, ok: false, tool: built.version, ...seen, log: `${r.log}\nthe ${side.entry} app's bundle carries the client (its wasm or driver)` };
+        return { ...r, tool: built.version, ...seen };
+      },
+    })),
+    {
+      id: `bun${side.suffix}`,
+      group: "bundle",
+      async run() {
+        const built = await bundlers.bun(side);
+        const seen = inspect(built.dir, side);
+        const r = await run(bin("bun"), [join(built.dir, "bun-app.js")], { cwd: built.dir });
+        const ok = r.code === 0 && r.stdout.includes(side.ok) && !seen.client;
+        return { ok, tool: built.version, runtime: `Bun ${(await run(bin("bun"), ["--version"])).stdout.trim()}`, ...seen, detail: ok ? r.stdout.trim().replace(`${side.ok} `, "") : "", log: ok ? "" : tail(r.stdout + r.stderr) + (seen.client ? "\nthe bundle carries the client" : "") };
+      },
     },
-  })),
-  {
-    id: "bun-webhooks",
-    group: "bundle",
-    async run() {
-      const built = await bundlers.bun(WEBHOOKS);
-      const seen = inspect(built.dir, WEBHOOKS);
-      const r = await run(bin("bun"), [join(built.dir, "bun-app.js")], { cwd: built.dir });
-      const ok = r.code === 0 && r.stdout.includes("WEBHOOKS OK") && !seen.client;
-      return { ok, tool: built.version, runtime: `Bun ${(await run(bin("bun"), ["--version"])).stdout.trim()}`, ...seen, detail: ok ? r.stdout.trim().replace("WEBHOOKS OK ", "") : "", log: ok ? "" : tail(r.stdout + r.stderr) + (seen.client ? "\nthe bundle carries the client" : "") };
-    },
-  },
+  ]),
   {
     id: "deno-allow-net",
     group: "consumer",
@@ -248,7 +256,7 @@ const cells = [
     async run({ baseUrl, apiKey }) {
       const r = await run(process.execPath, ["require.cjs", baseUrl, apiKey]);
       const ok = r.code === 0 && r.stdout.includes("ONE-CALL OK");
-      return { ok, tool: "node require.cjs", runtime: `Node ${process.version}`, entry: /\(require, (\S+), (\S+)\)/.exec(r.stdout)?.slice(1).join(", ") ?? "?", detail: ok ? "require + emulator + webhooks" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+      return { ok, tool: "node require.cjs", runtime: `Node ${process.version}`, entry: /\(require, ([^)]+)\)/.exec(r.stdout)?.[1] ?? "?", detail: ok ? "require + emulator + webhooks + phone" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
   {
@@ -257,7 +265,7 @@ const cells = [
     async run() {
       const r = await run(bin("tsc"), ["-p", "tsconfig.json"]);
       const ok = r.code === 0;
-      return { ok, tool: "tsc (node16: .cts + .mts)", runtime: (await run(bin("tsc"), ["--version"])).stdout.trim(), entry: "index.d.cts, index.d.ts, webhooks.d.cts, webhooks.d.ts", detail: ok ? "no errors" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
+      return { ok, tool: "tsc (node16: .cts + .mts)", runtime: (await run(bin("tsc"), ["--version"])).stdout.trim(), entry: "index, webhooks, phone .d.cts + .d.ts", detail: ok ? "no errors" : "", log: ok ? "" : tail(r.stdout + r.stderr) };
     },
   },
   ...[

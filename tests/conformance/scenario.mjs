@@ -2,9 +2,10 @@
 // once and run unchanged in every runtime (Node, Deno, workerd, Chromium, Bun) against the
 // emulator server on 127.0.0.1. It uses only web-standard globals (fetch, AbortController,
 // URL) and the package's public API, which the caller passes in: `sdk` (the module "callingbox")
-// and `webhooks` (the module "callingbox/webhooks", its own entry point and wasm).
+// `webhooks` (the module "callingbox/webhooks", its own entry point and wasm) and `phone` (the
+// module "callingbox/phone", likewise).
 //
-//   const results = await runScenario({ sdk, webhooks, baseUrl, apiKey });
+//   const results = await runScenario({ sdk, webhooks, phone, baseUrl, apiKey });
 //   // [{ name, ok, error?, note? }, ...] — one entry per step; every step runs even if one
 //   // fails; `note` is what a step observed that differs between runtimes.
 
@@ -26,7 +27,7 @@ async function rejects(promise, Cls, code, message) {
   throw new CheckFailed(`${message}: expected a ${Cls.name}, but the call succeeded`);
 }
 
-export async function runScenario({ sdk, webhooks, baseUrl, apiKey }) {
+export async function runScenario({ sdk, webhooks, phone, baseUrl, apiKey }) {
   const { CallingBox } = sdk;
   const admin = async (path, body) => {
     const res = await fetch(`${baseUrl}/__emulator/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
@@ -39,6 +40,18 @@ export async function runScenario({ sdk, webhooks, baseUrl, apiKey }) {
       check(sdk.parseE164("+1 (415) 555-0123") === "+14155550123", "parseE164 canonicalises");
       const e = await rejects((async () => sdk.parseE164("4155550123"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "parseE164 without +");
       check(e.reason === "missing_plus", `reason ${e.reason}`);
+    }],
+    ["phone numbers as typed (callingbox/phone): national input, a list in one call, typed errors", async () => {
+      check(sdk.parsePhoneNumber === undefined, "the main entry does not carry parsePhoneNumber");
+      const parsed = phone.parsePhoneNumber("020 7946 0958", { defaultCountry: "GB" });
+      check(parsed.e164 === "+442079460958" && parsed.country === "GB" && parsed.nationalNumber === "2079460958", `parsed ${JSON.stringify(parsed)}`);
+      const list = phone.checkPhoneNumbers(["(415) 555-0100", "+891 1663 9560", 7, "+1 415 555 0100 x12", "a\nb"], { defaultCountry: "US" });
+      const got = list.map((r) => (r.ok ? `${r.value.e164}${r.value.extension ? `;${r.value.extension}` : ""}` : r.reason)).join(" ");
+      check(got === "+14155550100 unassigned_country_code not_a_string +14155550100;12 contains_letters", `checkPhoneNumbers answered ${got}`);
+      const e = await rejects((async () => phone.parsePhoneNumber("020 7946 0958"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "national input, no default country");
+      check(e.reason === "missing_plus" && e instanceof phone.InvalidPhoneNumberError && e instanceof sdk.CallingBoxError, `reason ${e.reason}`);
+      const bad = await rejects((async () => phone.checkPhoneNumbers([], { defaultCountry: "XX" }))(), phone.ValidationError, "validation_error", "unknown default country");
+      check(bad.field === "defaultCountry" && bad instanceof sdk.ValidationError, `field ${bad.field}`);
     }],
     ["webhook signature (callingbox/webhooks): the documented test vector, tampering, tolerance", async () => {
       const { Webhooks } = webhooks;

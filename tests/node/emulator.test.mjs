@@ -7,12 +7,13 @@ import { runScenario } from "../conformance/scenario.mjs";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
 const webhooks = await import(new URL("../../target/consumer/webhooks.mjs", import.meta.url).href);
+const phone = await import(new URL("../../target/consumer/phone.mjs", import.meta.url).href);
 
 test("conformance scenario against the emulator server on 127.0.0.1", async (t) => {
   const server = await emu.startEmulatorServer({ port: 0, manualClock: true });
   try {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const results = await runScenario({ sdk: pkg, webhooks, baseUrl: server.url, apiKey: server.apiKey });
+    const results = await runScenario({ sdk: pkg, webhooks, phone, baseUrl: server.url, apiKey: server.apiKey });
     for (const r of results) {
       await t.test(r.name, () => assert.ok(r.ok, r.error));
     }

@@ -30,38 +30,50 @@ describe("installed package", () => {
     }
   });
 
-  test('"callingbox/webhooks" maps every condition to its own files, types first', () => {
-    const manifest = JSON.parse(readFileSync(new URL("package.json", pkg.resolvedFrom), "utf8"));
-    const hooks = manifest.exports["./webhooks"];
-    assert.deepEqual(hooks.node, {
-      require: { types: "./webhooks.d.cts", default: "./webhooks-node.cjs" },
-      default: { types: "./webhooks.d.ts", default: "./webhooks-node.js" },
+  for (const entry of ["webhooks", "phone"]) {
+    test(`"callingbox/${entry}" maps every condition to its own files, types first`, () => {
+      const manifest = JSON.parse(readFileSync(new URL("package.json", pkg.resolvedFrom), "utf8"));
+      const map = manifest.exports[`./${entry}`];
+      assert.deepEqual(map.node, {
+        require: { types: `./${entry}.d.cts`, default: `./${entry}-node.cjs` },
+        default: { types: `./${entry}.d.ts`, default: `./${entry}-node.js` },
+      });
+      assert.deepEqual(Object.keys(map), Object.keys(manifest.exports["."]), "the same conditions, in the same order, as the main entry");
+      const leaves = [];
+      const walk = (v) => ("types" in v ? leaves.push(v) : Object.values(v).forEach(walk));
+      walk(map);
+      for (const leaf of leaves) {
+        assert.equal(Object.keys(leaf)[0], "types");
+        assert.match(leaf.types, new RegExp(`^\\./${entry}\\.d\\.c?ts$`));
+        assert.match(leaf.default, new RegExp(`^\\./${entry}-[a-z-]+\\.c?js$`));
+        assert.ok(readFileSync(fileURLToPath(new URL(leaf.default, pkg.resolvedFrom))).length > 0, leaf.default);
+        // Every entry is listed as having side effects (it registers its wasm loader).
+        assert.ok(manifest.sideEffects.includes(leaf.default), `${leaf.default} in sideEffects`);
+      }
     });
-    assert.deepEqual(Object.keys(hooks), Object.keys(manifest.exports["."]), "the same conditions, in the same order, as the main entry");
-    const leaves = [];
-    const walk = (v) => ("types" in v ? leaves.push(v) : Object.values(v).forEach(walk));
-    walk(hooks);
-    for (const leaf of leaves) {
-      assert.equal(Object.keys(leaf)[0], "types");
-      assert.match(leaf.types, /^\.\/webhooks\.d\.c?ts$/);
-      assert.match(leaf.default, /^\.\/webhooks-[a-z-]+\.c?js$/);
-      assert.ok(readFileSync(fileURLToPath(new URL(leaf.default, pkg.resolvedFrom))).length > 0, leaf.default);
-      // Every webhooks entry is listed as having side effects (it registers its wasm loader).
-      assert.ok(manifest.sideEffects.includes(leaf.default), `${leaf.default} in sideEffects`);
-    }
-  });
+  }
 
-  test("the webhook code lives only in the webhooks wasm, and each entry loads only its own wasm", async () => {
+  // Which wasm has which exports, and which entry loads which wasm: the client's wasm keeps
+  // `checkE164` (what parameters are checked with) and nothing of webhooks or of reading typed
+  // phone numbers; each of the other entries loads only its own wasm.
+  test("each wasm has its own exports, and each entry loads only its own wasm", async () => {
     const exportsOf = (f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom))))).map((e) => e.name);
-    assert.ok(!exportsOf("callingbox_core_bg.wasm").some((n) => /webhook/i.test(n)), "the client wasm has no webhook export");
+    const core = exportsOf("callingbox_core_bg.wasm");
+    assert.ok(!core.some((n) => /webhook/i.test(n)), "the client wasm has no webhook export");
+    assert.ok(core.includes("checkE164"));
+    assert.ok(!core.some((n) => /^checkPhone/.test(n)), "the client wasm does not read typed numbers");
     assert.deepEqual(exportsOf("callingbox_webhooks_bg.wasm").filter((n) => /webhook/i.test(n)).sort(), ["signWebhook", "verifyWebhook"]);
-    for (const f of ["webhooks-node.js", "webhooks-node.cjs", "webhooks-browser.js", "webhooks-deno.js", "webhooks-workerd.js"]) {
-      const text = readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8");
-      assert.match(text, /callingbox_webhooks_bg\.wasm/, f);
-      assert.doesNotMatch(text, /callingbox_core_bg\.wasm/, f);
+    assert.deepEqual(exportsOf("callingbox_phone_bg.wasm").filter((n) => !/^__|^memory$/.test(n)).sort(), ["checkPhone", "checkPhones"]);
+    const others = { webhooks: /callingbox_(core|phone)_bg|checkPhone/, phone: /callingbox_(core|webhooks)_bg|verifyWebhook/ };
+    for (const entry of ["webhooks", "phone"]) {
+      for (const f of ["node.js", "node.cjs", "browser.js", "deno.js", "workerd.js"].map((f) => `${entry}-${f}`)) {
+        const text = readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8");
+        assert.match(text, new RegExp(`callingbox_${entry}_bg\\.wasm`), f);
+        assert.doesNotMatch(text, others[entry], f);
+      }
     }
     for (const f of ["node.js", "browser.js", "deno.js", "workerd.js"]) {
-      assert.doesNotMatch(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8"), /callingbox_webhooks|verifyWebhook/, f);
+      assert.doesNotMatch(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8"), /callingbox_webhooks|verifyWebhook|callingbox_phone|checkPhones?\b/, f);
     }
   });
 
@@ -99,9 +111,10 @@ describe("installed package", () => {
 
   test("exactly the public API is exported (no internal helper such as adopt leaks)", () => {
     const names = Object.keys(pkg).filter((n) => n !== "resolvedFrom").sort(); // resolvedFrom: added by the consumer shim
-    assert.deepEqual(names, ["CallingBox", "checkE164", "checkPhoneNumber", "parseE164", "parsePhoneNumber", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
+    assert.deepEqual(names, ["CallingBox", "checkE164", "parseE164", "redactSecret", "wasmMemoryBytes", ...ERROR_CLASSES].sort());
     assert.equal(pkg.adopt, undefined);
     assert.equal(pkg.Webhooks, undefined, "Webhooks is callingbox/webhooks");
+    assert.equal(pkg.parsePhoneNumber, undefined, "parsePhoneNumber is callingbox/phone");
   });
 
   test("every runtime export is declared in index.d.ts or the api.d.ts it re-exports", () => {
@@ -122,6 +135,18 @@ describe("installed package", () => {
       assert.deepEqual(Object.keys(webhooks).sort(), ["CallingBoxError", "ValidationError", "WebhookSignatureError", "Webhooks"]);
     }
     assert.match(readFileSync(new URL("webhooks.d.cts", pkg.resolvedFrom), "utf8"), /from "\.\/index\.cjs"/);
+  });
+
+  test("every export of callingbox/phone is declared in phone.d.ts (and .d.cts)", async () => {
+    const phone = await import(new URL("../../target/consumer/phone.mjs", import.meta.url).href);
+    const names = ["checkPhoneNumber", "checkPhoneNumbers", "parsePhoneNumber"];
+    assert.deepEqual(Object.keys(phone).sort(), ["CallingBoxError", "InvalidPhoneNumberError", "ValidationError", ...names].sort());
+    for (const f of ["phone.d.ts", "phone.d.cts"]) {
+      const dts = readFileSync(new URL(f, pkg.resolvedFrom), "utf8");
+      for (const name of names) assert.match(dts, new RegExp(`export declare function ${name}\\b`), `${f}: ${name}`);
+      assert.match(dts, /export \{ CallingBoxError, ValidationError, InvalidPhoneNumberError \} from "\.\/index\.c?js";/, f);
+    }
+    assert.match(readFileSync(new URL("phone.d.cts", pkg.resolvedFrom), "utf8"), /from "\.\/index\.cjs"/);
   });
 });
 

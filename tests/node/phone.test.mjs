@@ -1,12 +1,15 @@
-// Phone numbers as people type them: parsePhoneNumber / checkPhoneNumber, the client's
-// defaultCountry option, and the emulator holding numbers to the client's verdict.
+// Phone numbers as people type them: callingbox/phone (parsePhoneNumber / checkPhoneNumber /
+// checkPhoneNumbers, imported by name through the consumer install), the client's defaultCountry
+// option, and the emulator holding numbers to the client's verdict.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { KEY, client, fakeFetch, failure, json, pkg } from "./helpers.mjs";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
-const { CallingBox, ValidationError, InvalidPhoneNumberError, checkPhoneNumber, parsePhoneNumber } = pkg;
+const phone = await import(new URL("../../target/consumer/phone.mjs", import.meta.url).href);
+const { CallingBox, ValidationError, InvalidPhoneNumberError } = pkg;
+const { checkPhoneNumber, checkPhoneNumbers, parsePhoneNumber } = phone;
 
 describe("parsePhoneNumber", () => {
   test("national input with a default country", () => {
@@ -65,6 +68,74 @@ describe("parsePhoneNumber", () => {
   });
 });
 
+describe("checkPhoneNumbers", () => {
+  const GB = { defaultCountry: "GB" };
+  test("answers checkPhoneNumber's answers, in order, for any iterable", () => {
+    const inputs = ["020 7946 0958", null, "+891 1663 9560", "", 44, "+1 415 555 0100 ext. 7", "020 79", undefined];
+    const expected = inputs.map((i) => checkPhoneNumber(i, GB));
+    assert.deepEqual(checkPhoneNumbers(inputs, GB), expected);
+    assert.deepEqual(checkPhoneNumbers(new Set(inputs), GB), [...new Set(inputs)].map((i) => checkPhoneNumber(i, GB)));
+    assert.deepEqual(checkPhoneNumbers((function* () { yield* inputs; })(), GB), expected);
+    assert.equal(expected[0].ok && expected[0].value.e164, "+442079460958");
+    assert.equal(!expected[1].ok && expected[1].reason, "not_a_string");
+    assert.equal(expected[5].ok && expected[5].value.extension, "7");
+    assert.deepEqual(checkPhoneNumbers([]), []);
+  });
+  test("separators, NULs and other characters inside a number are that number's", () => {
+    const inputs = ["+44 20\n7946 0958", "+44 20 7946 0958\0x", "\n", "\u0001+1 415 555 0100", "+1\r\n415", "٠٢٠ ٧٩٤٦", "+44 20 7946 0958 \ud800", "\n\n+33 1 23 45 67 89"];
+    const bulk = checkPhoneNumbers(inputs, GB);
+    assert.equal(bulk.length, inputs.length);
+    assert.deepEqual(bulk, inputs.map((i) => checkPhoneNumber(i, GB)));
+    assert.ok(bulk.slice(0, -1).every((r) => !r.ok), JSON.stringify(bulk));
+    assert.equal(bulk[0].reason, "invalid_character");
+    assert.match(bulk[0].message, /"\+44 20\n7946 0958"/);
+    assert.match(bulk[1].message, /"\+44 20 7946 0958\0x"/);
+    assert.equal(bulk.at(-1).value.e164, "+33123456789"); // leading line breaks are blanks, as for one number
+  });
+  test("a list longer than one call into the wasm keeps its order", () => {
+    const inputs = Array.from({ length: 2500 }, (_, i) => (i % 3 ? `+44 20 7946 ${String(i).padStart(4, "0")}` : `0${i}`));
+    inputs.push("+1 415 555 0100".padEnd(70_000, "0")); // alone past the characters of one call
+    const bulk = checkPhoneNumbers(inputs, GB);
+    assert.deepEqual(bulk, inputs.map((i) => checkPhoneNumber(i, GB)));
+    assert.equal(bulk[2].value.e164, "+442079460002");
+    assert.equal(bulk[2500].reason, "too_long");
+  });
+  test("a bad defaultCountry throws a ValidationError naming it, even with no number to check", () => {
+    for (const defaultCountry of ["XX", "GBR", "", 44, null]) {
+      for (const inputs of [["+33 1 23 45 67 89"], [], [null], ["a\nb"]]) {
+        assert.throws(() => checkPhoneNumbers(inputs, { defaultCountry }), (e) =>
+          e instanceof ValidationError && !(e instanceof InvalidPhoneNumberError) && e.field === "defaultCountry", `${defaultCountry} ${JSON.stringify(inputs)}`);
+      }
+    }
+  });
+  test("inputs must be an iterable of numbers, not one number", () => {
+    for (const inputs of ["+44 20 7946 0958", 12, null, undefined, { length: 1, 0: "+1" }]) {
+      assert.throws(() => checkPhoneNumbers(inputs), (e) => e instanceof ValidationError && e.field === "inputs", String(inputs));
+    }
+  });
+  test("property: the bulk answers are the single answers, for any strings", () => {
+    // Strings made largely of the characters that could confuse a joined form ("\n", "\0",
+    // "\u0001") and of the characters phone numbers are made of, plus any Unicode.
+    const piece = fc.oneof(
+      fc.constantFrom("\n", "\0", "\u0001", "\r", "+", " ", "0", "20", "7946", "0958", "ext. ", "x", "(", ")", "-", "\u00a0", "é", "\ud83d\udcde", "\ud800"),
+      fc.string({ unit: "binary", maxLength: 4 }),
+    );
+    const input = fc.oneof(fc.array(piece, { maxLength: 12 }).map((a) => a.join("")), fc.string({ unit: "grapheme", maxLength: 20 }));
+    const item = fc.oneof({ weight: 9, arbitrary: input }, { weight: 1, arbitrary: fc.constantFrom(null, 1, undefined, {}) });
+    const country = fc.constantFrom(undefined, "GB", "US", "fr", "RU", "AU");
+    fc.assert(fc.property(fc.array(item, { maxLength: 30 }), country, (inputs, defaultCountry) => {
+      const options = defaultCountry === undefined ? undefined : { defaultCountry };
+      assert.deepEqual(checkPhoneNumbers(inputs, options), inputs.map((i) => checkPhoneNumber(i, options)));
+    }), { numRuns: 1500, seed: 42 });
+  });
+  test("its errors are the main entry's classes too", () => {
+    assert.equal(phone.ValidationError === pkg.ValidationError, false); // each entry has its own copy
+    assert.throws(() => parsePhoneNumber("+891 1663 9560"), (e) =>
+      e instanceof pkg.InvalidPhoneNumberError && e instanceof phone.InvalidPhoneNumberError && e instanceof pkg.CallingBoxError && e.reason === "unassigned_country_code");
+    assert.throws(() => checkPhoneNumbers([], { defaultCountry: "XX" }), (e) => e instanceof pkg.ValidationError && e instanceof phone.CallingBoxError);
+  });
+});
+
 describe("the client's defaultCountry option", () => {
   const call = { agent_id: "2b5c1f3e-8d4a-4c7e-9f1b-3a6d8e2c5b71", to: "(415) 555-0100" };
   test("national numbers in params are read with it and sent in E.164", async () => {
@@ -102,8 +173,8 @@ test("the emulator rejects exactly what the client rejects, with the same reason
   // "+" and 1-16 digits: E.164 syntax, any calling code, any length (the client's own
   // canonical output is what it would send, so the emulator sees that when the client accepts).
   await fc.assert(fc.asyncProperty(fc.stringMatching(/^\+[0-9]{1,16}$/), async (input) => {
-    const ours = checkPhoneNumber(input);
-    const theirs = await post(ours.ok ? ours.value.e164 : input);
+    const ours = pkg.checkE164(input);
+    const theirs = await post(ours.ok ? ours.value : input);
     const reason = /\(reason: ([a-z_]+)\)/.exec(theirs.message)?.[1];
     if (ours.ok) {
       assert.equal(reason, undefined, `${input}: the client accepts, the emulator said ${theirs.message}`);

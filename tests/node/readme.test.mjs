@@ -94,7 +94,7 @@ const HOOKS = [
     match: (b) => /parsePhoneNumber\(/.test(b.code),
     after: ({ logs }) => assert.deepEqual(logs, [
       [{ e164: "+442079460958", countryCallingCode: "44", nationalNumber: "2079460958", country: "GB" }],
-      ["missing_plus"], ["+14155550100"], ["unassigned_country_code"], ["invalid_length"],
+      ["missing_plus"], ["+14155550100", "12"], ["+14155550100"], ["unassigned_country_code"], ["invalid_length"],
     ]),
   },
   {

@@ -1,6 +1,6 @@
 // The runtime matrix (run by scripts/test-runtimes.sh): the conformance scenario, unchanged,
-// in Node, Deno, Bun, workerd (Miniflare) and headless Chromium, each loading `callingbox` and
-// `callingbox/webhooks` by name from a scratch consumer project that installed the `npm pack` tarball
+// in Node, Deno, Bun, workerd (Miniflare) and headless Chromium, each loading `callingbox`,
+// `callingbox/webhooks` and `callingbox/phone` by name from a scratch consumer project that installed the `npm pack` tarball
 // (target/runtimes/app). Every cell gets its own emulator server on 127.0.0.1 (port 0, manual
 // clock) and its own API key (= organisation), started here and closed after the cell.
 //
@@ -43,16 +43,16 @@ function tail(text, n = 15) {
   return text.trim().split("\n").slice(-n).join("\n");
 }
 
-/** Which of the package's files an esbuild bundle took as the "." and the "./webhooks" entries. */
+/** Which of the package's files an esbuild bundle took as the ".", "./webhooks" and "./phone" entries. */
 function entryInBundle(metafile) {
   const inputs = Object.keys(metafile.inputs).filter((p) => p.includes("node_modules/callingbox/"));
   const entries = ["workerd.js", "browser.js", "browser-inline.js", "node.js", "deno.js"];
   const files = inputs.map((p) => p.split("/").pop());
   const of = (names) => files.filter((f) => names.includes(f)).join(",") || "?";
-  return `${of(entries)} + ${of(entries.map((e) => `webhooks-${e}`))}`;
+  return `${of(entries)} + ${of(entries.map((e) => `webhooks-${e}`))} + ${of(entries.map((e) => `phone-${e}`))}`;
 }
 
-/** The file names of the entries a cell reports it resolved (one URL, or [main, webhooks]). */
+/** The file names of the entries a cell reports it resolved (one URL, or [main, webhooks, phone]). */
 const fileName = (url) => (url ? [url].flat().map((u) => String(u).split("/").pop()).join(" + ") : "?");
 
 function processCell(cmd, args, extraEnv = {}) {
@@ -141,7 +141,7 @@ async function bundleBrowser() {
 
 function chromiumCell(page, prepare) {
   return async ({ baseUrl, apiKey, site }) => {
-    const entry = prepare ? await prepare() : "browser.js + webhooks-browser.js (import map)";
+    const entry = prepare ? await prepare() : "browser.js + webhooks-browser.js + phone-browser.js (import map)";
     const b = await chromium();
     const context = await b.newContext();
     const tab = await context.newPage();
@@ -169,11 +169,11 @@ function chromiumCell(page, prepare) {
 // that entry puts in the User-Agent (browsers send none). A mismatch fails the cell: this is
 // what catches a broken exports map.
 const cells = [
-  { id: "node", label: "Node", entry: "node.js + webhooks-node.js", ua: "node", run: processCell(process.execPath, ["node.mjs"]) },
+  { id: "node", label: "Node", entry: "node.js + webhooks-node.js + phone-node.js", ua: "node", run: processCell(process.execPath, ["node.mjs"]) },
   {
     id: "deno",
     label: "Deno (deno test)",
-    entry: "deno.js + webhooks-deno.js",
+    entry: "deno.js + webhooks-deno.js + phone-deno.js",
     ua: "deno",
     // deno test's summary is not "N passed, N failed": the exit code decides.
     run: processCell(bin("deno"), ["test", "--allow-read", "--allow-net=127.0.0.1", "--allow-env=CALLINGBOX_API_KEY,CALLINGBOX_BASE_URL", "deno.test.mjs"], {
@@ -181,12 +181,12 @@ const cells = [
       DENO_NO_UPDATE_CHECK: "1",
     }),
   },
-  { id: "bun", label: "Bun", entry: "node.js + webhooks-node.js", ua: "bun", run: processCell(bin("bun"), ["bun.mjs"]) },
-  { id: "workerd", label: "workerd (Miniflare, esbuild bundle)", entry: "workerd.js + webhooks-workerd.js", ua: "workerd", run: workerdCell },
-  { id: "chromium", label: "Chromium (import map)", entry: "browser.js + webhooks-browser.js (import map)", ua: null, run: chromiumCell("browser.html") },
+  { id: "bun", label: "Bun", entry: "node.js + webhooks-node.js + phone-node.js", ua: "bun", run: processCell(bin("bun"), ["bun.mjs"]) },
+  { id: "workerd", label: "workerd (Miniflare, esbuild bundle)", entry: "workerd.js + webhooks-workerd.js + phone-workerd.js", ua: "workerd", run: workerdCell },
+  { id: "chromium", label: "Chromium (import map)", entry: "browser.js + webhooks-browser.js + phone-browser.js (import map)", ua: null, run: chromiumCell("browser.html") },
   // esbuild matches the "browser" condition without "webpack": the entry with the wasm inlined
   // (scripts/package-json.mjs); the copied .wasm next to the bundle is then unused.
-  { id: "chromium-bundle", label: "Chromium (esbuild bundle)", entry: "browser-inline.js + webhooks-browser-inline.js", ua: null, run: chromiumCell("bundle.html", bundleBrowser) },
+  { id: "chromium-bundle", label: "Chromium (esbuild bundle)", entry: "browser-inline.js + webhooks-browser-inline.js + phone-browser-inline.js", ua: null, run: chromiumCell("bundle.html", bundleBrowser) },
 ];
 
 // The scenario must be the very file tests/conformance/scenario.mjs.

@@ -2,7 +2,7 @@
 // fails if one is not). Imports the package as a user does, by name, through the consumer
 // install (target/consumer/callingbox.d.mts is `export * from "callingbox"`).
 import {
-  CallingBox, parseE164, parsePhoneNumber, checkPhoneNumber,
+  CallingBox, parseE164, checkE164,
   CallingBoxError, ValidationError, InvalidPhoneNumberError, APIError, NotFoundError,
   TelephonyProviderError, InternalServerError, TimeoutError, AbortError, InvalidResponseError,
   APIConnectionError, RateLimitError, OutcomeUnknownError,
@@ -10,7 +10,7 @@ import {
 import type {
   Agent, Call, ClientOptions, Page, PhoneNumber, AvailableNumber, RequestOptions, Transcript,
   WebhookEndpoint, WebhookDelivery, DeletedWebhookEndpoint, WithResponse, ResponseInfo, E164,
-  ParsedPhoneNumber, PhoneNumberReason,
+  PhoneNumberReason,
   RetryInfo,
 } from "../../target/consumer/callingbox.mjs";
 import * as main from "../../target/consumer/callingbox.mjs";
@@ -18,6 +18,11 @@ import {
   Webhooks, WebhookSignatureError, ValidationError as WebhooksValidationError,
   CallingBoxError as WebhooksCallingBoxError, type WebhookEvent,
 } from "../../target/consumer/webhooks.mjs";
+import {
+  parsePhoneNumber, checkPhoneNumber, checkPhoneNumbers, InvalidPhoneNumberError as PhoneInvalidPhoneNumberError,
+  ValidationError as PhoneValidationError, CallingBoxError as PhoneCallingBoxError,
+  type ParsedPhoneNumber, type PhoneNumberOptions, type PhoneNumberCheck,
+} from "../../target/consumer/phone.mjs";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 function expectType<T>(_value: T): void {}
@@ -122,22 +127,14 @@ async function correctUsage(): Promise<void> {
   await client.webhookDeliveries.retrieve(deliveries.data[0]!.id);
   await client.webhookDeliveries.redeliver(deliveries.data[0]!.id);
 
-  // parseE164, parsePhoneNumber and errors
+  // parseE164, checkE164 and errors (parsePhoneNumber: callingbox/phone, below)
   const e164: E164 = parseE164("+1 (415) 555-0123");
   expectType<string>(e164);
+  const dialable = checkE164(e164);
+  if (dialable.ok) expectType<E164>(dialable.value);
+  else expectType<PhoneNumberReason | "not_a_string">(dialable.reason);
   const national = new CallingBox({ apiKey: "sk_test_x", defaultCountry: "US" });
   void national;
-  const parsed: ParsedPhoneNumber = parsePhoneNumber("020 7946 0958", { defaultCountry: "GB" });
-  expectType<string>(parsed.e164);
-  expectType<string>(parsed.countryCallingCode);
-  expectType<string | undefined>(parsed.country);
-  expectType<string | undefined>(parsed.extension);
-  const checked = checkPhoneNumber("+1 415 555 0100");
-  if (checked.ok) expectType<string>(checked.value.nationalNumber);
-  else {
-    const why: PhoneNumberReason | "not_a_string" = checked.reason;
-    void why;
-  }
   try {
     await client.calls.retrieve("c1");
   } catch (err) {
@@ -221,8 +218,6 @@ async function negatives(client: CallingBox): Promise<void> {
   await client.calls.retrieve("c1", { signal: "abort" });
   // @ts-expect-error parseE164 takes a string
   parseE164(14155550123);
-  // @ts-expect-error defaultCountry is a region code string
-  parsePhoneNumber("020 7946 0958", { defaultCountry: 44 });
   // @ts-expect-error defaultCountry is a string
   new CallingBox({ apiKey: "sk_test_x", defaultCountry: 1 });
   const call = await client.calls.retrieve("c1");
@@ -297,3 +292,51 @@ function webhooks(raw: string, header: string | null): void {
   Webhooks.constructEvent(raw, header);
 }
 void webhooks;
+
+// callingbox/phone: its own entry; the main entry no longer has parsePhoneNumber / checkPhoneNumber.
+function phone(pasted: string[]): void {
+  const options: PhoneNumberOptions = { defaultCountry: "GB" };
+  const parsed: ParsedPhoneNumber = parsePhoneNumber("020 7946 0958", options);
+  expectType<string>(parsed.e164);
+  expectType<string>(parsed.countryCallingCode);
+  expectType<string>(parsed.nationalNumber);
+  expectType<string | undefined>(parsed.country);
+  expectType<string | undefined>(parsed.extension);
+  const checked = checkPhoneNumber("+1 415 555 0100");
+  expectType<PhoneNumberCheck>(checked);
+  if (checked.ok) expectType<string>(checked.value.nationalNumber);
+  else {
+    const why: PhoneNumberReason | "not_a_string" = checked.reason;
+    expectType<string>(checked.message);
+    void why;
+  }
+  checkPhoneNumber(null); // anything may be checked: not_a_string
+  const all = checkPhoneNumbers(pasted, { defaultCountry: "US" });
+  expectType<PhoneNumberCheck[]>(all);
+  for (const r of all) if (r.ok) expectType<E164>(r.value.e164);
+  checkPhoneNumbers(new Set<unknown>([1, "+1 415 555 0100"]));
+  checkPhoneNumbers((function* () { yield "+44 20 7946 0958"; })());
+  try {
+    parsePhoneNumber("020 7946 0958");
+  } catch (e) {
+    if (e instanceof PhoneInvalidPhoneNumberError) expectType<PhoneNumberReason>(e.reason);
+    if (e instanceof PhoneValidationError) expectType<string>(e.field);
+  }
+  // The error classes are the main entry's types (instanceof works with either at run time).
+  assertTrue<Equal<typeof PhoneInvalidPhoneNumberError, typeof main.InvalidPhoneNumberError>>();
+  assertTrue<Equal<typeof PhoneCallingBoxError, typeof main.CallingBoxError>>();
+  // @ts-expect-error parsePhoneNumber moved to callingbox/phone
+  main.parsePhoneNumber("020 7946 0958", options);
+  // @ts-expect-error checkPhoneNumber moved to callingbox/phone
+  main.checkPhoneNumber("020 7946 0958");
+  // @ts-expect-error defaultCountry is a region code string
+  parsePhoneNumber("020 7946 0958", { defaultCountry: 44 });
+  // @ts-expect-error parsePhoneNumber takes a string
+  parsePhoneNumber(4155550100);
+  // @ts-expect-error a list, not one number
+  checkPhoneNumbers("+1 415 555 0100", options);
+  // @ts-expect-error the results are checks, not strings
+  const wrong: string[] = checkPhoneNumbers(pasted);
+  void wrong;
+}
+void phone;

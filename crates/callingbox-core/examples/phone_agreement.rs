@@ -1,8 +1,9 @@
 //! The Rust half of bench/phone-agreement.mjs (a benchmark, not a test): reads the corpus the
 //! bench wrote (PHONE_CORPUS), times `phone::parse` over it, prints agreement with
 //! libphonenumber-js by kind, and checks that the shipped wasm (the bench's sixth column:
-//! what the package's `checkPhoneNumber` answered) gave the same verdicts as this native
-//! build. Run by `node bench/phone-agreement.mjs`.
+//! what callingbox/phone's `checkPhoneNumbers` answered, which the bench checks against
+//! `checkPhoneNumber`'s) gave the same verdicts as this native build. Run by
+//! `node bench/phone-agreement.mjs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use callingbox_core::phone;

@@ -60,6 +60,15 @@ pub struct ApiError {
     pub location: Option<String>,
 }
 
+/// What [`Error::phone`] says after its field's name: `"<input>" is not an E.164 phone number: it
+/// <reason>`. For answers that carry the message without the error (the phone-number exports).
+pub fn phone_message(input: &str, reason: &PhoneReason) -> String {
+    fill(
+        "\"{}\" is not an E.164 phone number: it {}",
+        &[input, &reason.message()],
+    )
+}
+
 impl Error {
     pub fn validation(field: &str, message: impl Into<String>) -> Error {
         Error::Validation {
@@ -79,10 +88,7 @@ impl Error {
     pub fn phone(field: &str, input: &str, reason: PhoneReason) -> Error {
         Error::Validation {
             field: field.into(),
-            message: fill(
-                "\"{}\" is not an E.164 phone number: it {}",
-                &[input, &reason.message()],
-            ),
+            message: phone_message(input, &reason),
             phone: Some(reason),
         }
     }

@@ -5,7 +5,8 @@
 //! turns into `WebhookSignatureError`s. Nothing here can panic on outside data.
 //!
 //! Like the client's wasm it keeps no state between calls and uses the client's bump
-//! allocator (`src/alloc.rs`, shared by path), so the host may replace the instance at any time.
+//! allocator (`src/alloc.rs`, shared by path through `src/bare_wasm.rs`), so the host may replace
+//! the instance at any time.
 //!
 //! Natively the crate is empty: the core is tested in its own crate.
 
@@ -19,23 +20,14 @@ use alloc_crate::string::String;
 use callingbox_core::webhook;
 use wasm_bindgen::prelude::*;
 
-/// A panic traps (`unreachable`), as `panic = "abort"` would under std.
-#[panic_handler]
-fn panic(_: &::core::panic::PanicInfo) -> ! {
-    ::core::arch::wasm32::unreachable()
-}
+// The trap panic handler and the client's allocator (the same files as every small wasm).
+#[path = "../../../src/bare_wasm.rs"]
+mod bare_wasm;
 
 // JavaScript's float conversions for the core (a payload's rare number off its exact fast path
 // is parsed with `parseFloat`; an error message may quote one with `String`).
 #[path = "../../../src/host_floats.rs"]
 mod host_floats;
-
-// The client's allocator (the same file): this wasm keeps no state between calls either.
-#[path = "../../../src/alloc.rs"]
-mod alloc;
-
-#[global_allocator]
-static ALLOC: alloc::Bump = alloc::Bump::new();
 
 /// Verifies a webhook signature (HMAC-SHA256 over `<t>.<body>`) over the raw body bytes. Throws a
 /// `WebhookSignatureError` record; the host parses the (verified) body itself.

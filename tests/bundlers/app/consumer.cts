@@ -3,6 +3,7 @@
 import { CallingBox, NotFoundError, type Call } from "callingbox";
 import { createEmulator } from "callingbox/emulator";
 import { Webhooks, WebhookSignatureError, type WebhookEvent } from "callingbox/webhooks";
+import { checkPhoneNumbers, type PhoneNumberCheck } from "callingbox/phone";
 
 const client = new CallingBox({ apiKey: "sk_test_typescript_cts" });
 export async function first(): Promise<Call | undefined> {
@@ -22,3 +23,4 @@ export function verify(body: string, header: string | null): WebhookEvent | stri
     throw e;
   }
 }
+export const phones: PhoneNumberCheck[] = checkPhoneNumbers(["020 7946 0958"], { defaultCountry: "GB" });

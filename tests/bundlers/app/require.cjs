@@ -3,6 +3,7 @@
 const { CallingBox, CallingBoxError, NotFoundError } = require("callingbox");
 const { startEmulatorServer } = require("callingbox/emulator");
 const { Webhooks, WebhookSignatureError } = require("callingbox/webhooks");
+const { checkPhoneNumbers, InvalidPhoneNumberError } = require("callingbox/phone");
 
 if (typeof startEmulatorServer !== "function") throw new Error("callingbox/emulator has no startEmulatorServer under require");
 const [baseUrl, apiKey] = process.argv.slice(2);
@@ -14,5 +15,9 @@ client.calls.list().then(async ({ data }) => {
   const header = Webhooks.generateTestHeader({ payload: "{}", secret: "whsec_require", timestamp: 100 });
   const bad = (() => { try { Webhooks.constructEvent("{}", header, "whsec_other", { now: 100 }); } catch (e) { return e; } })();
   if (!(bad instanceof WebhookSignatureError && bad instanceof CallingBoxError)) throw new Error(`expected a WebhookSignatureError, got ${bad}`);
-  console.log(`ONE-CALL OK ${data.length} calls (require, ${require.resolve("callingbox").split("/").pop()}, ${require.resolve("callingbox/webhooks").split("/").pop()})`);
+  // callingbox/phone under require: a list in one call.
+  const phones = checkPhoneNumbers(["020 7946 0958", "+891 1663 9560"], { defaultCountry: "GB" });
+  if (phones[0].value?.e164 !== "+442079460958" || phones[1].reason !== "unassigned_country_code") throw new Error(`checkPhoneNumbers answered ${JSON.stringify(phones)}`);
+  if (typeof InvalidPhoneNumberError !== "function") throw new Error("callingbox/phone has no InvalidPhoneNumberError under require");
+  console.log(`ONE-CALL OK ${data.length} calls (require, ${["callingbox", "callingbox/webhooks", "callingbox/phone"].map((m) => require.resolve(m).split("/").pop()).join(", ")})`);
 });

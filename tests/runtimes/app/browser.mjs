@@ -6,11 +6,12 @@
 import "./readme-browser.mjs";
 import * as sdk from "callingbox";
 import * as webhooks from "callingbox/webhooks";
+import * as phone from "callingbox/phone";
 import { runConformance } from "./conformance.mjs";
 
 const params = new URLSearchParams(location.search);
 try {
-  globalThis.__conformance = await runConformance(sdk, webhooks, { baseUrl: params.get("baseUrl"), apiKey: params.get("apiKey") });
+  globalThis.__conformance = await runConformance(sdk, webhooks, phone, { baseUrl: params.get("baseUrl"), apiKey: params.get("apiKey") });
 } catch (e) {
   globalThis.__conformance = { error: String((e && e.stack) || e) };
 }

@@ -4,7 +4,8 @@
 import "./readme-bun.mjs";
 import * as sdk from "callingbox";
 import * as webhooks from "callingbox/webhooks";
+import * as phone from "callingbox/phone";
 import { runConformance, report } from "./conformance.mjs";
 
-const out = await runConformance(sdk, webhooks, { baseUrl: Bun.env.CALLINGBOX_BASE_URL, apiKey: Bun.env.CALLINGBOX_API_KEY });
-console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks")], version: Bun.version }));
+const out = await runConformance(sdk, webhooks, phone, { baseUrl: Bun.env.CALLINGBOX_BASE_URL, apiKey: Bun.env.CALLINGBOX_API_KEY });
+console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks"), import.meta.resolve("callingbox/phone")], version: Bun.version }));

@@ -1,12 +1,12 @@
 // Shared by every runtime cell: runs the conformance scenario (tests/conformance/scenario.mjs,
-// copied byte-for-byte next to this file) with the package's two entries the cell imported by
-// name ("callingbox" and "callingbox/webhooks"), then
+// copied byte-for-byte next to this file) with the package's three entries the cell imported by
+// name ("callingbox", "callingbox/webhooks" and "callingbox/phone"), then
 // records which entry point answered: the runtime name the package puts in its User-Agent
 // ("node", "bun", "deno", "workerd"; browsers send none). Web globals only.
 import { runScenario } from "./scenario.mjs";
 
-export async function runConformance(sdk, webhooks, { baseUrl, apiKey }) {
-  const results = await runScenario({ sdk, webhooks, baseUrl, apiKey });
+export async function runConformance(sdk, webhooks, phone, { baseUrl, apiKey }) {
+  const results = await runScenario({ sdk, webhooks, phone, baseUrl, apiKey });
   let userAgent = null;
   const probe = new sdk.CallingBox({
     apiKey,

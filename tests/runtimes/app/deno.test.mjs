@@ -6,11 +6,12 @@
 import "./readme-deno.mjs";
 import * as sdk from "callingbox";
 import * as webhooks from "callingbox/webhooks";
+import * as phone from "callingbox/phone";
 import { runConformance, report } from "./conformance.mjs";
 
 Deno.test("conformance scenario (deno entry)", async (t) => {
-  const out = await runConformance(sdk, webhooks, { baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), apiKey: Deno.env.get("CALLINGBOX_API_KEY") });
-  console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks")], version: Deno.version.deno }));
+  const out = await runConformance(sdk, webhooks, phone, { baseUrl: Deno.env.get("CALLINGBOX_BASE_URL"), apiKey: Deno.env.get("CALLINGBOX_API_KEY") });
+  console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks"), import.meta.resolve("callingbox/phone")], version: Deno.version.deno }));
   for (const r of out.results) {
     await t.step(r.name, () => {
       if (!r.ok) throw new Error(r.error);

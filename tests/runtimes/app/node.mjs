@@ -4,7 +4,8 @@
 import "./readme-node.mjs";
 import * as sdk from "callingbox";
 import * as webhooks from "callingbox/webhooks";
+import * as phone from "callingbox/phone";
 import { runConformance, report } from "./conformance.mjs";
 
-const out = await runConformance(sdk, webhooks, { baseUrl: process.env.CALLINGBOX_BASE_URL, apiKey: process.env.CALLINGBOX_API_KEY });
-console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks")], version: process.version }));
+const out = await runConformance(sdk, webhooks, phone, { baseUrl: process.env.CALLINGBOX_BASE_URL, apiKey: process.env.CALLINGBOX_API_KEY });
+console.log(report(out, { resolved: [import.meta.resolve("callingbox"), import.meta.resolve("callingbox/webhooks"), import.meta.resolve("callingbox/phone")], version: process.version }));

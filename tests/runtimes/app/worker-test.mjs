@@ -3,6 +3,7 @@
 // conformance scenario inside workerd and answers its results as JSON.
 import * as sdk from "callingbox";
 import * as webhooks from "callingbox/webhooks";
+import * as phone from "callingbox/phone";
 import app from "./readme-worker.ts";
 import { runConformance } from "./conformance.mjs";
 
@@ -10,7 +11,7 @@ export default {
   async fetch(request, env, ctx) {
     if (new URL(request.url).pathname !== "/conformance") return app.fetch(request, env, ctx);
     try {
-      return Response.json(await runConformance(sdk, webhooks, { baseUrl: env.CALLINGBOX_BASE_URL, apiKey: env.CALLINGBOX_API_KEY }));
+      return Response.json(await runConformance(sdk, webhooks, phone, { baseUrl: env.CALLINGBOX_BASE_URL, apiKey: env.CALLINGBOX_API_KEY }));
     } catch (e) {
       return Response.json({ error: String((e && e.stack) || e) }, { status: 500 });
     }
