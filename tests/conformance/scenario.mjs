@@ -141,6 +141,20 @@ export async function runScenario({ sdk, webhooks, phone, baseUrl, apiKey }) {
       const list = await client.calls.list({ limit: 5 });
       check(list.data[0].id === call.id, "calls.list newest first");
     }],
+    ["calls.waitUntilDone follows a call on the runtime's timers; WaitTimeoutError carries the last Call", async () => {
+      const call = await client.calls.create({ agent_id: s.agent.id, to: "+15551234567" });
+      const seen = [];
+      const waiting = client.calls.waitUntilDone(call, { pollInterval: 10, onStatus: (c) => seen.push(c.status) });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await admin("advance", { ms: 200_000 });
+      const done = await waiting;
+      check(done.id === call.id && done.status === "completed", `completed, got ${done.status}`);
+      check(seen[0] === "queued" && seen[seen.length - 1] === "completed", `statuses seen: ${seen}`);
+      const stuck = await client.calls.create({ agent_id: s.agent.id, to: "+15551234567" });
+      const e = await rejects(client.calls.waitUntilDone(stuck.id, { timeout: 40, pollInterval: 10 }), sdk.WaitTimeoutError, "wait_timeout", "no end within the timeout");
+      check(e.call && e.call.id === stuck.id && e.call.status === "queued", "the error carries the last Call");
+      await admin("advance", { ms: 200_000 }); // it ends: no call left in flight for the next steps
+    }],
     ["webhookDeliveries list / retrieve / redeliver; endpoint delete", async () => {
       const list = await client.webhookDeliveries.list({ call_id: s.call.id });
       check(list.data.length >= 1, "a delivery for the completed call");
