@@ -315,6 +315,15 @@ const WAIT_MAX_INTERVAL = 10_000;
 const WAIT_TIMEOUT = 3_600_000;
 
 /**
+ * Whether a call is over: a terminal status, and for a completed call its result extracted
+ * (`result_status` leaves "pending" a few seconds after the call ends; a call that ends
+ * otherwise never has one).
+ * @param {{ status?: unknown, result_status?: unknown }} call
+ */
+const ended = (call) =>
+  TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(call.status === "completed" && call.result_status === "pending");
+
+/**
  * The options of `calls.waitUntilDone` / `createAndWait`, checked.
  * @param {unknown} options
  * @returns {{ timeout: number, pollInterval: number, signal?: AbortSignal, onStatus?: (call: unknown) => void, idempotencyKey?: string }}
@@ -412,7 +421,7 @@ export class CallingBox {
     }
     // The environment is read only when the key is not given (Deno asks for --allow-env then).
     if (o.apiKey === undefined || o.apiKey === null) {
-      o.apiKey = environment("CALLINGBOX_API_KEY", env);
+      o.apiKey = environment("CALLINGBOX_API_KEY", env) || undefined; // set but empty: not set
       o.baseUrl ??= environment("CALLINGBOX_BASE_URL", env);
     }
     const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, fetch, onRetry, maxResponseSize } = o;
@@ -490,16 +499,18 @@ export class CallingBox {
   }
 
   /**
-   * Polls `calls.retrieve` until the call has a terminal status (see WAIT_* for the intervals).
-   * A poll that fails for a reason a retry can fix (429, 5xx, the connection, a timeout) after
-   * the request's own retries is followed by the next poll; any other error ends the wait.
+   * Polls `calls.retrieve` until the call is over (see `ended` and WAIT_* for the intervals).
+   * Given an id it polls at once; given a Call, it first waits. A poll that fails for a reason
+   * a retry can fix (429, 5xx, the connection, a timeout) after the request's own retries is
+   * followed by the next poll; any other error ends the wait. No poll outlives the wait's
+   * `timeout`.
    * @param {unknown} idOrCall
    * @param {unknown} options
    * @returns {Promise<unknown>}
    */
   async #waitUntilDone(idOrCall, options) {
     const { timeout, pollInterval, signal, onStatus } = waitOptions(options);
-    /** @type {{ id?: unknown, status?: unknown } | undefined} */
+    /** @type {{ id?: unknown, status?: unknown, result_status?: unknown } | undefined} */
     let call = idOrCall !== null && typeof idOrCall === "object" ? idOrCall : undefined;
     const id = call ? call.id : idOrCall;
     if (typeof id !== "string" || id === "") {
@@ -508,14 +519,9 @@ export class CallingBox {
     const end = Date.now() + timeout;
     let interval = pollInterval;
     let seen;
+    /** @type {unknown} */
+    let failure; // why the last poll failed, if it did
     for (;;) {
-      if (!call || !TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status))) {
-        try {
-          call = /** @type {{ status?: unknown }} */ (await /** @type {any} */ (this).calls.retrieve(id, { signal }));
-        } catch (e) {
-          if (!(e instanceof APIConnectionError || e instanceof TimeoutError || (e instanceof APIError && /** @type {any} */ (e).status >= 429))) throw e;
-        }
-      }
       if (call && call.status !== seen) {
         seen = call.status;
         try {
@@ -524,13 +530,25 @@ export class CallingBox {
           // the observer's failure is its own
         }
       }
-      if (call && TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status))) return call;
-      const left = end - Date.now();
-      if (left <= 0) {
-        throw new WaitTimeoutError(`call ${id} had not ended after ${timeout} ms (last status: ${call ? call.status : "unknown"})`, { call, timeout });
+      if (call && ended(call)) return call;
+      if (end - Date.now() <= 0) {
+        throw new WaitTimeoutError(`call ${id} had not ended after ${timeout} ms (last status: ${call ? call.status : "unknown"})`, { call, timeout, cause: failure });
       }
-      await sleep(Math.min(interval, left), signal, () => new AbortError(`calls.waitUntilDone(${id}) was aborted`, { cause: signal && signal.reason }));
-      interval = Math.min(interval * WAIT_GROWTH, Math.max(WAIT_MAX_INTERVAL, pollInterval));
+      if (call || failure) {
+        await sleep(Math.min(interval, end - Date.now()), signal, () => new AbortError(`calls.waitUntilDone(${id}) was aborted`, { cause: signal && signal.reason }));
+        interval = Math.min(interval * WAIT_GROWTH, Math.max(WAIT_MAX_INTERVAL, pollInterval));
+      }
+      const left = Math.max(1, end - Date.now());
+      try {
+        call = /** @type {typeof call} */ (await /** @type {any} */ (this).calls.retrieve(id, {
+          signal, timeout: Math.min(left, /** @type {number} */ (this.#retry.timeout)), deadline: left,
+        }));
+        failure = undefined;
+      } catch (e) {
+        const status = e instanceof APIError ? /** @type {number} */ (/** @type {any} */ (e).status) : 0;
+        if (!(e instanceof APIConnectionError || e instanceof TimeoutError || status === 429 || status >= 500)) throw e;
+        failure = e;
+      }
     }
   }
 

@@ -536,7 +536,7 @@ function genJsOperations() {
 function terminalCallStatuses() {
   const s = schemas.CallStatus;
   const terminal = s?.["x-terminal"];
-  if (!Array.isArray(terminal) || terminal.length === 0 || terminal.some((v) => !s.enum.includes(v))) {
+  if (!Array.isArray(terminal) || terminal.length === 0 || !Array.isArray(s.enum) || terminal.some((v) => !s.enum.includes(v))) {
     throw new Error("CallStatus needs x-terminal: a non-empty list of its enum values");
   }
   return terminal;

@@ -41,7 +41,10 @@ test("options win over the environment; with a key given, the environment is not
   assert.equal(d.url, "https://api.callingbox.io/v1/calls/c1", "CALLINGBOX_BASE_URL goes with CALLINGBOX_API_KEY");
 });
 
-test("no key anywhere: a ValidationError that says where a key comes from", () => {
+test("no key anywhere (or an empty variable): a ValidationError that says where a key comes from", () => {
+  assert.throws(() => new CallingBox(), (e) =>
+    e instanceof ValidationError && e.field === "apiKey" && /CALLINGBOX_API_KEY/.test(e.message));
+  process.env.CALLINGBOX_API_KEY = "";
   assert.throws(() => new CallingBox(), (e) =>
     e instanceof ValidationError && e.field === "apiKey" && /CALLINGBOX_API_KEY/.test(e.message));
 });

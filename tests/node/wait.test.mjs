@@ -2,7 +2,7 @@
 // emulator (its virtual clock, run fast with start({ speed })), with faults, timeouts and aborts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { failure, fakeFetch, json, pkg } from "./helpers.mjs";
+import { failure, fakeFetch, hangingFetch, json, pkg } from "./helpers.mjs";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
 const { CallingBox, WaitTimeoutError, TimeoutError, AbortError, NotFoundError, ValidationError } = pkg;
@@ -37,6 +37,44 @@ test("createAndWait follows a call through its statuses to the end, in milliseco
   } finally {
     await e.stop();
   }
+});
+
+test("a completed call is returned once its result is extracted, not before", async () => {
+  const { e, client, agent } = await setup();
+  const call = await client.calls.create({ agent_id: agent.id, to: "+15551234567" });
+  await e.advance(161_000); // ended, extraction still running
+  const ended = await client.calls.retrieve(call.id);
+  assert.deepEqual([ended.status, ended.result_status, ended.result], ["completed", "pending", null]);
+  const waiting = client.calls.waitUntilDone(call.id, { pollInterval: 5 });
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  await e.advance(10_000);
+  const done = await waiting;
+  assert.equal(done.result_status, "completed");
+  assert.deepEqual(done.result, { ok: true });
+});
+
+test("no poll outlives the wait: a hanging API ends in WaitTimeoutError on time, with the poll's error as cause", async () => {
+  const client = new CallingBox({ apiKey: "sk_test_abcdefgh12345678", fetch: hangingFetch(), timeout: 3000, maxRetries: 1 });
+  const t0 = Date.now();
+  const err = await failure(client.calls.waitUntilDone("c1", { timeout: 200, pollInterval: 20 }));
+  assert.ok(err instanceof WaitTimeoutError, `${err && err.name}`);
+  assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+  assert.ok(err.cause instanceof TimeoutError, `cause ${err.cause && err.cause.name}`);
+  assert.equal(err.call, undefined);
+});
+
+test("given a Call, the first poll waits pollInterval; a 4xx other than 429 ends the wait", async () => {
+  const times = [];
+  const fetch = fakeFetch(() => {
+    times.push(Date.now());
+    return times.length === 1 ? json(200, { id: "c1", status: "ringing" }) : json(431, { error: "too large" });
+  });
+  const client = new CallingBox({ apiKey: "sk_test_abcdefgh12345678", fetch, maxRetries: 0 });
+  const t0 = Date.now();
+  const err = await failure(client.calls.waitUntilDone({ id: "c1", status: "queued" }, { pollInterval: 60 }));
+  assert.ok(times[0] - t0 >= 50, `first poll after ${times[0] - t0} ms`);
+  assert.equal(err.status, 431);
+  assert.equal(times.length, 2);
 });
 
 test("a terminal outcome other than completed ends the wait too (test number: busy)", async () => {

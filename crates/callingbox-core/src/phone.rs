@@ -138,12 +138,8 @@ impl Parsed {
     /// The national (significant) number: the E.164 form after the calling code (no trunk
     /// prefix).
     pub fn national_number(&self) -> &str {
-        let code_digits = match self.country_calling_code {
-            0..=9 => 1,
-            10..=99 => 2,
-            _ => 3,
-        };
-        self.e164.get(1 + code_digits..).unwrap_or_default()
+        let digits = code_digits(self.country_calling_code);
+        self.e164.get(1 + digits..).unwrap_or_default()
     }
 }
 
@@ -215,11 +211,11 @@ fn read(input: &str, default: Option<Plan>) -> Result<Found, Reason> {
     };
     match e164::limits(&out) {
         Ok(()) => international(digits),
-        // 16 digits or more: fine if a trunk prefix after the code was the excess.
-        Err(E164Reason::TooLong) => match international(digits) {
-            Ok(f) if f.e164.len() <= 1 + e164::MAX_DIGITS => Ok(f),
-            _ => Err(Reason::Syntax(E164Reason::TooLong)),
-        },
+        // 16 digits or more: fine if a trunk prefix after the code was the excess (`finish`
+        // checks the number's own length).
+        Err(E164Reason::TooLong) => {
+            international(digits).map_err(|_| Reason::Syntax(E164Reason::TooLong))
+        }
         Err(e) => Err(Reason::Syntax(e)),
     }
 }
@@ -299,6 +295,9 @@ fn finish(national: &str, plan: Plan) -> Result<Found, Reason> {
     e164.push('+');
     text::push_uint(&mut e164, u64::from(code));
     e164.push_str(national);
+    // What is sent must be E.164 too: dropping a trunk prefix can leave fewer than 7 digits,
+    // and national input can make more than 15.
+    e164::limits(&e164).map_err(Reason::Syntax)?;
     Ok(Found {
         e164,
         plan,
@@ -386,12 +385,26 @@ fn national_part<'a>(number: &'a str, plan: &Plan) -> &'a str {
         if before_matches && !matches(after, plan) {
             return number;
         }
+        // Also kept when dropping it would leave fewer digits than E.164 allows: then the
+        // number as written is what is checked (and what a second check leaves alone).
+        if code_digits(plan.code) + after.len() < e164::MIN_DIGITS {
+            return number;
+        }
         return match length_of(after.len(), plan) {
             Ok(()) | Err(Length::TooLong) => after,
             Err(_) => number,
         };
     }
     number
+}
+
+/// How many digits a calling code has.
+fn code_digits(code: u16) -> usize {
+    match code {
+        0..=9 => 1,
+        10..=99 => 2,
+        _ => 3,
+    }
 }
 
 /// Splits a calling code (1 to 3 digits; codes are prefix-free) off `digits`: the main plan
@@ -405,6 +418,9 @@ fn split_code(digits: &str) -> Option<(Plan, &str)> {
             .map(|b| u16::from(b.wrapping_sub(b'0')))
     };
     let (mut len, mut want) = (1, digit(0)?);
+    if want == 0 {
+        return None; // no calling code starts with 0
+    }
     let mut code = 0u16;
     for (i, &step) in metadata::CODE_STEP.iter().enumerate() {
         code += u16::from(step);

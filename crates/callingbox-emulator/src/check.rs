@@ -4,7 +4,7 @@
 
 use super::util::{is_uuid, percent_decode};
 use callingbox_core::json::Value;
-use callingbox_core::phone;
+use callingbox_core::{e164, phone};
 
 /// What a body field must hold.
 #[derive(Debug, Clone, Copy)]
@@ -205,10 +205,12 @@ fn phone(s: &str, name: &str) -> Result<(), String> {
             r.message(),
             r.code()
         )),
-        Ok(c) if c != s => Err(format!(
+        // Any possible number in canonical syntax: what the client sends (a second pass of
+        // the check may drop one more trunk 0, as libphonenumber would: not required here).
+        Ok(_) if e164::is_canonical(s) => Ok(()),
+        Ok(c) => Err(format!(
             "{name} {s:?} must be in canonical E.164 form without separators: {c:?}"
         )),
-        Ok(_) => Ok(()),
     }
 }
 

@@ -630,7 +630,7 @@ fn purchase_rules_and_charges() {
             "(reason: unassigned_country_code)",
         ),
         (
-            r#"{"phone_number":"+4402079460958"}"#,
+            r#"{"phone_number":"+44 20 7946 0958"}"#,
             "canonical E.164 form without separators: \"+442079460958\"",
         ),
         (r#"{"phone_number":14155550101}"#, "must be a string"),
