@@ -126,6 +126,14 @@ impl ClientConfig {
         while let Some(rest) = base_url.strip_suffix("/") {
             base_url = rest;
         }
+        // First, and without quoting the URL: credentials (`user:password@`) are not repeated
+        // in a message.
+        if base_url.bytes().any(|b| matches!(b, b'?' | b'#' | b' ' | b'@')) {
+            return Err(Error::validation(
+                "baseUrl",
+                "must not contain a query, fragment, spaces or credentials (user:password@)",
+            ));
+        }
         let host = base_url
             .strip_prefix("https://")
             .or_else(|| base_url.strip_prefix("http://"));
@@ -134,12 +142,6 @@ impl ClientConfig {
                 "baseUrl",
                 "must be an http(s) URL, got \"{}\"",
                 &[base_url],
-            ));
-        }
-        if base_url.bytes().any(|b| matches!(b, b'?' | b'#' | b' ')) {
-            return Err(Error::validation(
-                "baseUrl",
-                "must not contain a query, fragment or spaces",
             ));
         }
         if let Some(rest) = host {

@@ -1135,3 +1135,21 @@ fn default_country_reads_national_phone_numbers() {
         }
     }
 }
+
+#[test]
+fn credentials_in_a_base_url_are_not_repeated() {
+    for url in [
+        "https://user:s3cretPW@api.example.test",
+        "ftp://user:s3cretPW@api.example.test",
+        "https://s3cretPW@",
+    ] {
+        match ClientConfig::new(Some(KEY), Some(url), None, vec![]) {
+            Err(e @ Error::Validation { .. }) => {
+                let m = e.message();
+                assert!(!m.contains("s3cretPW"), "{url}: {m}");
+                assert!(m.contains("credentials"), "{url}: {m}");
+            }
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+}
