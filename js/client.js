@@ -58,7 +58,7 @@ export { redactSecret } from "./redact.js";
  * How one HTTP attempt ended (`#attempt`): an answer, or none (with why). The fields an
  * answer has are undefined on the others, so they can be read before telling them apart.
  * @typedef {{ kind: "response", status: number, bytes: Uint8Array, text: string, requestId?: string,
- *             location?: string, retryAfter?: string, retryAfterMs?: string }} Answer
+ *             location?: string, retryAfter?: string, retryAfterMs?: string, headers?: Headers }} Answer
  * @typedef {{ error: unknown, status?: undefined, requestId?: undefined, retryAfter?: undefined, retryAfterMs?: undefined }} NoAnswerBase
  * @typedef {NoAnswerBase & ({ kind: "timeout", timeout: number } | { kind: "lost" | "before_send", timeout?: undefined })} NoAnswer
  * @typedef {Answer | NoAnswer} AttemptResult
@@ -334,7 +334,7 @@ function waitOptions(options) {
     throw new ValidationError("wait options must be an object like { timeout, pollInterval, signal, onStatus }", { field: "options" });
   }
   const { timeout, pollInterval, signal, onStatus, idempotencyKey } = /** @type {Record<string, any>} */ (options);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ValidationError("signal must be an AbortSignal", { field: "signal" });
+  if (signal !== undefined && !isSignal(signal)) throw new ValidationError("signal must be an AbortSignal", { field: "signal" });
   if (onStatus !== undefined && typeof onStatus !== "function") throw new ValidationError("onStatus must be a function", { field: "onStatus" });
   return {
     timeout: checkTimeout(timeout, "timeout") ?? WAIT_TIMEOUT,
@@ -750,8 +750,21 @@ export class CallingBox {
         }
       }
       if (result && typeof result === "object") {
+        const secret = this.#key;
+        /** @type {Record<string, string> | undefined} */
+        let headers;
         Object.defineProperty(result, "lastResponse", {
-          value: { status: r.status, requestId: redactSecret(r.requestId, this.#key), idempotencyKey: key, attempts: attempt },
+          value: {
+            status: r.status, requestId: redactSecret(r.requestId, secret), idempotencyKey: key, attempts: attempt,
+            // Read on first use (most callers never do): lowercase names, the key removed from every value.
+            get headers() {
+              if (!headers) {
+                headers = {};
+                r.headers?.forEach((v, k) => { /** @type {Record<string, string>} */ (headers)[k] = /** @type {string} */ (redactSecret(String(v), secret)); });
+              }
+              return headers;
+            },
+          },
           enumerable: false,
         });
       }
@@ -869,7 +882,7 @@ export class CallingBox {
       }
       // Retry-After only matters for an answer that may be retried (not a 2xx).
       return {
-        kind: "response", status, bytes, text, requestId: header("x-request-id"),
+        kind: "response", status, bytes, text, requestId: header("x-request-id"), headers,
         location: status >= 300 && status <= 399 ? header("location") : undefined,
         retryAfter: ok ? undefined : header("retry-after"),
         retryAfterMs: ok ? undefined : header("retry-after-ms"),

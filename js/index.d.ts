@@ -71,6 +71,8 @@ export interface RequestOptions {
 /** Metadata of the HTTP exchange, on every returned object (non-enumerable). */
 export interface ResponseInfo {
   status: number;
+  /** The response's headers (lowercase names), with the API key removed from any value. */
+  readonly headers: Record<string, string>;
   requestId?: string;
   idempotencyKey?: string;
   /** How many attempts it took (1 = no retry). */

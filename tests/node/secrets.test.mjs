@@ -98,3 +98,16 @@ test("the key is not an enumerable or inspectable property of the client", async
   assert.ok(!JSON.stringify(c).includes(KEY));
   assert.ok(!inspect(c, { depth: 5, showHidden: true }).includes(KEY));
 });
+
+test("lastResponse.headers: the response's headers, lowercase, with the key removed from every value", async () => {
+  const fetch = fakeFetch(() => json(200, { id: "c1", status: "queued" }, { "X-RateLimit-Remaining": "9", "X-Echo": `your key is ${KEY}` }));
+  const c = client(fetch);
+  const call = await c.calls.retrieve("c1");
+  const { headers } = call.lastResponse;
+  assert.equal(headers["x-ratelimit-remaining"], "9");
+  assert.equal(headers["x-request-id"], "req_default");
+  assert.ok(!headers["x-echo"].includes(KEY), headers["x-echo"]);
+  assert.match(headers["x-echo"], /your key is /);
+  assert.equal(call.lastResponse.headers, headers, "read once");
+  assert.ok(!Object.keys(call).includes("lastResponse"));
+});

@@ -100,6 +100,7 @@ async function correctUsage(): Promise<void> {
   expectType<Call>(call);
   expectType<string | undefined>(call.lastResponse.idempotencyKey);
   expectType<number>(call.lastResponse.attempts);
+  expectType<string | undefined>(call.lastResponse.headers["x-request-id"]);
   await client.calls.create({ agent_id: agent.id, to: "+14155550123" }, { maxRetries: 5, deadline: 10_000, maxRetryDelay: 1_000, idempotencyKey: "k" });
   const status: string = call.status; // open enums are still strings
   if (call.status === "completed") expectType<Record<string, unknown> | null>(call.result);
