@@ -128,7 +128,10 @@ impl ClientConfig {
         }
         // First, and without quoting the URL: credentials (`user:password@`) are not repeated
         // in a message.
-        if base_url.bytes().any(|b| matches!(b, b'?' | b'#' | b' ' | b'@')) {
+        if base_url
+            .bytes()
+            .any(|b| matches!(b, b'?' | b'#' | b' ' | b'@'))
+        {
             return Err(Error::validation(
                 "baseUrl",
                 "must not contain a query, fragment, spaces or credentials (user:password@)",
