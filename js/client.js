@@ -540,7 +540,7 @@ export class CallingBox {
       }
       const left = Math.max(1, end - Date.now());
       try {
-        call = /** @type {typeof call} */ (await /** @type {any} */ (this).calls.retrieve(id, {
+        call = /** @type {typeof call} */ (await this.#request("calls.retrieve", false, [id], undefined, {
           signal, timeout: Math.min(left, /** @type {number} */ (this.#retry.timeout)), deadline: left,
         }));
         failure = undefined;
