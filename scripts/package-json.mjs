@@ -48,6 +48,8 @@ const manifest = {
     "./webhooks": entry("webhooks-", "./webhooks.d.ts", "./webhooks.d.cts"),
     // Phone numbers as people type them (parsePhoneNumber, checkPhoneNumbers), with a wasm of its own.
     "./phone": entry("phone-", "./phone.d.ts", "./phone.d.cts"),
+    // createMany: plain JavaScript over the client, one file for every runtime.
+    "./batch": { require: esm("./batch.d.cts", "./batch.cjs"), default: esm("./batch.d.ts", "./batch.js") },
     // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
       workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },

@@ -116,6 +116,22 @@ const HOOKS = [
     },
   },
   {
+    name: "dispatching many calls",
+    match: (b) => /createMany\(/.test(b.code),
+    setup: async (e) => {
+      const { agent } = await outboundAgent(e);
+      return { CALLINGBOX_AGENT_ID: agent.id };
+    },
+    after: ({ logs, e }) => {
+      assert.deepEqual(logs[0], ["row", 2, "invalid_phone_number"], "the invalid row first");
+      assert.deepEqual(logs.slice(1, 3).map((l) => l[2]).sort(), ["queued", "queued"]);
+      const { durationMs, ...summary } = logs[3][0];
+      assert.ok(durationMs >= 0);
+      assert.deepEqual(summary, { batchId: "spring-campaign-2027", total: 3, placed: 2, failed: 0, invalid: 1 });
+      assert.equal(e.stats().calls_placed, 2);
+    },
+  },
+  {
     name: "phone numbers: defaultCountry",
     match: (b) => /defaultCountry: "US" \}\);/.test(b.code) && /export const dial/.test(b.code),
     after: async ({ mod, e }) => {
