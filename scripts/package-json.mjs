@@ -48,6 +48,12 @@ const manifest = {
     "./webhooks": entry("webhooks-", "./webhooks.d.ts", "./webhooks.d.cts"),
     // Phone numbers as people type them (parsePhoneNumber, checkPhoneNumbers), with a wasm of its own.
     "./phone": entry("phone-", "./phone.d.ts", "./phone.d.cts"),
+    // In-call tool builders: plain JavaScript without wasm, the same module in every runtime
+    // (a CommonJS copy for require); free of side effects, so it is not in `sideEffects`.
+    "./tools": {
+      require: { types: "./tools.d.cts", default: "./tools.cjs" },
+      default: { types: "./tools.d.ts", default: "./tools.js" },
+    },
     // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
       workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },
