@@ -17,7 +17,7 @@ export { CallingBoxError, ValidationError } from "./errors.js";
 const DEFAULT_POLICY = "read";
 
 /**
- * @param {string} where who is speaking: "tool.http", "tools[2]", ...
+ * @param {string} where who is checking: "tool.http", "tool.object", "tools", ...
  * @param {string} field
  * @param {string} problem
  * @returns {never}
@@ -110,7 +110,8 @@ function checkRule(rule, v, where, field) {
       const what = STRING_RULES[rule.schema ?? ""] ?? "a string";
       if (typeof v !== "string") return fail(where, field, `must be ${what}, got ${describe(v)}`);
       if (codePoints(v) > rule.maxLength) return fail(where, field, `must be at most ${rule.maxLength} characters, got ${codePoints(v)}`);
-      if (rule.pattern && !rule.pattern.test(v)) return fail(where, field, `must be ${what}${field === "url" ? "" : `, got ${describe(v, true)}`}`);
+      // Only a blank label is shown back: another string that fails its pattern (a URL) may carry a secret.
+      if (rule.pattern && !rule.pattern.test(v)) return fail(where, field, `must be ${what}${rule.schema === "Label" ? `, got ${describe(v, true)}` : ""}`);
       return v;
     }
     case "integer":

@@ -175,6 +175,8 @@ describe("every check, before any I/O, as a ValidationError naming the field", (
   test("a URL or header value is never repeated in a message (they may carry secrets)", () => {
     const secret = "sk_live_secret_value_123";
     assert.doesNotMatch(refused(http({ url: `https://user:${secret}@a.example/ x` }), "url").message, new RegExp(secret));
+    const listed = { type: "http", name: "a", description: "", policy: "read", url: `https://a.example/?key=${secret} ` };
+    assert.doesNotMatch(refused(() => tools([listed]), "tools[0].url").message, new RegExp(secret));
     assert.doesNotMatch(refused(http({ headers: { Authorization: `Bearer ${secret}`.repeat(900) } }), "headers.Authorization").message, new RegExp(secret));
   });
 });
