@@ -9,7 +9,8 @@ export type { BuiltinTool, HttpTool, KnownBuiltin, Tool, ToolPolicy } from "./in
 export { CallingBoxError, ValidationError } from "./index.js";
 
 /** Any JSON value. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export type JsonObject = { [key: string]: JsonValue };
 
 /** `T`, or `[T, "null"]` for a nullable schema. */
 export type SchemaType<T extends string, Nullable extends boolean> = Nullable extends true ? [T, "null"] : T;
@@ -57,7 +58,7 @@ export type ObjectSchema<
   additionalProperties: false;
 };
 /** JSON Schema written by hand (any JSON object) is accepted wherever a schema is. */
-export type JsonSchema = { [key: string]: JsonValue };
+export type JsonSchema = JsonObject;
 /** A schema: a helper's result or JSON Schema written by hand. */
 export type Schema =
   | StringSchema<boolean>
@@ -131,7 +132,7 @@ export type HttpToolOptions<Parameters extends Schema = Schema> = ToolOptionsBas
 
 export type BuiltinToolOptions<Parameters extends Schema = Schema> = Omit<ToolOptionsBase<Parameters>, "name"> & {
   /** Action settings. */
-  config?: JsonSchema;
+  config?: JsonObject;
 } & (
     | { /** The action, named by the tool's name. */ name: KnownBuiltin; builtin?: KnownBuiltin }
     | { name: string; /** The platform action this tool runs. */ builtin: KnownBuiltin }
