@@ -146,6 +146,12 @@ done
 # every runtime (no wasm of its own), and its CommonJS twin.
 bundle batch.js "$out/batch.js"
 bundle batch.js "$out/batch.cjs" --format=cjs
+# callingbox/tools: plain JavaScript (no wasm, nothing at import), so one ES module serves every
+# runtime and bundler; a CommonJS copy and .d.cts for require(). Not minified: it is small.
+bundle tools.js "$out/tools.js"
+bundle tools.js "$out/tools.cjs" --format=cjs
+cp js/tools.d.ts "$out/"
+sed -E 's#from "\./index\.js"#from "./index.cjs"#' js/tools.d.ts > "$out/tools.d.cts"
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
 cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts js/phone.d.ts js/batch.d.ts "$out/"

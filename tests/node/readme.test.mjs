@@ -98,6 +98,11 @@ const HOOKS = [
     ]),
   },
   {
+    name: "in-call tools",
+    match: (b) => /tool\.http\(/.test(b.code),
+    after: ({ logs }) => assert.deepEqual(logs, [[["check_availability", "book_slot", "end_call"]]]),
+  },
+  {
     name: "following a call",
     match: (b) => /calls\.createAndWait\(/.test(b.code),
     setup: async (e) => {
