@@ -38,7 +38,7 @@ async function startSite(proxy) {
   cpSync(fileURLToPath(new URL("tests/browser-proxy/index.html", root)), `${site}index.html`);
   cpSync(fileURLToPath(new URL("pkg/", root)), `${site}pkg`, { recursive: true });
   const snippet = runtimeQuickstart(readmeBlocks(), { heading: "### Keys stay out of browsers", lang: "js" });
-  writeFileSync(`${site}readme-proxy.mjs`, `// Written by ${fileURLToPath(import.meta.url).slice(fileURLToPath(root).length)} from README.md:${snippet.line}: edit the README.\n${snippet.code}`);
+  writeFileSync(`${site}readme-proxy.mjs`, `// Written by tests/browser-proxy/browser-proxy.test.mjs from README.md:${snippet.line}: edit the README.\n${snippet.code}`);
   return serveStatic(site.replace(/\/$/, ""), {
     // What your login backend does: a short-lived token for the session's user, signed with
     // the Worker's PROXY_TOKEN_SECRET. The page never sees the secret or the key.
@@ -62,45 +62,44 @@ async function advanceWhile(emulator, pending) {
 
 test("a page dispatches and follows a call through the Worker's proxy; the key stays in the Worker", async (t) => {
   const server = await emu.startEmulatorServer({ port: 0, manualClock: true });
-  const admin = new CallingBox({ apiKey: API_KEY, baseUrl: server.url });
-  const [n] = await admin.numbers.searchAvailable({ limit: 1 });
-  const number = await admin.numbers.purchase({ phone_number: n.phone_number });
-  const newAgent = (name) => admin.agents.create({ name, type: "outbound", instructions: "Secret script", returns: { ok: "boolean" }, number_ids: [number.id], primary_number_id: number.id });
-  // The API echoing the key in a 2xx answer: the Worker must not pass it on.
-  const agent = await newAgent(`Front desk ${API_KEY}`);
-  await newAgent("Not for the page");
-  const direct = await admin.calls.create({ agent_id: agent.id, to: "+15557654321" }); // not the page's
-  await admin.agents.list(); // the organisation's default signing secret exists from here
-  let worker;
-  const site = await startSite(() => worker);
-  worker = await startWorker(
-    {
-      CALLINGBOX_API_KEY: API_KEY,
-      CALLINGBOX_BASE_URL: server.url,
-      CALLINGBOX_WEBHOOK_SECRET: server.emulator.defaultSigningSecret(API_KEY),
-      PROXY_TOKEN_SECRET,
-      ALLOWED_ORIGIN: site.url,
-      ALLOWED_AGENT_IDS: agent.id,
-    },
-    { bundleDir: "browser-proxy/worker" },
-  );
-  const browser = await chromium();
-  const context = await browser.newContext();
-  const tab = await context.newPage();
-  const problems = [];
-  tab.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  // Everything the page received, read as it arrives.
-  const seen = [];
-  tab.on("response", (res) => {
-    seen.push(
-      (async () => {
-        const headers = JSON.stringify(await res.allHeaders());
-        const body = await res.text().catch(() => ""); // a preflight has none
-        return { url: res.url(), status: res.status(), text: headers + body };
-      })(),
-    );
-  });
+  let site, worker, context;
   try {
+    const admin = new CallingBox({ apiKey: API_KEY, baseUrl: server.url });
+    const [n] = await admin.numbers.searchAvailable({ limit: 1 });
+    const number = await admin.numbers.purchase({ phone_number: n.phone_number });
+    const newAgent = (name) => admin.agents.create({ name, type: "outbound", instructions: "Secret script", returns: { ok: "boolean" }, number_ids: [number.id], primary_number_id: number.id });
+    // The API echoing the key in a 2xx answer: the Worker must not pass it on.
+    const agent = await newAgent(`Front desk ${API_KEY}`);
+    await newAgent("Not for the page");
+    const direct = await admin.calls.create({ agent_id: agent.id, to: "+15557654321" }); // not the page's
+    site = await startSite(() => worker);
+    worker = await startWorker(
+      {
+        CALLINGBOX_API_KEY: API_KEY,
+        CALLINGBOX_BASE_URL: server.url,
+        CALLINGBOX_WEBHOOK_SECRET: server.emulator.defaultSigningSecret(API_KEY),
+        PROXY_TOKEN_SECRET,
+        ALLOWED_ORIGIN: site.url,
+        ALLOWED_AGENT_IDS: agent.id,
+      },
+      { bundleDir: "browser-proxy/worker" },
+    );
+    context = await (await chromium()).newContext();
+    const tab = await context.newPage();
+    const problems = [];
+    tab.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    // Everything the page received, read as it arrives.
+    const seen = [];
+    tab.on("response", (res) => {
+      seen.push(
+        (async () => {
+          const headers = JSON.stringify(await res.allHeaders());
+          const body = await res.text().catch(() => ""); // a preflight has none
+          return { url: res.url(), status: res.status(), text: headers + body };
+        })(),
+      );
+    });
+
     await tab.goto(`${site.url}/index.html`);
     await tab.waitForFunction(() => globalThis.dispatchPage, null, { timeout: 30_000 });
 
@@ -210,10 +209,10 @@ test("a page dispatches and follows a call through the Worker's proxy; the key s
       assert.deepEqual(problems, []);
     });
   } finally {
-    await context.close();
+    await context?.close();
     await closeChromium();
-    await worker.dispose();
-    await site.close();
+    await worker?.dispose();
+    await site?.close();
     await server.close();
   }
 });
