@@ -4,6 +4,8 @@
 #   Durable Objects) and the HTTP emulator: a 200-row CSV with bad rows, every good row to its
 #   end, the results CSV against the emulator, 0 duplicates, the page's weight
 #   (tests/dispatch-console/page.test.mjs; screenshots under target/dispatch-console/);
+# - its API without a browser: token, routes, fields, sizes, rate limits, forged webhooks,
+#   a campaign started twice, the polling fallback for lost webhooks (api.test.mjs);
 # - the queue at scale with emulator faults and consumer crashes: SCALE_ROWS rows (default
 #   1000 here; the full run is `node tests/dispatch-console/scale.mjs 10000`), every row
 #   exactly one call (tests/dispatch-console/scale.mjs).
@@ -12,5 +14,7 @@
 # missing fails the script: nothing is skipped.
 source "$(dirname "$0")/browser-worker-prereqs.sh"
 
+# One after the other: they bundle the Worker into the same target/dispatch-console/worker/.
+node --test tests/dispatch-console/api.test.mjs
 node --test tests/dispatch-console/page.test.mjs
 node tests/dispatch-console/scale.mjs "${SCALE_ROWS:-1000}"

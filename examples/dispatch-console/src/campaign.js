@@ -2,20 +2,23 @@
 //
 // Why a Durable Object rather than D1: every change to a campaign (a queue consumer recording
 // the calls it placed, webhooks, the polling fallback, a second "Start") goes through one
-// object that runs one method at a time, and none of the methods below awaits anything, so
-// "create unless it exists" and "move a row's status forward only" are atomic without
+// object that runs one method at a time, and the methods make their changes before any await,
+// so "create unless it exists" and "move a row's status forward only" are atomic without
 // transactions or retries. Each campaign is its own object, so campaigns do not queue behind
 // each other, and a campaign's rows and their changes stay together.
 import { DurableObject } from "cloudflare:workers";
 import { CallingBox } from "callingbox";
 
-/** Where a status is on the way to the end: rows only ever move forward. */
-const RANK = { pending: 0, queued: 1, initiated: 2, ringing: 3, in_progress: 4 };
+/**
+ * Where a status is on the way to the end: rows only ever move forward. "extracting" is a
+ * completed call whose result is not extracted yet (`result_status: "pending"`): not done.
+ */
+const RANK = { pending: 0, queued: 1, initiated: 2, ringing: 3, in_progress: 4, extracting: 4.5 };
 export const TERMINAL = ["completed", "no_answer", "busy", "canceled", "failed", "not_placed"];
 const rank = (status) => (TERMINAL.includes(status) ? 5 : (RANK[status] ?? 1));
 /** A row whose call has not changed for this long is read from the API (webhooks may be lost). */
-const POLL_AFTER_MS = 30_000;
-const POLL_BATCH = 25;
+const POLL_SECONDS = 30;
+const POLL_BATCH = 100; // calls read per alarm
 /** A second "Start" sends a campaign's unplaced rows again when nothing was placed for this long. */
 const STALLED_MS = 60_000;
 
@@ -89,14 +92,15 @@ export class Campaign extends DurableObject {
    * The consumer's outcomes: `{ row, call }` for a placed call (or the same call again, when an
    * idempotency key was replayed), `{ row, error }` for a row the API refused for good.
    */
-  recordPlaced(outcomes) {
+  async recordPlaced(outcomes) {
     const now = Date.now();
     for (const o of outcomes) {
       if (o.call) this.#apply(o.row, o.call, now);
       else this.#set(o.row, { status: "not_placed", error: o.error }, now);
     }
     this.sql.exec("UPDATE campaign SET progress_at = ?", now);
-    this.#arm();
+    // After every change above: awaiting here lets nothing in between them.
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + this.#pollMs());
   }
 
   /** A call's newer state (a verified webhook, or a poll): moves its row forward only. */
@@ -109,12 +113,9 @@ export class Campaign extends DurableObject {
   #apply(row, call, now) {
     const [current] = this.sql.exec("SELECT status, call_id FROM rows WHERE row = ?", row).toArray();
     if (!current || (current.call_id && current.call_id !== call.id)) return false;
-    const forward = rank(call.status) > rank(current.status);
-    // A terminal call may still gain its extracted result (result_status "pending" → "done").
-    const newer = rank(call.status) === 5 && call.status === current.status && call.result;
-    if (!forward && !newer && current.call_id) return false;
-    const status = forward ? call.status : current.status;
-    this.#set(row, { status, call_id: call.id, result: call.result ? JSON.stringify(call.result) : null, error: call.error_code ?? null }, now);
+    const status = call.status === "completed" && call.result_status === "pending" ? "extracting" : call.status;
+    if (rank(status) <= rank(current.status) && current.call_id) return false;
+    this.#set(row, { status: rank(status) > rank(current.status) ? status : current.status, call_id: call.id, result: call.result ? JSON.stringify(call.result) : null, error: call.error_code ?? null }, now);
     return true;
   }
 
@@ -171,16 +172,17 @@ export class Campaign extends DurableObject {
     return lines.map((line) => line.map(csvCell).join(",")).join("\r\n") + "\r\n";
   }
 
-  // The polling fallback: while calls are under way, every POLL_AFTER_MS the calls that have
-  // not changed for that long are read from the API, in case their webhooks were lost.
-  #arm() {
-    this.ctx.storage.getAlarm().then((at) => at ?? this.ctx.storage.setAlarm(Date.now() + POLL_AFTER_MS));
+  // The polling fallback: while calls are under way, every POLL_SECONDS (a var of the Worker,
+  // default 30) the calls that have not changed for that long are read from the API, in case
+  // their webhooks were lost.
+  #pollMs() {
+    return 1000 * (Number(this.env.POLL_SECONDS) || POLL_SECONDS);
   }
 
   async alarm() {
     const stale = this.sql
       .exec(`SELECT call_id FROM rows WHERE call_id IS NOT NULL AND status NOT IN (${TERMINAL.map(() => "?").join(",")}) AND changed_at < ? ORDER BY changed_at LIMIT ?`,
-        ...TERMINAL, Date.now() - POLL_AFTER_MS, POLL_BATCH)
+        ...TERMINAL, Date.now() - this.#pollMs(), POLL_BATCH)
       .toArray();
     const client = new CallingBox({ apiKey: this.env.CALLINGBOX_API_KEY, baseUrl: this.env.CALLINGBOX_BASE_URL || undefined });
     for (const { call_id } of stale) {
@@ -191,7 +193,7 @@ export class Campaign extends DurableObject {
       }
     }
     const open = this.sql.exec(`SELECT COUNT(*) AS n FROM rows WHERE status NOT IN (${TERMINAL.map(() => "?").join(",")})`, ...TERMINAL).one().n;
-    if (open > 0) await this.ctx.storage.setAlarm(Date.now() + POLL_AFTER_MS);
+    if (open > 0) await this.ctx.storage.setAlarm(Date.now() + this.#pollMs());
   }
 }
 

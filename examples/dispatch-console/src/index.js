@@ -300,9 +300,10 @@ async function sha256(text) {
 
 /** The JSON object of the body, refusing bodies over `limit` bytes and fields not in `allowed`. */
 async function readJson(request, limit, allowed) {
+  const bytes = await readLimited(request, limit);
   let body;
   try {
-    body = JSON.parse(new TextDecoder().decode(await readLimited(request, limit)));
+    body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new Refused(400, "the body must be JSON");
   }
