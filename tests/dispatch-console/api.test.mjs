@@ -78,7 +78,10 @@ test("starting a campaign twice places each call once; lost webhooks are made up
   // Every webhook fails its signature check here: only the polling fallback can finish it.
   const { server, admin, agent, number, call, close } = await setUp({ CALLINGBOX_WEBHOOK_SECRET: "whsec_not_the_one_that_signs_0123456789", POLL_SECONDS: "1" });
   try {
-    const body = { agent_id: agent.id, number_id: number.id, columns: ["name"], rows: rowsOf(["+12125550100", "+12125550101", "+15005550001", "+15005550002", "+12125550104"]) };
+    // A caller number the agent does not have yet: the campaign attaches it, keeping the other.
+    const [n] = await admin.numbers.searchAvailable({ area_code: "415", limit: 1 });
+    const other = await admin.numbers.purchase({ phone_number: n.phone_number });
+    const body = { agent_id: agent.id, number_id: other.id, columns: ["name"], rows: rowsOf(["+12125550100", "+12125550101", "+15005550001", "+15005550002", "+12125550104"]) };
     const first = (await call("/api/campaigns", { method: "POST", body })).json();
     const second = (await call("/api/campaigns", { method: "POST", body })).json();
     assert.equal(second.id, first.id);
@@ -100,6 +103,10 @@ test("starting a campaign twice places each call once; lost webhooks are made up
     const calls = [];
     for await (const c of admin.calls.list({ limit: 100 })) calls.push(c);
     assert.equal(calls.length, 5, "one call per row");
+    assert.deepEqual(new Set(calls.map((c) => c.from_number)), new Set([other.e164]), "from the chosen number");
+    const numbers = [];
+    for await (const x of admin.numbers.list()) numbers.push(x);
+    assert.deepEqual(numbers.filter((x) => x.outbound_agent_ids.includes(agent.id)).map((x) => x.id).sort(), [number.id, other.id].sort());
   } finally {
     await close();
   }

@@ -116,6 +116,10 @@ test("the dispatch console runs a 200-row campaign in Chromium: bad rows marked 
     await tab.fill("#agent-returns", "confirmed:boolean, reschedule_to:string");
     await tab.click("#create-agent");
     await tab.waitForFunction(() => document.querySelector("#agent").options.length === 1);
+    const bought = await tab.$eval("#number", (s) => s.selectedOptions[0].textContent);
+    assert.match(bought, /^\+1415\d{7}$/, "the number bought");
+    assert.equal(await tab.$eval("#agent", (s) => s.selectedOptions[0].textContent), "Front desk (confirmed, reschedule_to)");
+    await tab.screenshot({ path: `${shots}0-setup.png` });
 
     // 2. The CSV, checked in the page before anything is sent.
     await tab.setInputFiles("#file", { name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
@@ -193,7 +197,7 @@ test("the dispatch console runs a 200-row campaign in Chromium: bad rows marked 
       }
       const [call] = byRow.get(Number(row)) ?? [];
       assert.ok(call, `row ${row} has a call at the emulator`);
-      assert.deepEqual([callId, phone, status], [call.id, call.to_number, call.status], `row ${row}`);
+      assert.deepEqual([callId, phone, status, call.from_number], [call.id, call.to_number, call.status, bought], `row ${row}`);
       assert.equal(status, expected ?? "completed", `row ${row}`);
       if (status === "completed") assert.equal(confirmed, String(call.result.confirmed), `row ${row}`);
     }

@@ -120,8 +120,15 @@ function sameSecret(got, want) {
 }
 
 async function listNumbers({ client }) {
-  const { data } = await client.numbers.list({ limit: 100 });
-  return { data: data.map(({ id, phone_number }) => ({ id, phone_number })) };
+  // An owned number's E.164 is `e164`; a number for sale's is `phone_number`: the page sees one name.
+  return { data: (await allNumbers(client)).map(({ id, e164 }) => ({ id, phone_number: e164 })) };
+}
+
+/** Every number of the account (the list pages through them by itself). */
+async function allNumbers(client) {
+  const numbers = [];
+  for await (const number of client.numbers.list({ limit: 100 })) numbers.push(number);
+  return numbers;
 }
 
 async function searchNumbers({ client, url }) {
@@ -134,7 +141,7 @@ async function searchNumbers({ client, url }) {
 async function buyNumber({ request, client }) {
   const { phone_number } = await readJson(request, BODY_LIMIT, ["phone_number"]);
   const number = await client.numbers.purchase({ phone_number: e164(phone_number, "phone_number") });
-  return { id: number.id, phone_number: number.phone_number };
+  return { id: number.id, phone_number: number.e164 };
 }
 
 const forPage = ({ id, name, returns }) => ({ id, name, returns: returns ?? {} });
@@ -178,7 +185,7 @@ async function startCampaign({ request, env, client }) {
     const agent = await client.agents.retrieve(agent_id);
     if (agent.type !== "outbound") throw new Refused(400, "the agent is not an outbound agent", { field: "agent_id" });
     fields = Object.keys(agent.returns ?? {});
-    if (number_id) from_number = (await useNumber(client, agent, number_id)).phone_number;
+    if (number_id) from_number = (await useNumber(client, agent, number_id)).e164;
   }
   const webhook_url = new URL("/webhooks", request.url).href;
   const started = await state.start({ id: campaignId, agent_id, from_number, webhook_url, columns, fields, rows });
@@ -195,7 +202,7 @@ async function startCampaign({ request, env, client }) {
 /** The number, attached to the agent as a caller id if it is not yet. */
 async function useNumber(client, agent, number_id) {
   // The API has no numbers.retrieve: the account's numbers are read as a list.
-  const { data } = await client.numbers.list({ limit: 100 });
+  const data = await allNumbers(client);
   const number = data.find((n) => n.id === number_id);
   if (!number) throw new Refused(400, "number_id is not a number of this account", { field: "number_id" });
   if (!number.outbound_agent_ids.includes(agent.id)) {
