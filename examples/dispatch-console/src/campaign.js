@@ -19,8 +19,25 @@ const rank = (status) => (TERMINAL.includes(status) ? 5 : (RANK[status] ?? 1));
 /** A row whose call has not changed for this long is read from the API (webhooks may be lost). */
 const POLL_SECONDS = 30;
 const POLL_BATCH = 100; // calls read per alarm
-/** A second "Start" sends a campaign's unplaced rows again when nothing was placed for this long. */
-const STALLED_MS = 60_000;
+/**
+ * A campaign's unplaced rows are sent to the queue again (by its alarm, or a second "Start")
+ * when nothing was placed for this long: a message lost after its last retry, a crash between
+ * saving the campaign and sending its rows.
+ */
+const STALLED_MS = 10 * 60_000;
+const ROWS_PER_MESSAGE = 20;
+const MESSAGES_PER_SEND = 8; // sendBatch takes at most 256 KB
+
+/** Sends rows to the dispatch queue, 20 to a message (what the consumer places side by side). */
+export async function enqueue(queue, campaign, rows) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_MESSAGE * MESSAGES_PER_SEND) {
+    const messages = [];
+    for (let j = i; j < Math.min(rows.length, i + ROWS_PER_MESSAGE * MESSAGES_PER_SEND); j += ROWS_PER_MESSAGE) {
+      messages.push({ body: { campaign, rows: rows.slice(j, j + ROWS_PER_MESSAGE) } });
+    }
+    await queue.sendBatch(messages);
+  }
+}
 
 export class Campaign extends DurableObject {
   constructor(ctx, env) {
@@ -57,10 +74,9 @@ export class Campaign extends DurableObject {
   /**
    * Creates the campaign unless it exists. Answers whether it was created, and the rows to
    * send to the queue: all of them the first time; again, only the unplaced ones of a
-   * campaign where nothing was placed for a while (a lost queue message, a crash between
-   * here and the queue). Sending a row twice is harmless: its idempotency key is fixed.
+   * campaign that has stalled. Sending a row twice is harmless: its idempotency key is fixed.
    */
-  start({ id, agent_id, from_number, webhook_url, columns, fields, rows }) {
+  async start({ id, agent_id, from_number, webhook_url, columns, fields, rows }) {
     const now = Date.now();
     const existing = this.#meta();
     if (!existing) {
@@ -72,14 +88,23 @@ export class Campaign extends DurableObject {
         this.sql.exec("INSERT INTO rows (row, phone, context, seq, changed_at) VALUES (?, ?, ?, ?, ?)", r.row, r.to, JSON.stringify(r.context), this.#nextSeq(), now);
       }
     }
-    const stalled = existing && now - existing.progress_at > STALLED_MS;
-    const resend = !existing || stalled ? this.sql.exec("SELECT row, phone, context FROM rows WHERE status = 'pending' ORDER BY row").toArray() : [];
-    if (stalled) this.sql.exec("UPDATE campaign SET progress_at = ?", now);
-    return {
-      created: !existing,
-      campaign: this.#meta(),
-      unplaced: resend.map((r) => ({ row: r.row, to: r.phone, context: JSON.parse(r.context) })),
-    };
+    const unplaced = !existing ? this.#unplaced() : this.#stalledRows(now);
+    if (!existing) await this.ctx.storage.setAlarm(now + this.#pollMs());
+    return { created: !existing, unplaced };
+  }
+
+  #unplaced() {
+    return this.sql
+      .exec("SELECT row, phone, context FROM rows WHERE status = 'pending' ORDER BY row")
+      .toArray()
+      .map((r) => ({ row: r.row, to: r.phone, context: JSON.parse(r.context) }));
+  }
+
+  /** The unplaced rows when nothing was placed for STALLED_MS (and the clock starts again), else none. */
+  #stalledRows(now) {
+    if (now - this.#meta().progress_at <= STALLED_MS) return [];
+    this.sql.exec("UPDATE campaign SET progress_at = ?", now);
+    return this.#unplaced();
   }
 
   /** What the queue consumer needs besides the rows. */
@@ -180,6 +205,8 @@ export class Campaign extends DurableObject {
   }
 
   async alarm() {
+    const stalled = this.#stalledRows(Date.now());
+    if (stalled.length > 0) await enqueue(this.env.DISPATCH_QUEUE, this.#meta().id, stalled);
     const stale = this.sql
       .exec(`SELECT call_id FROM rows WHERE call_id IS NOT NULL AND status NOT IN (${TERMINAL.map(() => "?").join(",")}) AND changed_at < ? ORDER BY changed_at LIMIT ?`,
         ...TERMINAL, Date.now() - this.#pollMs(), POLL_BATCH)

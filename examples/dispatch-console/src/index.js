@@ -21,6 +21,7 @@
 // CAMPAIGNS and LIMITS (Durable Objects). See wrangler.toml and README.md.
 import { CallingBox, CallingBoxError, parseE164, redactSecret } from "callingbox";
 import { WebhookSignatureError, Webhooks } from "callingbox/webhooks";
+import { enqueue } from "./campaign.js";
 import { dispatch } from "./dispatch.js";
 
 export { Campaign } from "./campaign.js";
@@ -32,8 +33,6 @@ const CONTEXT_LIMIT = 1024; // bytes of JSON per row
 const CAMPAIGN_BODY_LIMIT = 4 * 1024 * 1024;
 const BODY_LIMIT = 16 * 1024;
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
-const ROWS_PER_MESSAGE = 20;
-const MESSAGES_PER_SEND = 8; // sendBatch takes at most 256 KB
 const CHANGES_PER_PAGE = 1000;
 const MIN_TOKEN_LENGTH = 32;
 // Token buckets shared by everyone holding the access token: reads (the page polls every 2 s),
@@ -189,13 +188,7 @@ async function startCampaign({ request, env, client }) {
   }
   const webhook_url = new URL("/webhooks", request.url).href;
   const started = await state.start({ id: campaignId, agent_id, from_number, webhook_url, columns, fields, rows });
-  for (let i = 0; i < started.unplaced.length; i += ROWS_PER_MESSAGE * MESSAGES_PER_SEND) {
-    const messages = [];
-    for (let j = i; j < Math.min(started.unplaced.length, i + ROWS_PER_MESSAGE * MESSAGES_PER_SEND); j += ROWS_PER_MESSAGE) {
-      messages.push({ body: { campaign: campaignId, rows: started.unplaced.slice(j, j + ROWS_PER_MESSAGE) } });
-    }
-    await env.DISPATCH_QUEUE.sendBatch(messages);
-  }
+  await enqueue(env.DISPATCH_QUEUE, campaignId, started.unplaced);
   return { id: campaignId, created: started.created, queued: started.unplaced.length };
 }
 
