@@ -121,10 +121,11 @@ export class Campaign extends DurableObject {
     const now = Date.now();
     for (const o of outcomes) {
       if (o.call) this.#apply(o.row, o.call, now);
-      else this.#set(o.row, { status: "not_placed", error: o.error }, now);
+      // A refusal never undoes a call already placed for the row.
+      else if (this.callOf(o.row) === null) this.#set(o.row, { status: "not_placed", error: o.error }, now);
     }
     this.sql.exec("UPDATE campaign SET progress_at = ?", now);
-    // After every change above: awaiting here lets nothing in between them.
+    // Every change is made above, before this first await: nothing else runs between them.
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + this.#pollMs());
   }
 
