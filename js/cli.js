@@ -821,13 +821,20 @@ async function runCreateMany(ids, values, spec, run, connect) {
 
   const client = connect();
   const progress = progressView(process.stderr);
-  const batch = createMany(client, rows.map((r) => r.params), {
-    idempotencyKey: (/** @type {unknown} */ _row, /** @type {number} */ index) => keys[index],
-    concurrency,
-    ...(rate !== undefined && { ratePerSecond: rate }),
-    signal: run.signal,
-    onProgress: (/** @type {any} */ p) => progress.update(p),
-  });
+  let batch;
+  try {
+    batch = createMany(client, rows.map((r) => r.params), {
+      idempotencyKey: (/** @type {unknown} */ _row, /** @type {number} */ index) => keys[index],
+      concurrency,
+      ...(rate !== undefined && { ratePerSecond: rate }),
+      signal: run.signal,
+      onProgress: (/** @type {any} */ p) => progress.update(p),
+    });
+  } catch (/** @type {any} */ e) {
+    // Its options are checked at once (a --concurrency above its maximum, say): a usage mistake.
+    if (e?.code === "validation_error") throw new UsageError(e.message, spec.usage);
+    throw e;
+  }
   const calls = [];
   const errors = [];
   let replayed = 0;

@@ -494,7 +494,8 @@ describe("calls create-many", { concurrency: true }, () => {
     const server = await emulator();
     const c = as("refused", server);
     const { agent } = await outboundAgent(c);
-    const file = csvFile("refused.csv", "to\n+15551230001\n+15005550006\n");
+    // Row 2's caller ID is not attached to the agent: the API answers 400.
+    const file = csvFile("refused.csv", "to,from_number\n+15551230001,\n+15551230002,+15559990000\n");
     const dry = await c.run(["calls", "create-many", "--csv", file, "--agent-id", agent.id, "--dry-run"]);
     const plan = dry.json();
     assert.equal(plan.rows.length, 2);
@@ -503,7 +504,7 @@ describe("calls create-many", { concurrency: true }, () => {
     const r = await c.run(["calls", "create-many", "--csv", file, "--agent-id", agent.id], 1);
     const summary = r.json();
     assert.deepEqual([summary.placed, summary.failed], [1, 1]);
-    assert.deepEqual([summary.errors[0].row, summary.errors[0].code], [2, "telephony_provider_error"]);
+    assert.deepEqual([summary.errors[0].row, summary.errors[0].code, summary.errors[0].status], [2, "bad_request", 400]);
     assert.match(r.stderr, /^row 2 \(line 3\): .+$/m);
   });
 
