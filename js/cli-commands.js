@@ -2,7 +2,7 @@
 
 /**
  * The command line's view of every operation, by resource: its summary, path ids, parameters
- * (name, how a flag's value is read, required, enum) and what it returns; and the columns a table
+ * (name, how a flag's value is read, required, enum) and the resource it returns; and the columns a table
  * of each resource shows (`x-cli-columns`). Imported only by js/cli.js.
  */
 export const COMMANDS = {
@@ -10,7 +10,7 @@ export const COMMANDS = {
     description: "Phone numbers owned by the organisation, and numbers that can be bought",
     methods: {
       list: {
-        summary: "List phone numbers", http: "GET /v1/numbers", ids: [], result: "PhoneNumber", list: true,
+        summary: "List phone numbers", http: "GET /v1/numbers", ids: [], result: "PhoneNumber",
         params: [
           { name: "limit", type: "integer", description: "Page size" },
           { name: "starting_after", type: "string", description: "Cursor (an object id): return the objects after (older than) this one" },
@@ -18,7 +18,7 @@ export const COMMANDS = {
         ],
       },
       searchAvailable: {
-        summary: "Search available numbers", http: "GET /v1/numbers/available", ids: [], result: "AvailableNumber", list: true,
+        summary: "Search available numbers", http: "GET /v1/numbers/available", ids: [], result: "AvailableNumber",
         params: [
           { name: "country_code", type: "string", description: "ISO 3166-1 alpha-2 country code" },
           { name: "area_code", type: "string", description: "Area code to search in (three digits, the first 2-9); finds local numbers only, so it cannot be combined with `number_type=toll_free` (400)" },
@@ -38,7 +38,7 @@ export const COMMANDS = {
     description: "Reusable inbound/outbound agent configurations and the numbers attached to them",
     methods: {
       list: {
-        summary: "List agents", http: "GET /v1/agents", ids: [], result: "Agent", list: true,
+        summary: "List agents", http: "GET /v1/agents", ids: [], result: "Agent",
         params: [
           { name: "type", type: "string", enum: ["inbound","outbound"], description: "Only agents of this type" },
         ],
@@ -110,7 +110,7 @@ export const COMMANDS = {
     description: "Outbound dispatch, call records (inbound and outbound) and transcripts",
     methods: {
       list: {
-        summary: "List calls", http: "GET /v1/calls", ids: [], result: "Call", list: true,
+        summary: "List calls", http: "GET /v1/calls", ids: [], result: "Call",
         params: [
           { name: "limit", type: "integer", description: "Page size" },
           { name: "starting_after", type: "string", description: "Cursor (an object id): return the objects after (older than) this one" },
@@ -145,7 +145,7 @@ export const COMMANDS = {
     description: "Account-wide webhook endpoints, each with its own signing secret",
     methods: {
       list: {
-        summary: "List webhook endpoints", http: "GET /v1/webhook_endpoints", ids: [], emptyParams: true, result: "WebhookEndpoint", list: true,
+        summary: "List webhook endpoints", http: "GET /v1/webhook_endpoints", ids: [], result: "WebhookEndpoint",
         params: [
         ],
       },
@@ -187,7 +187,7 @@ export const COMMANDS = {
     description: "One row per (event, destination); for debugging and replay",
     methods: {
       list: {
-        summary: "List webhook deliveries", http: "GET /v1/webhook_deliveries", ids: [], result: "WebhookDelivery", list: true,
+        summary: "List webhook deliveries", http: "GET /v1/webhook_deliveries", ids: [], result: "WebhookDelivery",
         params: [
           { name: "endpoint_id", type: "string", description: "Only deliveries to this endpoint" },
           { name: "call_id", type: "string", description: "Only deliveries about this call" },

@@ -18,7 +18,7 @@ import { OPERATIONS } from "./operations.js";
 const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3, notFound: 4, badRequest: 5, timeout: 6, network: 7, interrupted: 130 };
 
 /** @typedef {{ name: string, type: "string" | "integer" | "boolean" | "object" | "array" | "list", required?: boolean, enum?: string[], description?: string }} Param */
-/** @typedef {{ summary: string, http: string, ids: string[], params: Param[], result?: string, list?: boolean }} Command */
+/** @typedef {{ summary: string, http: string, ids: string[], params: Param[], result?: string }} Command */
 /**
  * A flag of a command: how it takes its value ("value": the next argument or `=value`;
  * "switch": none, `--no-x` for false; "list": repeatable, comma-separated), and what it is.

@@ -606,12 +606,10 @@ function genCliCommands() {
       http: `${op.http} ${op.path}`,
       ids: op.pathParams,
       params,
-      ...(takesParams(op) && !op.query.length && !op.body && { emptyParams: true }),
       ...(res?.name && { result: res.name }),
-      ...(res?.list && { list: true }),
     };
   }
-  const out = [`// ${BANNER}`, "", "/**", " * The command line's view of every operation, by resource: its summary, path ids, parameters", " * (name, how a flag's value is read, required, enum) and what it returns; and the columns a table", " * of each resource shows (`x-cli-columns`). Imported only by js/cli.js.", " */"];
+  const out = [`// ${BANNER}`, "", "/**", " * The command line's view of every operation, by resource: its summary, path ids, parameters", " * (name, how a flag's value is read, required, enum) and the resource it returns; and the columns a table", " * of each resource shows (`x-cli-columns`). Imported only by js/cli.js.", " */"];
   // One line per method, parameter and view: a diff shows what changed.
   const literal = (o) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} }`;
   out.push("export const COMMANDS = {");

@@ -508,6 +508,28 @@ describe("calls create-many", { concurrency: true }, () => {
     assert.match(r.stderr, /^row 2 \(line 3\): .+$/m);
   });
 
+  test("Ctrl-C stops the batch: rows not sent are not placed, the summary says so, exit 130", async () => {
+    const server = await emulator();
+    const c = as("batchint", server);
+    const { agent } = await outboundAgent(c);
+    const file = csvFile("slow.csv", ["to", ...Array.from({ length: 6 }, (_, i) => `+1555123010${i}`)].join("\n"));
+    let sent = false;
+    const r = await cli(["calls", "create-many", "--csv", file, "--agent-id", agent.id, "--rate", "1", "--concurrency", "1"], {
+      env: c.env,
+      onStderr: (text, child) => {
+        if (!sent && /^progress: 1\/6/m.test(text)) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    const summary = r.json();
+    assert.equal(summary.interrupted, true);
+    assert.ok(summary.placed >= 1 && summary.placed < 6, `placed ${summary.placed}`);
+    assert.equal((await stats(server)).calls_placed, summary.placed);
+  });
+
   test("a file that is not CSV, or has no `to` column, exits 5", async () => {
     const server = await emulator();
     const c = as("badcsv", server);
