@@ -8,7 +8,7 @@
 // js/cli-commands.js, written by scripts/gen.mjs from api/openapi.yaml): an operation added to
 // the description is a command here after `npm run gen`. Exit codes and the choice of output
 // are those of the Python SDK's CLI; design notes in docs/cli.md.
-import { AuthenticationError, CallingBox, checkE164, redactSecret } from "./node.js";
+import { AuthenticationError, CallingBox, redactSecret } from "./node.js";
 import { createMany } from "./batch.js";
 import { COMMANDS, VIEWS } from "./cli-commands.js";
 import { CsvError, parseCsv } from "./csv.js";
@@ -638,7 +638,7 @@ async function waitForCall(client, params, values, spec, run, options) {
 
 /**
  * A row of the CSV as `calls create` params, or why it cannot be one.
- * @typedef {{ row: number, line: number, params: Record<string, unknown> }} CsvRow
+ * @typedef {{ row: number, line: number, params: import("./index.js").CallCreateParams }} CsvRow
  * @typedef {{ row: number, line: number, reason: string }} InvalidRow
  */
 
@@ -646,9 +646,10 @@ async function waitForCall(client, params, values, spec, run, options) {
  * Turns the records of a CSV into `calls create` params (see createManySpec's usage).
  * @param {{ fields: string[], line: number }[]} records
  * @param {Record<string, unknown>} defaults
+ * @param {(params: Record<string, unknown>) => import("./index.js").CallCreateParams} check throws why a row cannot be sent
  * @returns {{ rows: CsvRow[], invalid: InvalidRow[] }}
  */
-function rowsOf(records, defaults) {
+function rowsOf(records, defaults, check) {
   const [head, ...body] = records;
   if (!head) throw new InputError("the CSV is empty: it needs a header row with a `to` column, then one row per call");
   const names = head.fields.map((f) => f.trim());
@@ -698,13 +699,15 @@ function rowsOf(records, defaults) {
     }
     if (params.to === undefined) return bad("no number in `to`");
     if (params.agent_id === undefined) return bad("no agent_id: add an agent_id column or pass --agent-id");
-    for (const name of ["to", "from_number"]) {
-      if (params[name] === undefined) continue;
-      const checked = checkE164(params[name]);
-      if (!checked.ok) return bad(`${name} ${JSON.stringify(params[name])}: ${checked.message}`);
-      params[name] = checked.value;
+    // The client's own check of calls.create (phone numbers and all), and the params as it
+    // would send them: "+1 555 123 4567" and "+15551234567" are the same row, with the same key.
+    let checked;
+    try {
+      checked = check(params);
+    } catch (/** @type {any} */ e) {
+      return bad(e.message);
     }
-    rows.push({ row, line, params });
+    rows.push({ row, line, params: checked });
   });
   return { rows, invalid };
 }
@@ -785,7 +788,7 @@ function progressView(stream) {
  * @param {Map<string, string | boolean | string[]>} values
  * @param {Spec} spec
  * @param {{ json: boolean, signal: AbortSignal }} run
- * @param {() => CallingBox} connect makes the client (not needed for --dry-run)
+ * @param {() => CallingBox} connect makes the client
  */
 async function runCreateMany(ids, values, spec, run, connect) {
   if (ids.length) throw new UsageError(`calls create-many takes no ids, got ${ids.map((id) => JSON.stringify(id)).join(" ")}`, spec.usage);
@@ -804,7 +807,8 @@ async function runCreateMany(ids, values, spec, run, connect) {
     if (e instanceof CsvError) throw new InputError(`${file}: ${e.message}`);
     throw e;
   }
-  const { rows, invalid } = rowsOf(records, paramsOf(spec, values));
+  const client = connect();
+  const { rows, invalid } = rowsOf(records, paramsOf(spec, values), (params) => namespace(client, "calls").checkCreate(params));
   for (const bad of invalid) note(`row ${bad.row} (line ${bad.line}): ${bad.reason}`);
   const keys = await rowKeys(rows, batchId);
   if (values.get("--dry-run") === true) {
@@ -819,11 +823,12 @@ async function runCreateMany(ids, values, spec, run, connect) {
     return EXIT.badRequest;
   }
 
-  const client = connect();
   const progress = progressView(process.stderr);
   let batch;
   try {
-    batch = createMany(client, rows.map((r) => r.params), {
+    // `client` is typed from the JavaScript source; createMany's declaration names the public type.
+    const publicClient = /** @type {import("./index.js").CallingBox} */ (/** @type {unknown} */ (client));
+    batch = createMany(publicClient, rows.map((r) => r.params), {
       idempotencyKey: (/** @type {unknown} */ _row, /** @type {number} */ index) => keys[index],
       concurrency,
       ...(rate !== undefined && { ratePerSecond: rate }),
@@ -840,14 +845,16 @@ async function runCreateMany(ids, values, spec, run, connect) {
   let replayed = 0;
   for await (const result of batch) {
     const { row, line } = rows[result.index];
-    if ("error" in result) {
+    if (result.error) {
       const d = describe(result.error);
       errors.push({ row, line, ...d });
       progress.message(`row ${row} (line ${line}): ${d.message}`);
     } else {
-      const again = result.call.lastResponse?.headers?.["idempotent-replayed"] === "true";
+      const call = /** @type {import("./index.js").WithResponse<import("./index.js").Call>} */ (result.call);
+      // The API answered with the call an earlier run placed under this row's key.
+      const again = call.lastResponse.headers["idempotent-replayed"] === "true";
       if (again) replayed++;
-      calls.push({ row, line, id: result.call.id, status: result.call.status, ...(again && { placed_before: true }) });
+      calls.push({ row, line, id: call.id, status: call.status, ...(again && { placed_before: true }) });
     }
   }
   const summary = await batch.done();

@@ -144,9 +144,9 @@ for e in node emulator-node webhooks-node phone-node; do
 done
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
-# The command line (npx callingbox): its tables and CSV reader bundled in, the client imported
-# from the Node entry next to it (not copied). No entry imports it.
-esbuild js/cli.js --bundle --format=esm --platform=node --target=es2022 --external:./node.js \
+# The command line (npx callingbox): its tables and CSV reader bundled in; the client and
+# createMany imported from the package's own entries next to it (not copied). No entry imports it.
+esbuild js/cli.js --bundle --format=esm --platform=node --target=es2022 --external:./node.js --external:./batch.js \
   --legal-comments=none --log-level=warning --outfile="$out/cli.js"
 cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts js/phone.d.ts "$out/"
 # The same declarations for CommonJS importers (.d.cts next to the .cjs entries).

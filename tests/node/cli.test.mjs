@@ -473,7 +473,7 @@ describe("calls create-many", { concurrency: true }, () => {
     const file = csvFile("invalid.csv", ["to,name,context", "+15551230001,Ada,", "555-0100,Bob,", "+15551230003,Cy", "+15551230004,Di,{oops", "+15551230005,Ed,[1]", ",Fay,"].join("\n"));
     const requests = (await stats(server)).requests;
     const r = await c.run(["calls", "create-many", "--csv", file, "--agent-id", agent.id], 5);
-    assert.match(r.stderr, /^row 2 \(line 3\): to "555-0100": .+$/m);
+    assert.match(r.stderr, /^row 2 \(line 3\): to "555-0100" is not an E\.164 phone number: .+$/m);
     assert.match(r.stderr, /^row 3 \(line 4\): 2 fields, the header has 3$/m);
     assert.match(r.stderr, /^row 4 \(line 5\): context is not JSON$/m);
     assert.match(r.stderr, /^row 5 \(line 6\): context must be a JSON object$/m);
@@ -500,6 +500,11 @@ describe("calls create-many", { concurrency: true }, () => {
     const plan = dry.json();
     assert.equal(plan.rows.length, 2);
     assert.match(plan.rows[0].idempotency_key, /^callingbox-csv-[0-9a-f]{32}-0$/);
+    // Keys come from the params as sent: the same number written two ways is the same row, twice.
+    const twice = (await c.run(["calls", "create-many", "--csv", csvFile("twice.csv", "to\n+1 555 123 0001\n+15551230001\n"), "--agent-id", agent.id, "--dry-run"])).json();
+    assert.deepEqual(twice.rows.map((x) => x.params.to), ["+15551230001", "+15551230001"]);
+    assert.deepEqual(twice.rows.map((x) => x.idempotency_key.slice(0, -2)), [plan.rows[0].idempotency_key.slice(0, -2), plan.rows[0].idempotency_key.slice(0, -2)]);
+    assert.deepEqual(twice.rows.map((x) => x.idempotency_key.slice(-2)), ["-0", "-1"]);
     assert.equal((await c.json(["calls", "list"])).data.length, 0);
     const r = await c.run(["calls", "create-many", "--csv", file, "--agent-id", agent.id], 1);
     const summary = r.json();
