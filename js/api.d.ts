@@ -94,6 +94,9 @@ export interface BuiltinTool {
   config?: Record<string, unknown>;
 }
 
+/** The values of `BuiltinTool.builtin` the docs name (others are not refused). */
+export type KnownBuiltin = "end_call";
+
 /** `confirm_first_write` tools need a caller "yes" on the previous turn. */
 export type ToolPolicy = "read" | "confirm_first_write";
 

@@ -95,7 +95,7 @@ function checkTimeout(value, field) {
 }
 
 const CLIENT_OPTIONS = [
-  "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "defaultCountry", "fetch", "onRetry", "maxResponseSize",
+  "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "defaultCountry", "fetch", "onRetry", "maxResponseSize", "dangerouslyAllowBrowser",
   "timeout", "maxRetries", "maxRetryDelay", "deadline", "initialRetryDelay", "maxBackoff",
 ];
 /** @type {PerRequestOption[]} */
@@ -324,6 +324,19 @@ const ended = (call) =>
   TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(call.status === "completed" && call.result_status === "pending");
 
 /**
+ * Response headers as a record: lowercase names, the key removed from every value.
+ * @param {Headers | undefined} headers
+ * @param {string} secret
+ * @returns {Record<string, string>}
+ */
+function headerRecord(headers, secret) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  headers?.forEach((v, k) => { out[k] = /** @type {string} */ (redactSecret(String(v), secret)); });
+  return out;
+}
+
+/**
  * The options of `calls.waitUntilDone` / `createAndWait`, checked.
  * @param {unknown} options
  * @returns {{ timeout: number, pollInterval: number, signal?: AbortSignal, onStatus?: (call: unknown) => void, idempotencyKey?: string }}
@@ -349,7 +362,7 @@ function waitOptions(options) {
  *             maxRetries?: number, maxRetryDelay?: number, deadline?: number,
  *             initialRetryDelay?: number, maxBackoff?: number,
  *             maxResponseSize?: number, allowInsecureHttp?: boolean, defaultCountry?: string,
- *             onRetry?: OnRetry, defaultHeaders?: Record<string, string> }} ClientOptions
+ *             onRetry?: OnRetry, defaultHeaders?: Record<string, string>, dangerouslyAllowBrowser?: boolean }} ClientOptions
  */
 
 /**
@@ -431,6 +444,10 @@ export class CallingBox {
     if (typeof apiKey !== "string") {
       throw new ValidationError(`apiKey must be a string, got ${typeof apiKey}`, { field: "apiKey" });
     }
+    // In a web page (a Worker has no `document`) every visitor can read a secret key.
+    if (apiKey.trim().startsWith("sk_") && typeof window == "object" && typeof document == "object" && o.dangerouslyAllowBrowser !== true) {
+      throw new ValidationError("a secret key (sk_...) in a web page is readable by every visitor: call your own server instead, or pass { dangerouslyAllowBrowser: true }", { field: "apiKey" });
+    }
     // Strings cannot fail toJson's checks: plain JSON.stringify for the usual options.
     const config = { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, platform };
     const plain = typeof apiKey === "string" && (baseUrl === undefined || typeof baseUrl === "string") &&
@@ -484,6 +501,8 @@ export class CallingBox {
       if (resource === "calls") {
         // Helpers, not API operations: not enumerable, so the namespace lists the API's own.
         Object.defineProperties(ns, {
+          // What `create` would send, checked and normalised (E.164 numbers), without sending it.
+          checkCreate: { value: (/** @type {unknown} */ params) => JSON.parse(/** @type {BuiltRequest} */ (JSON.parse(wasm(coreBuild, [this.#options, "calls.create", "[]", toJson(params, "params"), "check"]))).body ?? "null") },
           waitUntilDone: { value: (/** @type {unknown} */ idOrCall, /** @type {unknown} */ options) => this.#waitUntilDone(idOrCall, options) },
           createAndWait: {
             value: async (/** @type {unknown} */ params, /** @type {unknown} */ options) => {
@@ -740,8 +759,14 @@ export class CallingBox {
           // the core words the error
         }
       }
-      const normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? "", parsed],
-        (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
+      let normalised;
+      try {
+        normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? "", parsed],
+          (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
+      } catch (e) {
+        if (e instanceof APIError) /** @type {ErrorProps} */ (e).headers = headerRecord(r.headers, this.#key);
+        throw e;
+      }
       if (normalised !== "" || !parsed) {
         try {
           result = JSON.parse(normalised || r.text);
@@ -753,16 +778,13 @@ export class CallingBox {
         const secret = this.#key;
         /** @type {Record<string, string> | undefined} */
         let headers;
+        const from = r.headers;
         Object.defineProperty(result, "lastResponse", {
           value: {
             status: r.status, requestId: redactSecret(r.requestId, secret), idempotencyKey: key, attempts: attempt,
             // Read on first use (most callers never do): lowercase names, the key removed from every value.
             get headers() {
-              if (!headers) {
-                headers = {};
-                r.headers?.forEach((v, k) => { /** @type {Record<string, string>} */ (headers)[k] = /** @type {string} */ (redactSecret(String(v), secret)); });
-              }
-              return headers;
+              return (headers ??= headerRecord(from, secret));
             },
           },
           enumerable: false,

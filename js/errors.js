@@ -8,6 +8,7 @@
  * @typedef {{
  *   cause?: unknown, field?: string, reason?: string, status?: number, requestId?: string,
  *   body?: unknown, idempotencyKey?: string, timeout?: number, attempts?: number, call?: unknown,
+ *   headers?: Record<string, string>,
  * }} ErrorProps
  */
 /**

@@ -44,6 +44,12 @@ export interface ClientOptions {
    * international (`+…`).
    */
   defaultCountry?: string;
+  /**
+   * Allows a secret key (`sk_...`) in a web page, where every visitor can read it. Without it,
+   * the client refuses one where `window` and `document` exist (Workers are not pages): the
+   * page should call your own server (a proxy) with a token of its own instead. Default false.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface RetryInfo {
@@ -117,6 +123,11 @@ export interface CallHelpers {
   waitUntilDone(call: string | Call, options?: WaitOptions): Promise<Call>;
   /** `calls.create` (one idempotency key: pass `idempotencyKey` to choose it), then `waitUntilDone`. */
   createAndWait(params: CallCreateParams, options?: WaitOptions & { idempotencyKey?: string }): Promise<Call>;
+  /**
+   * Checks `params` as `create` would, without sending anything: the body `create` would send
+   * (phone numbers in E.164), or a ValidationError / InvalidPhoneNumberError.
+   */
+  checkCreate(params: CallCreateParams): CallCreateParams;
 }
 
 /** The client: one property per resource (`client.calls.create(...)`), see `Resources`. */
@@ -203,6 +214,8 @@ export declare class APIError extends CallingBoxError {
   readonly apiCode?: string;
   /** A 3xx answer's `Location` (the client never follows redirects; absent in browsers, which hide it). */
   readonly location?: string;
+  /** The response headers (lowercase names; the API key removed from every value), e.g. `retry-after`. */
+  readonly headers?: Record<string, string>;
 }
 export declare class InternalServerError extends APIError {}
 export declare class APIConnectionError extends CallingBoxError {}

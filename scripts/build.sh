@@ -142,15 +142,25 @@ for e in node emulator-node webhooks-node phone-node; do
   bundle "$e.js" "$out/$e.cjs" --format=cjs --inject:"$tmp/cjs-shim.js" \
     --define:import.meta.dirname=__dirname --define:import.meta.url=import_meta_url
 done
+# callingbox/batch (createMany): plain JavaScript over the client's public API, one file for
+# every runtime (no wasm of its own), and its CommonJS twin.
+bundle batch.js "$out/batch.js"
+bundle batch.js "$out/batch.cjs" --format=cjs
+# callingbox/tools: plain JavaScript (no wasm, nothing at import), so one ES module serves every
+# runtime and bundler; a CommonJS copy and .d.cts for require(). Not minified: it is small.
+bundle tools.js "$out/tools.js"
+bundle tools.js "$out/tools.cjs" --format=cjs
+cp js/tools.d.ts "$out/"
+sed -E 's#from "\./index\.js"#from "./index.cjs"#' js/tools.d.ts > "$out/tools.d.cts"
 # The CLI stays a thin script over the emulator's Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
 # The command line (npx callingbox): its tables and CSV reader bundled in; the client and
 # createMany imported from the package's own entries next to it (not copied). No entry imports it.
 esbuild js/cli.js --bundle --format=esm --platform=node --target=es2022 --external:./node.js --external:./batch.js \
   --legal-comments=none --log-level=warning --outfile="$out/cli.js"
-cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts js/phone.d.ts "$out/"
+cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts js/phone.d.ts js/batch.d.ts "$out/"
 # The same declarations for CommonJS importers (.d.cts next to the .cjs entries).
-for d in index api emulator emulator-node webhooks phone; do
+for d in index api emulator emulator-node webhooks phone batch; do
   sed -E 's#from "\./(index|api|emulator)\.js"#from "./\1.cjs"#' "js/$d.d.ts" > "$out/$d.d.cts"
 done
 chmod +x "$out/callingbox-emulator.js" "$out/cli.js"

@@ -8,6 +8,7 @@
 //   js/cli-commands.js                     the command line's table (help, flags, columns)
 //   js/api-errors.js                       the error class of each documented status
 //   js/api.d.ts                            params, resources, resource methods, API error classes
+//   js/tool-schema.js                      the rules of an in-call tool (callingbox/tools)
 //   README.md                              the operations table (between its GENERATED markers)
 //
 // Usage: node scripts/gen.mjs          write the files
@@ -712,6 +713,13 @@ function genDts() {
     if (STRING_LIKE(name) || isEnvelope(s) || name === "Error") continue;
     if (s.type === "object" && s.properties) {
       out.push(...tsInterface(name, s, { input: bodyNames.has(name) }), "");
+      // `x-known` on a string field: the values the docs name, as a type of their own (the field
+      // itself stays a string: others are not refused).
+      for (const [field, f] of Object.entries(s.properties)) {
+        if (!f["x-known"]) continue;
+        out.push(`/** The values of \`${name}.${field}\` the docs name (others are not refused). */`);
+        out.push(`export type Known${pascal(field)} = ${f["x-known"].map((v) => JSON.stringify(v)).join(" | ")};`, "");
+      }
     } else {
       out.push(...jsDoc(s.description), `export type ${name} = ${tsType(s)};`, "");
       if (name === "CallStatus") {
@@ -783,6 +791,118 @@ function genDts() {
 }
 
 // ---------------------------------------------------------------------------------------
+// The rules of an in-call tool, for callingbox/tools (js/tools.js checks with these before any
+// I/O; the emulator holds the same rules, and tests/node/tools.test.mjs holds the two together)
+
+/** `LABEL` for `Label`, `HTTP_URL` for `HttpUrl`. */
+const constName = (name) => snake(name).replace(/^_/, "").toUpperCase();
+
+/** A regex literal of a description's pattern (`u`: JSON Schema patterns are ECMA-262 over code points). */
+function regexLiteral(pattern) {
+  new RegExp(pattern, "u"); // throws here, not in the package, if the pattern is not valid
+  return `/${pattern.replace(/\\.|\//g, (m) => (m === "/" ? "\\/" : m))}/u`;
+}
+
+/**
+ * The check of one tool field, as JS source: a named string schema becomes a constant of its
+ * own (shared by the fields that use it); `consts` collects them. A keyword the check would
+ * not enforce stops the generator.
+ */
+function toolRule(schema, consts, where) {
+  const only = (s, allowed) => {
+    for (const k of Object.keys(s)) {
+      if (!ANNOTATIONS.has(k) && !k.startsWith("x-") && !allowed.includes(k)) throw new Error(`${where}: callingbox/tools would not enforce ${k}`);
+    }
+  };
+  const name = refName(schema);
+  const r = resolve(schema);
+  if (r.const !== undefined) {
+    only(r, ["const"]);
+    return `{ const: ${JSON.stringify(r.const)} }`;
+  }
+  if (r.enum) {
+    only(r, ["type", "enum"]);
+    if (!name) throw new Error(`${where}: give the enum a named schema`);
+    consts.set(constName(name), `/** The values of \`${name}\`. */\nexport const ${constName(name)} = [${r.enum.map((v) => JSON.stringify(v)).join(", ")}];`);
+    return `{ enum: ${constName(name)} }`;
+  }
+  const type = r.type;
+  if (type === "string") {
+    only(r, ["type", "maxLength", "pattern"]);
+    const parts = [`type: "string"`, ...(name ? [`schema: ${JSON.stringify(name)}`] : []), `maxLength: ${r.maxLength}`];
+    if (r.pattern) parts.push(`pattern: ${regexLiteral(r.pattern)}`);
+    if (r.maxLength === undefined) throw new Error(`${where}: a tool's string needs a maxLength`);
+    const text = `{ ${parts.join(", ")} }`;
+    if (!name) return text;
+    consts.set(constName(name), `/** The rules of \`${name}\`. @type {ToolRule} */\nconst ${constName(name)} = ${text};`);
+    return constName(name);
+  }
+  if (type === "integer") {
+    only(r, ["type", "minimum", "maximum"]);
+    return `{ type: "integer", minimum: ${r.minimum}, maximum: ${r.maximum} }`;
+  }
+  if (type === "object") {
+    only(r, ["type", "additionalProperties"]);
+    const values = typeof r.additionalProperties === "object" ? `, values: ${toolRule(r.additionalProperties, consts, `${where} values`)}` : "";
+    return `{ type: "object"${values} }`;
+  }
+  throw new Error(`${where}: no callingbox/tools check for ${JSON.stringify(schema)}`);
+}
+
+function genToolSchema() {
+  const list = schemas.Tools;
+  if (list.type !== "array" || typeof list.maxItems !== "number" || typeof list["x-unique-by"] !== "string") {
+    throw new Error("Tools needs type: array, maxItems and x-unique-by");
+  }
+  const consts = new Map();
+  const types = [];
+  for (const ref of schemas.Tool.oneOf) {
+    const name = refName(ref);
+    const s = schemas[name];
+    if (s.additionalProperties !== false) throw new Error(`${name}: callingbox/tools refuses unknown fields, so the schema must too (additionalProperties: false)`);
+    const type = s.properties.type?.const;
+    if (typeof type !== "string") throw new Error(`${name}: a tool's \`type\` must be a const`);
+    const fields = Object.entries(s.properties).map(
+      ([field, f]) => `    [${JSON.stringify(field)}, ${toolRule(f, consts, `${name}.${field}`)}, ${(s.required ?? []).includes(field)}],`,
+    );
+    types.push(`  ${type}: [`, ...fields, "  ],");
+  }
+  const known = schemas.BuiltinTool.properties.builtin["x-known"];
+  if (!Array.isArray(known)) throw new Error("BuiltinTool.builtin needs x-known: the actions the docs name");
+  return [
+    `// ${BANNER}`,
+    "",
+    ...[...consts.values()].flatMap((c) => [c, ""]),
+    `/** At most this many tools per agent (\`Tools\`: maxItems). */`,
+    `export const MAX_TOOLS = ${list.maxItems};`,
+    "",
+    `/** The field each tool of a list must have its own value of (\`Tools\`: x-unique-by). */`,
+    `export const UNIQUE_BY = ${JSON.stringify(list["x-unique-by"])};`,
+    "",
+    "/** The platform actions the docs name (`BuiltinTool.builtin`: x-known); others are not refused. */",
+    `export const KNOWN_BUILTINS = [${known.map((v) => JSON.stringify(v)).join(", ")}];`,
+    "",
+    "/**",
+    " * Each tool type's wire fields, in the description's order (the order the builders write them):",
+    " * `[field, rule, required]`. A rule is `{ const }`, `{ enum }`, a string's `{ type, schema?,",
+    " * maxLength, pattern? }` (`schema`: the named schema it comes from; lengths in code points), an",
+    " * integer's `{ type, minimum, maximum }` or an object's `{ type, values? }` (the rule of every",
+    " * member's value). Unknown fields are refused.",
+    " * @type {Record<string, Array<[string, ToolRule, boolean]>>}",
+    " */",
+    "export const TOOL_FIELDS = {",
+    ...types,
+    "};",
+    "",
+    "/**",
+    " * @typedef {{ const: string } | { enum: string[] } | { type: \"string\", schema?: string, maxLength: number, pattern?: RegExp }",
+    " *   | { type: \"integer\", minimum: number, maximum: number } | { type: \"object\", values?: ToolRule }} ToolRule",
+    " */",
+    "",
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------
 // The README's operations table
 
 function genReadme(current) {
@@ -812,6 +932,7 @@ const files = [
   ["js/cli-commands.js", genCliCommands],
   ["js/api-errors.js", genJsErrors],
   ["js/api.d.ts", genDts],
+  ["js/tool-schema.js", genToolSchema],
   ["README.md", () => genReadme(readFileSync(join(root, "README.md"), "utf8"))],
 ];
 

@@ -48,6 +48,14 @@ const manifest = {
     "./webhooks": entry("webhooks-", "./webhooks.d.ts", "./webhooks.d.cts"),
     // Phone numbers as people type them (parsePhoneNumber, checkPhoneNumbers), with a wasm of its own.
     "./phone": entry("phone-", "./phone.d.ts", "./phone.d.cts"),
+    // createMany: plain JavaScript over the client, one file for every runtime.
+    "./batch": { require: esm("./batch.d.cts", "./batch.cjs"), default: esm("./batch.d.ts", "./batch.js") },
+    // In-call tool builders: plain JavaScript without wasm, the same module in every runtime
+    // (a CommonJS copy for require); free of side effects, so it is not in `sideEffects`.
+    "./tools": {
+      require: { types: "./tools.d.cts", default: "./tools.cjs" },
+      default: { types: "./tools.d.ts", default: "./tools.js" },
+    },
     // Types per condition: only the Node/Bun entry has startEmulatorServer (node:http).
     "./emulator": {
       workerd: { types: "./emulator.d.ts", default: "./emulator-workerd.js" },

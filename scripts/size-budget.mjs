@@ -23,6 +23,10 @@ const shapes = [
   ["webhooks, inline-wasm entry", ["webhooks-browser-inline.js"], "webhooks_gzip_ceiling_bytes"],
   ["phone, browser entry", ["callingbox_phone_bg.wasm", "phone-browser.js"], "phone_gzip_ceiling_bytes"],
   ["phone, inline-wasm entry", ["phone-browser-inline.js"], "phone_gzip_ceiling_bytes"],
+  // createMany: one file for every runtime, no wasm; an app that dispatches batches adds it.
+  ["batch (createMany)", ["batch.js"], "batch_gzip_ceiling_bytes"],
+  // callingbox/tools: plain JavaScript, one module for every runtime (an app that defines tools).
+  ["tools", ["tools.js"], "tools_gzip_ceiling_bytes"],
 ];
 const pad = (s, n) => String(s).padStart(n);
 console.log(`${"file".padEnd(34)}${pad("raw", 9)}${pad("gzip-9", 9)}${pad("brotli", 9)}`);

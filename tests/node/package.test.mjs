@@ -53,6 +53,18 @@ describe("installed package", () => {
     });
   }
 
+  test('"callingbox/tools" is one plain module for every runtime (a CommonJS copy for require), free of side effects', () => {
+    const manifest = JSON.parse(readFileSync(new URL("package.json", pkg.resolvedFrom), "utf8"));
+    assert.deepEqual(manifest.exports["./tools"], {
+      require: { types: "./tools.d.cts", default: "./tools.cjs" },
+      default: { types: "./tools.d.ts", default: "./tools.js" },
+    });
+    for (const f of ["tools.js", "tools.cjs"]) {
+      assert.ok(!manifest.sideEffects.includes(`./${f}`), `${f} has no side effects: a bundler may drop it`);
+      assert.doesNotMatch(readFileSync(fileURLToPath(new URL(f, pkg.resolvedFrom)), "utf8"), /\.wasm|callingbox_(core|webhooks|phone)/, f);
+    }
+  });
+
   // Which wasm has which exports, and which entry loads which wasm: the client's wasm keeps
   // `checkE164` (what parameters are checked with) and nothing of webhooks or of reading typed
   // phone numbers; each of the other entries loads only its own wasm.

@@ -98,6 +98,11 @@ const HOOKS = [
     ]),
   },
   {
+    name: "in-call tools",
+    match: (b) => /tool\.http\(/.test(b.code),
+    after: ({ logs }) => assert.deepEqual(logs, [[["check_availability", "book_slot", "end_call"]]]),
+  },
+  {
     name: "following a call",
     match: (b) => /calls\.createAndWait\(/.test(b.code),
     setup: async (e) => {
@@ -113,6 +118,22 @@ const HOOKS = [
       assert.equal(new Set(statuses).size, statuses.length, "each status once");
       assert.equal(logs.at(-1)[0], "completed", "createAndWait returned the ended call");
       assert.equal(e.stats().calls_placed, 1);
+    },
+  },
+  {
+    name: "dispatching many calls",
+    match: (b) => /createMany\(/.test(b.code),
+    setup: async (e) => {
+      const { agent } = await outboundAgent(e);
+      return { CALLINGBOX_AGENT_ID: agent.id };
+    },
+    after: ({ logs, e }) => {
+      assert.deepEqual(logs[0], ["row", 2, "invalid_phone_number"], "the invalid row first");
+      assert.deepEqual(logs.slice(1, 3).map((l) => l[2]).sort(), ["queued", "queued"]);
+      const { durationMs, ...summary } = logs[3][0];
+      assert.ok(durationMs >= 0);
+      assert.deepEqual(summary, { batchId: "spring-campaign-2027", total: 3, placed: 2, failed: 0, invalid: 1 });
+      assert.equal(e.stats().calls_placed, 2);
     },
   },
   {

@@ -111,3 +111,15 @@ test("lastResponse.headers: the response's headers, lowercase, with the key remo
   assert.equal(call.lastResponse.headers, headers, "read once");
   assert.ok(!Object.keys(call).includes("lastResponse"));
 });
+
+test("an API error carries the response headers, with the key removed", async () => {
+  const client = new pkg.CallingBox({
+    apiKey: KEY, maxRetries: 0,
+    fetch: async () => json(429, { error: { message: "slow down" } }, { "retry-after": "7", "x-echo": `Bearer ${KEY}` }),
+  });
+  const e = await client.calls.retrieve("c1").then(() => assert.fail("resolved"), (err) => err);
+  assert.ok(e instanceof pkg.RateLimitError);
+  assert.equal(e.headers["retry-after"], "7");
+  assert.ok(!e.headers["x-echo"].includes(KEY));
+  assert.ok(!JSON.stringify(e.headers).includes(KEY));
+});

@@ -207,3 +207,15 @@ describe("client options (new CallingBox)", () => {
     assert.equal(fetch.calls[0].headers.get("x-b"), null);
   });
 });
+
+test("calls.checkCreate answers what create would send, or the error create would throw, with no I/O", () => {
+  const fetch = fakeFetch();
+  const client = new CallingBox({ apiKey: KEY, fetch, defaultCountry: "GB" });
+  const body = client.calls.checkCreate({ agent_id: "agt_1", to: "020 7946 0958", context: { name: "Ada" } });
+  assert.deepEqual(body, { agent_id: "agt_1", to: "+442079460958", context: { name: "Ada" } });
+  assert.throws(() => client.calls.checkCreate({ agent_id: "agt_1", to: "+999 1234567" }), pkg.InvalidPhoneNumberError);
+  assert.throws(() => client.calls.checkCreate({ to: "+442079460958" }), (e) => e instanceof ValidationError && e.field === "agent_id");
+  assert.throws(() => client.calls.checkCreate(null), ValidationError);
+  assert.equal(fetch.calls.length, 0);
+  assert.ok(!Object.keys(client.calls).includes("checkCreate"), "a helper, not an API operation: not enumerable");
+});

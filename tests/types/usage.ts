@@ -341,3 +341,33 @@ function phone(pasted: string[]): void {
   void wrong;
 }
 void phone;
+
+// ---- callingbox/batch: createMany, and the browser guard's option ----
+import { createMany, type BatchResult, type BatchSummary } from "../../target/consumer/batch.mjs";
+async function batchUsage(client: CallingBox) {
+  const rows = [{ agent_id: "agt_1", to: "+14155550100", metadata: { crm: "42" } }];
+  const run = createMany(client, rows, { batchId: "campaign-7", concurrency: 8, ratePerSecond: 5, onProgress: (p) => p.placed + p.failed });
+  for await (const r of run) {
+    if (r.error) {
+      const e: CallingBoxError = r.error;
+      void e;
+    } else {
+      const to: string = r.call.to_number;
+      void to;
+    }
+    const same: typeof rows[number] = r.row;
+    void same;
+  }
+  const s: BatchSummary = await run.done();
+  const r: BatchResult | undefined = undefined;
+  void s; void r;
+  createMany(client, rows, { idempotencyKey: (row, i) => `${row.to}-${i}` });
+  // @ts-expect-error idempotencyKey is a function of the row
+  createMany(client, rows, { idempotencyKey: "k" });
+  // @ts-expect-error rows are calls.create params
+  createMany(client, [{ agent: "x" }], { batchId: "b" });
+  const checked = client.calls.checkCreate({ agent_id: "agt_1", to: "020 7946 0958" });
+  void checked.to;
+  new CallingBox({ apiKey: "sk_test_x", dangerouslyAllowBrowser: true });
+}
+void batchUsage;

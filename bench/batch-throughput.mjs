@@ -1,0 +1,89 @@
+// createMany's throughput against a hand-written promise pool of raw `fetch` at the same
+// concurrency: both dispatch the same rows (POST /v1/calls with an Idempotency-Key each) to the
+// HTTP emulator on 127.0.0.1 (its clock stopped: the calls stay queued, so the server does the same
+// work each round), in alternating rounds, each round a new batch (new calls, not
+// replays). A benchmark, not a test: nothing here fails on a low figure.
+//
+//   bash scripts/build.sh && bash scripts/consumer.sh && node bench/batch-throughput.mjs [rows=2000] [rounds=7] [concurrency=16]
+//
+// What the pool does is what a careful user writes by hand: N workers taking the next row,
+// one fetch each, JSON.parse of the answer; no validation, no retries, no backpressure.
+import { CallingBox } from "../target/consumer/callingbox.mjs";
+import { createMany } from "../target/consumer/batch.mjs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+
+const ROWS = Number(process.argv[2] ?? 2000);
+const ROUNDS = Number(process.argv[3] ?? 7);
+const CONCURRENCY = Number(process.argv[4] ?? 16);
+
+// Each measurement gets a fresh emulator in a process of its own: the timings measure the
+// dispatching side, and a server that has already placed thousands of calls (it slows down as
+// they pile up) does not weigh on whichever side runs later.
+async function freshEmulator() {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", `
+    import { startEmulatorServer } from ${JSON.stringify(new URL("../target/consumer/emulator.mjs", import.meta.url).href)};
+    const s = await startEmulatorServer({ port: 0, seed: 5, manualClock: true, initialCreditMilliCents: 1e15 });
+    console.log(JSON.stringify({ url: s.url, apiKey: s.apiKey }));
+  `], { stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = await once(child.stdout, "data");
+  const { url, apiKey } = JSON.parse(String(line));
+  const client = new CallingBox({ apiKey, baseUrl: url });
+  const [n] = await client.numbers.searchAvailable({ area_code: "212", limit: 1 });
+  const number = await client.numbers.purchase({ phone_number: n.phone_number });
+  const agent = await client.agents.create({ name: "Bench", type: "outbound", number_ids: [number.id], primary_number_id: number.id });
+  const rows = Array.from({ length: ROWS }, (_, i) => ({ agent_id: agent.id, to: `+1415${String(3000000 + i).padStart(7, "0")}`, metadata: { row: String(i) } }));
+  return { url, apiKey, client, rows, stop: () => child.kill() };
+}
+
+/** @param {Awaited<ReturnType<typeof freshEmulator>>} server @param {string} batch */
+async function ours({ client, rows }, batch) {
+  const summary = await createMany(client, rows, { batchId: batch, concurrency: CONCURRENCY }).done();
+  if (summary.placed !== ROWS) throw new Error(`createMany placed ${summary.placed} of ${ROWS}`);
+}
+
+/** @param {Awaited<ReturnType<typeof freshEmulator>>} server @param {string} batch */
+async function pool(server, batch) {
+  const { rows } = server;
+  let next = 0;
+  let placed = 0;
+  const worker = async () => {
+    while (next < ROWS) {
+      const i = next++;
+      const res = await fetch(`${server.url}/v1/calls`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${server.apiKey}`, "content-type": "application/json", "idempotency-key": `${batch}-${i}` },
+        body: JSON.stringify(rows[i]),
+      });
+      const body = JSON.parse(await res.text());
+      if (res.ok && body.id) placed++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (placed !== ROWS) throw new Error(`the pool placed ${placed} of ${ROWS}`);
+}
+
+const times = { ours: [], pool: [] };
+/** Times `fn` on a fresh emulator. */
+async function measure(name, fn, batch) {
+  const server = await freshEmulator();
+  try {
+    const t0 = performance.now();
+    await fn(server, batch);
+    if (name) times[name].push(performance.now() - t0);
+  } finally {
+    server.stop();
+  }
+}
+await measure(undefined, ours, "warm-ours"); // warm both paths (JIT, sockets) before timing
+await measure(undefined, pool, "warm-pool");
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, fn] of round % 2 ? [["pool", pool], ["ours", ours]] : [["ours", ours], ["pool", pool]]) {
+    await measure(name, fn, `${name}-${round}`);
+  }
+}
+console.error("rounds (ms):", JSON.stringify({ ours: times.ours.map(Math.round), pool: times.pool.map(Math.round) }));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rate = (ms) => (ROWS / (ms / 1000)).toFixed(0);
+const ratios = times.ours.map((t, i) => times.pool[i] / t).sort((a, b) => a - b);
+console.log(`| createMany throughput | ${ROWS} rows, ${CONCURRENCY} in flight, × ${ROUNDS} rounds vs the emulator on 127.0.0.1: median calls/s (× the pool: median of per-round ratios [range]) | ${rate(median(times.ours))} calls/s (${median(ratios).toFixed(2)}× [${ratios[0].toFixed(2)}-${ratios.at(-1).toFixed(2)}]) | hand-written pool of raw fetch: ${rate(median(times.pool))} calls/s | ≥ 0.9× | ${median(ratios) >= 0.9 ? "met" : "**MISSED**"} |`);
