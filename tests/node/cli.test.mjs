@@ -415,12 +415,14 @@ describe("CSV reader (RFC 4180)", { concurrency: true }, () => {
   });
 });
 
+/** Writes a CSV file into the test's folder; returns its path. */
+function csvFile(name, text) {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
 describe("calls create-many", { concurrency: true }, () => {
-  const csvFile = (name, text) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
 
   test("places one call per row, maps columns, reports progress and a summary; a re-run places none", async () => {
     const server = await emulator();
@@ -543,6 +545,26 @@ describe("calls create-many", { concurrency: true }, () => {
       assert.match(JSON.parse(r.stderr).error.message, message);
     }
     assert.equal((await c.run(["calls", "create-many", "--csv", join(dir, "missing.csv")], 5)).stdout, "");
+  });
+});
+
+describe("Bun", { concurrency: true }, () => {
+  const bun = fileURLToPath(new URL("../../node_modules/.bin/bun", import.meta.url));
+  test("the same bin runs under Bun (bun --bun): JSON output and exit statuses", { skip: !readFileSafe(bun) && "no bun in node_modules" }, async () => {
+    const server = await emulator();
+    const c = as("bun", server);
+    const { agent } = await outboundAgent(c);
+    const run = (args) => new Promise((resolve) => {
+      const child = spawn(bun, ["--bun", bin, ...args], { env: { ...process.env, ...c.env }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.on("close", (code) => resolve({ code, stdout }));
+    });
+    const failed = await run(["calls", "create", "--agent-id", agent.id, "--to", "+15005550004", "--wait"]);
+    assert.deepEqual([failed.code, JSON.parse(failed.stdout).status], [1, "failed"]);
+    assert.equal((await run(["calls", "retrieve", "8d1c6c5e-3f5b-4c1e-9a63-2c4b7e0f9a11"])).code, 4);
+    const many = await run(["calls", "create-many", "--csv", csvFile("bun.csv", "to\n+15551230001\n"), "--agent-id", agent.id]);
+    assert.deepEqual([many.code, JSON.parse(many.stdout).placed], [0, 1]);
   });
 });
 
