@@ -41,7 +41,7 @@ export { redactSecret } from "./redact.js";
 /** @typedef {"timeout" | "maxRetries" | "deadline" | "maxRetryDelay"} PerRequestOption */
 /**
  * Request options after `checkRequestOptions` (the retry ones are checked by the core).
- * @typedef {{ timeout?: number, signal?: AbortSignal | null, idempotencyKey?: string } & Partial<Record<PerRequestOption, unknown>>} CheckedRequestOptions
+ * @typedef {{ timeout?: number, signal?: AbortSignal | null, idempotencyKey?: string, headers?: unknown } & Partial<Record<PerRequestOption, unknown>>} CheckedRequestOptions
  */
 /**
  * The core's decision (`retryDecision`): another attempt (and its timeout), or stop. The one
@@ -96,11 +96,19 @@ function checkTimeout(value, field) {
 
 const CLIENT_OPTIONS = [
   "apiKey", "baseUrl", "defaultHeaders", "allowInsecureHttp", "defaultCountry", "fetch", "onRetry", "maxResponseSize", "dangerouslyAllowBrowser",
+  "logger", "logLevel",
   "timeout", "maxRetries", "maxRetryDelay", "deadline", "initialRetryDelay", "maxBackoff",
 ];
 /** @type {PerRequestOption[]} */
 const PER_REQUEST = ["timeout", "maxRetries", "deadline", "maxRetryDelay"];
-const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay"]);
+const REQUEST_OPTIONS = new Set(["timeout", "signal", "idempotencyKey", "maxRetries", "deadline", "maxRetryDelay", "headers"]);
+/** From quiet to chatty: a level logs itself and everything before it. */
+const LOG_LEVELS = ["off", "error", "warn", "info", "debug"];
+/**
+ * A phone number in a log line: all but its last 4 digits masked (E.164 as the client sends it,
+ * `+` or `%2B` in a URL).
+ */
+const PHONE = /(\+|%2B)\d{3,}(\d{4})/gi;
 
 /** @type {CheckedRequestOptions} */
 const NO_OPTIONS = Object.freeze({});
@@ -402,6 +410,8 @@ export class CallingBox {
   #startDecision; // the core's decision before a first attempt with the client's options (#start)
   /** @type {OnRetry | undefined} */
   #onRetry;
+  /** @type {((level: string, line: () => string) => void) | undefined} */
+  #log; // undefined when nothing is logged
 
   /**
    * A client configured from `env` (a Workers `env`), else from the runtime's environment:
@@ -437,7 +447,7 @@ export class CallingBox {
       o.apiKey = environment("CALLINGBOX_API_KEY", env) || undefined; // set but empty: not set
       o.baseUrl ??= environment("CALLINGBOX_BASE_URL", env);
     }
-    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, fetch, onRetry, maxResponseSize } = o;
+    const { apiKey, baseUrl, defaultHeaders, allowInsecureHttp, defaultCountry, fetch, onRetry, maxResponseSize, logger = console, logLevel = "warn" } = o;
     if (apiKey === undefined || apiKey === null) {
       throw new ValidationError("apiKey is required: pass { apiKey: \"sk_...\" } or set CALLINGBOX_API_KEY", { field: "apiKey" });
     }
@@ -469,6 +479,23 @@ export class CallingBox {
     this.#maxResponse = /** @type {number | undefined} */ (maxResponseSize) ?? DEFAULT_MAX_RESPONSE;
     this.#fetch = /** @type {FetchFn | undefined} */ (fetch);
     this.#onRetry = /** @type {OnRetry | undefined} */ (onRetry);
+    const max = LOG_LEVELS.indexOf(/** @type {string} */ (logLevel));
+    if (max < 0) throw new ValidationError(`logLevel must be one of ${LOG_LEVELS.join(", ")}`, { field: "logLevel" });
+    const log = /** @type {Record<string, unknown>} */ (logger);
+    if (max > 0 && !(log && LOG_LEVELS.some((l) => typeof log[l] == "function"))) {
+      throw new ValidationError("logger must be an object with console's methods (error, warn, info, debug)", { field: "logger" });
+    }
+    // Every line is masked: the key removed, phone numbers cut to their last 4 digits.
+    if (max > 0) {
+      this.#log = (level, line) => {
+        if (LOG_LEVELS.indexOf(level) > max || typeof log[level] != "function") return;
+        try {
+          /** @type {(line: string) => void} */ (log[level])(`callingbox: ${/** @type {string} */ (redactSecret(line(), this.#key)).replace(PHONE, "$1***$2")}`);
+        } catch {
+          // a logger's failure is its own
+        }
+      };
+    }
     const { timeout, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff } = o;
     checkTimeout(timeout, "timeout");
     this.#retry = { timeout: timeout ?? DEFAULT_TIMEOUT, maxRetries, maxRetryDelay, deadline, initialRetryDelay, maxBackoff };
@@ -687,11 +714,34 @@ export class CallingBox {
   async #send(state, op, post, ids, params, options) {
     const opts = checkRequestOptions(options);
     const paramsJson = params === undefined ? "null" : toJson(params, "params");
+    let config = this.#options;
+    if (opts.headers != null) {
+      // This request's headers over the client's (by lowercase name), checked by the core as
+      // defaultHeaders are: reserved and forbidden names refused.
+      const names = typeof opts.headers === "object" && !Array.isArray(opts.headers) ? Object.keys(opts.headers) : undefined;
+      if (!names) throw new ValidationError("headers must be an object of header names to strings", { field: "headers" });
+      const own = names.find((n) => /^(authorization|content-type|idempotency-key)$/i.test(n));
+      if (own) throw new ValidationError(`headers cannot set "${own}": the client sets it (a key of your own: the idempotencyKey option)`, { field: "headers" });
+      const o = JSON.parse(config);
+      const lower = (/** @type {object} */ h) => Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      o.defaultHeaders = { ...lower(o.defaultHeaders), ...lower(opts.headers) };
+      config = toJson(o, "headers");
+    }
     /** @type {BuiltRequest} */
-    const built = JSON.parse(wasm(coreBuild, [
-      this.#options, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
-      post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
-    ]));
+    let built;
+    try {
+      built = JSON.parse(wasm(coreBuild, [
+        config, op, ids.length === 0 ? "[]" : idsJson(ids), paramsJson,
+        post ? opts.idempotencyKey ?? newIdempotencyKey() : "",
+      ]));
+    } catch (e) {
+      const err = /** @type {ErrorProps & Error} */ (e);
+      if (config !== this.#options && err.field === "defaultHeaders") {
+        err.field = "headers";
+        err.message = err.message.replace("defaultHeaders", "headers");
+      }
+      throw e;
+    }
     const key = built.headers["Idempotency-Key"]; // only POSTs carry one
     state.key = key;
     // null/undefined per-request options leave the client's settings in force.
@@ -715,7 +765,12 @@ export class CallingBox {
     const started = Date.now();
     let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
+      const sentAt = Date.now();
       const r = await this.#attempt(fetchFn, own, built, decision.timeoutMs, signal, aborted, state);
+      this.#log?.("debug", () => {
+        const { pathname, search } = new URL(built.url);
+        return `${op} ${built.method} ${pathname}${search} -> ${r.status ?? r.kind} in ${Date.now() - sentAt} ms (attempt ${attempt}, request ${r.requestId})`;
+      });
       // A first attempt answered 2xx needs no decision (the core's would be "success").
       const settled = attempt === 1 && r.kind === "response" && r.status >= 200 && r.status < 300;
       decision = settled ? { retry: false } : this.#decide(configJson, {
@@ -725,6 +780,8 @@ export class CallingBox {
       });
       if (decision.retry) {
         ambiguous = decision.ambiguous;
+        const { reason, delayMs } = decision;
+        this.#log?.("info", () => `${op}: attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms`);
         if (this.#onRetry) {
           // An observer must not break the request: neither by throwing nor (async hook)
           // by rejecting, which would otherwise be an unhandled rejection.
@@ -739,6 +796,7 @@ export class CallingBox {
         continue;
       }
       if (decision.outcomeUnknown) {
+        this.#log?.("info", () => `${op}: outcome unknown after ${attempt} attempts; resend with Idempotency-Key ${key} to settle it`);
         throw outcomeUnknown(op, key, r.kind === "response" ? `the API answered ${r.status}` : describe(r.error), attempt);
       }
       if (r.kind !== "response") {

@@ -50,6 +50,25 @@ export interface ClientOptions {
    * page should call your own server (a proxy) with a token of its own instead. Default false.
    */
   dangerouslyAllowBrowser?: boolean;
+  /**
+   * What the client logs to (default `console`): one string per line, starting "callingbox: ",
+   * with the API key removed and phone numbers cut to their last 4 digits.
+   */
+  logger?: Logger | null;
+  /**
+   * "debug": every attempt (operation, method, path, status, duration, request id, attempt);
+   * "info": retries and outcome-unknowns; "warn" (default) and "error": nothing today; "off".
+   */
+  logLevel?: LogLevel;
+}
+
+export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
+/** The console methods the client logs with (a missing one: its lines are dropped). */
+export interface Logger {
+  error?(line: string): void;
+  warn?(line: string): void;
+  info?(line: string): void;
+  debug?(line: string): void;
 }
 
 export interface RetryInfo {
@@ -72,6 +91,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** For POSTs: your own Idempotency-Key (one is generated otherwise). */
   idempotencyKey?: string;
+  /**
+   * Headers for this request, over the client's `defaultHeaders` (by name, any case; `null`
+   * drops one). Authorization, Content-Type, Idempotency-Key and the Fetch standard's forbidden
+   * request headers are refused with a ValidationError.
+   */
+  headers?: Record<string, string | null>;
 }
 
 /** Metadata of the HTTP exchange, on every returned object (non-enumerable). */

@@ -33,9 +33,27 @@ export async function runScenario({ sdk, webhooks, phone, baseUrl, apiKey }) {
     const res = await fetch(`${baseUrl}/__emulator/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
     return res.json();
   };
-  const client = new CallingBox({ apiKey, baseUrl, timeout: 5_000 });
+  // The scenario runs in web pages too (the Chromium cells), where a secret key needs consent.
+  const page = typeof window == "object" && typeof document == "object";
+  const client = new CallingBox({ apiKey, baseUrl, timeout: 5_000, dangerouslyAllowBrowser: true });
   const s = {}; // state shared between steps
   const steps = [
+    ["an sk_ key is refused in a web page (not in a Worker or a server runtime) unless allowed", async () => {
+      let refused;
+      try {
+        new CallingBox({ apiKey, baseUrl });
+      } catch (e) {
+        refused = e;
+      }
+      if (page) {
+        check(refused instanceof sdk.ValidationError && refused.field === "apiKey", `a page: expected ValidationError on apiKey, got ${refused}`);
+        check(!refused.message.includes(apiKey), "the message does not repeat the key");
+      } else {
+        check(refused === undefined, `not a page: expected the client, got ${refused}`);
+      }
+      check(new CallingBox({ apiKey: "a-proxy-token-1234", baseUrl }) instanceof CallingBox, "a token that is not sk_ is fine everywhere");
+      return page ? "refused (a page)" : "accepted (not a page)";
+    }],
     ["E.164 check is exported", async () => {
       check(sdk.parseE164("+1 (415) 555-0123") === "+14155550123", "parseE164 canonicalises");
       const e = await rejects((async () => sdk.parseE164("4155550123"))(), sdk.InvalidPhoneNumberError, "invalid_phone_number", "parseE164 without +");
@@ -186,12 +204,12 @@ export async function runScenario({ sdk, webhooks, phone, baseUrl, apiKey }) {
       const fresh = await client.agents.create({ name: "No numbers", type: "outbound" });
       const bad = await rejects(client.calls.create({ agent_id: fresh.id, to: "+15551234567" }), sdk.BadRequestError, "bad_request", "no from number");
       check(bad.status === 400 && typeof bad.requestId === "string" && typeof bad.body.error === "string", "400 details");
-      const stranger = new CallingBox({ apiKey: "sk_not-a-key", baseUrl });
+      const stranger = new CallingBox({ apiKey: "sk_not-a-key", baseUrl, dangerouslyAllowBrowser: true });
       const auth = await rejects(stranger.calls.list(), sdk.AuthenticationError, "authentication_error", "bad key");
       check(auth.status === 401, "401");
       const nf = await rejects(client.calls.retrieve("00000000-0000-4000-8000-000000000000"), sdk.NotFoundError, "not_found", "unknown id");
       check(nf.status === 404, "404");
-      const other = new CallingBox({ apiKey: "sk_test_other_org_1", baseUrl });
+      const other = new CallingBox({ apiKey: "sk_test_other_org_1", baseUrl, dangerouslyAllowBrowser: true });
       await rejects(other.calls.retrieve(s.call.id), sdk.NotFoundError, "not_found", "another org's id");
     }],
     ["timeout and abort are distinct", async () => {
@@ -212,7 +230,7 @@ export async function runScenario({ sdk, webhooks, phone, baseUrl, apiKey }) {
       const number = await client.numbers.purchase({ phone_number: n.phone_number });
       const agent = await client.agents.create({ name: "Retries", type: "outbound", number_ids: [number.id], primary_number_id: number.id });
       const retries = [];
-      const retrying = new CallingBox({ apiKey, baseUrl, timeout: 5_000, initialRetryDelay: 5, maxRetryDelay: 50, onRetry: (r) => retries.push(r) });
+      const retrying = new CallingBox({ apiKey, baseUrl, timeout: 5_000, initialRetryDelay: 5, maxRetryDelay: 50, onRetry: (r) => retries.push(r), dangerouslyAllowBrowser: true });
 
       // The emulator places the call, then destroys the connection before answering.
       const before = await admin("stats");

@@ -34,11 +34,15 @@ export function run(cmd, args, { cwd, env = {}, timeoutMs = 120_000 } = {}) {
 
 const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".map": "application/json" };
 
-/** Serves the files under `dir` on 127.0.0.1 (a port of its own: its own origin). */
-export async function serveStatic(dir) {
+/**
+ * Serves the files under `dir` on 127.0.0.1 (a port of its own: its own origin). `routes`
+ * maps a path to a handler `(req, res)` answered instead of a file (a page's own backend).
+ */
+export async function serveStatic(dir, routes = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     if (path === "/favicon.ico") return void res.writeHead(204).end(); // not the app's request
+    if (Object.hasOwn(routes, path)) return void routes[path](req, res);
     const file = resolve(dir, "." + path);
     if (!(file + sep).startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end("not found");

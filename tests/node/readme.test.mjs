@@ -137,6 +137,14 @@ const HOOKS = [
     },
   },
   {
+    name: "logging",
+    match: (b) => /logLevel: "debug"/.test(b.code),
+    after: ({ logs }) => {
+      assert.equal(logs.length, 1);
+      assert.match(logs[0][0], /^callingbox: agents\.list GET \/v1\/agents -> 200 in \d+ ms \(attempt 1, request req_\w+\)$/);
+    },
+  },
+  {
     name: "phone numbers: defaultCountry",
     match: (b) => /defaultCountry: "US" \}\);/.test(b.code) && /export const dial/.test(b.code),
     after: async ({ mod, e }) => {

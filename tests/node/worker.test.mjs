@@ -5,70 +5,32 @@
 //
 // What is checked: events verified and recorded exactly once, even when delivered
 // concurrently; tampered, stale, unsigned, oversized and unstorable deliveries refused
-// before or without recording; /events behind the token, paginated, without wildcard CORS;
-// the proxy closed without the token, setting only the fields a dispatch page needs,
-// reading only calls it placed, honouring the browser's Idempotency-Key, not retrying a
-// create, rate limited; the key never in anything it returns; every failure a JSON error.
+// before or without recording; /events behind its token, paginated, without wildcard CORS;
+// the proxy closed without a valid, unexpired signed token, setting only the fields a
+// dispatch page needs, reading only calls it placed for the same user, honouring the
+// browser's Idempotency-Key scoped to its user, not retrying a create, rate limited per user
+// and in all; the key never in anything it returns; every failure a JSON error.
+// (A page using the package's client through the proxy: tests/browser-proxy/.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
-import { mkdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { readFileSync } from "node:fs";
 import { fixture, pkg } from "./helpers.mjs";
+import { PROXY_TOKEN_SECRET, startWorker } from "../harness/worker.mjs";
+import { mintProxyToken } from "../../examples/worker/src/token.js";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
 const { Webhooks } = await import(new URL("../../target/consumer/webhooks.mjs", import.meta.url).href);
 const root = new URL("../../", import.meta.url);
-const outdir = fileURLToPath(new URL("target/worker-test/", root));
 
-const TOKEN = "front-end-token-0123456789";
-const auth = { authorization: `Bearer ${TOKEN}` };
+// /events is read with EVENTS_TOKEN; the proxy with a token minted for one subject (a user).
+const EVENTS_TOKEN = "events-token-0123456789";
+const eventsAuth = { authorization: `Bearer ${EVENTS_TOKEN}` };
+const asUser = async (subject) => ({ authorization: `Bearer ${await mintProxyToken(PROXY_TOKEN_SECRET, subject)}` });
+const auth = await asUser("user-a");
+const tokens = { EVENTS_TOKEN, PROXY_TOKEN_SECRET };
 const WEBHOOK_SECRET = "whsec_worker_test_0123456789abcdef";
-
-async function bundleWorker() {
-  mkdirSync(outdir, { recursive: true });
-  // As `wrangler deploy` would: "callingbox" resolved from an installed package with the
-  // workerd conditions; the .wasm stays a separate module (workerd cannot compile bytes);
-  // `cloudflare:workers` is provided by the runtime.
-  await build({
-    entryPoints: [fileURLToPath(new URL("examples/worker/src/index.js", root))],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    nodePaths: [fileURLToPath(new URL("target/consumer/node_modules", root))],
-    external: ["cloudflare:*"],
-    loader: { ".wasm": "copy" },
-    assetNames: "[name]",
-    outdir,
-    logLevel: "warning",
-  });
-  return `${outdir}index.js`;
-}
-const scriptPath = await bundleWorker();
-// The date wrangler deploys with (it turns on RPC to the Durable Object, among others).
-const compatibilityDate = /^compatibility_date = "([\d-]+)"/m.exec(readFileSync(new URL("examples/worker/wrangler.toml", root), "utf8"))[1];
-
-/** The Worker in workerd with these bindings (and the Durable Object of wrangler.toml). */
-async function startWorker(bindings, { ledger = true } = {}) {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    compatibilityDate,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    bindings: Object.fromEntries(Object.entries(bindings).filter(([, v]) => v !== undefined)),
-    durableObjects: ledger ? { LEDGER: { className: "Ledger", useSQLite: true } } : {},
-    host: "127.0.0.1",
-    port: 0,
-  });
-  const url = String(await mf.ready).replace(/\/$/, "");
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  return { url, dispose: () => mf.dispose() };
-}
 
 /** A loopback API answering `handler(req, res, body)`; records every request it got. */
 async function fakeApi(handler) {
@@ -104,7 +66,7 @@ const postWebhook = (url, { body, header }) => fetch(`${url}/webhooks`, { method
 async function allEvents(url, limit = 100) {
   const events = [];
   for (let cursor = "0"; ;) {
-    const res = await fetch(`${url}/events?limit=${limit}&cursor=${cursor}`, { headers: auth });
+    const res = await fetch(`${url}/events?limit=${limit}&cursor=${cursor}`, { headers: eventsAuth });
     assert.equal(res.status, 200, await res.clone().text());
     const page = await res.json();
     events.push(...page.data);
@@ -137,17 +99,17 @@ test("examples/worker: a call dispatched through the proxy, its webhooks, the pr
   const agent = await newAgent("Edge");
   const otherAgent = await newAgent("Not for the page");
   const worker = await startWorker({
-    CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: server.url, CALLINGBOX_WEBHOOK_SECRET: secret, PROXY_TOKEN: TOKEN,
+    CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: server.url, CALLINGBOX_WEBHOOK_SECRET: secret, ...tokens,
     ALLOWED_AGENT_IDS: `${agent.id}, agent-that-does-not-exist`,
   });
   const workerUrl = worker.url;
   const placeCall = (body, headers = {}) =>
-    fetch(`${workerUrl}/api/calls`, { method: "POST", headers: { "content-type": "application/json", ...auth, ...headers }, body: JSON.stringify(body) });
+    fetch(`${workerUrl}/proxy/v1/calls`, { method: "POST", headers: { "content-type": "application/json", ...auth, ...headers }, body: JSON.stringify(body) });
   const placed = () => server.emulator.stats().calls_placed;
   try {
     let callId;
     await t.test("the proxy dispatches a call; the key stays in env", async () => {
-      const open = await fetch(`${workerUrl}/api/calls`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const open = await fetch(`${workerUrl}/proxy/v1/calls`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       assert.equal(open.status, 401, "the proxy is closed without the front end's token");
       const res = await placeCall({ agent_id: agent.id, to: "+15551234567", context: { patient: "Maria" } });
       const text = await res.text();
@@ -158,10 +120,10 @@ test("examples/worker: a call dispatched through the proxy, its webhooks, the pr
       assert.ok(!("instructions" in call) && !("prompt" in call), "the agent's script stays in the Worker");
       callId = call.id;
       assert.equal((await admin.calls.retrieve(callId)).webhook_url, `${workerUrl}/webhooks`, "the call's events go to the Worker");
-      const notAllowed = await fetch(`${workerUrl}/api/numbers`, { method: "GET", headers: auth });
-      assert.equal(notAllowed.status, 404, "only allow-listed operations are proxied");
-      const missing = await fetch(`${workerUrl}/api/calls/00000000-0000-4000-8000-000000000000`, { headers: auth });
-      const badPct = await fetch(`${workerUrl}/api/calls/%E0%A4`, { headers: auth });
+      const notAllowed = await fetch(`${workerUrl}/proxy/v1/numbers`, { method: "GET", headers: auth });
+      await assertJsonError(notAllowed, 403, "only allow-listed operations are proxied");
+      const missing = await fetch(`${workerUrl}/proxy/v1/calls/00000000-0000-4000-8000-000000000000`, { headers: auth });
+      const badPct = await fetch(`${workerUrl}/proxy/v1/calls/%E0%A4`, { headers: auth });
       assert.equal(badPct.status, 400, `bad percent-encoding is a 400, not a crash: ${await badPct.clone().text()}`);
       assert.equal(missing.status, 404);
       assert.match((await missing.json()).error, /not found/);
@@ -173,9 +135,9 @@ test("examples/worker: a call dispatched through the proxy, its webhooks, the pr
       assert.deepEqual(events.map((e) => e.type), ["call.queued", "call.ringing", "call.answered", "call.completed"]);
       const deliveries = await admin.webhookDeliveries.list({ call_id: callId });
       assert.ok(deliveries.data.length >= 4 && deliveries.data.every((d) => d.status === "delivered"), "all delivered (2xx)");
-      const viaProxy = await (await fetch(`${workerUrl}/api/calls/${callId}`, { headers: auth })).json();
+      const viaProxy = await (await fetch(`${workerUrl}/proxy/v1/calls/${callId}`, { headers: auth })).json();
       assert.equal(viaProxy.status, "completed");
-      const transcript = await fetch(`${workerUrl}/api/calls/${callId}/transcript`, { headers: auth });
+      const transcript = await fetch(`${workerUrl}/proxy/v1/calls/${callId}/transcript`, { headers: auth });
       assert.equal(transcript.status, 200, await transcript.clone().text());
     });
 
@@ -220,20 +182,20 @@ test("examples/worker: a call dispatched through the proxy, its webhooks, the pr
         assert.equal(error.field, field, JSON.stringify(error));
       }
       assert.equal((await placeCall([1, 2])).status, 400, "the body must be an object");
-      const huge = await fetch(`${workerUrl}/api/calls`, { method: "POST", headers: auth, body: JSON.stringify({ agent_id: agent.id, to: "+15551234567", metadata: { pad: "x".repeat(20_000) } }) });
+      const huge = await fetch(`${workerUrl}/proxy/v1/calls`, { method: "POST", headers: auth, body: JSON.stringify({ agent_id: agent.id, to: "+15551234567", metadata: { pad: "x".repeat(20_000) } }) });
       await assertJsonError(huge, 413, "an oversized body");
       assert.equal(placed(), before, "no refused request placed a call");
-      const agents = await (await fetch(`${workerUrl}/api/agents`, { headers: auth })).json();
+      const agents = await (await fetch(`${workerUrl}/proxy/v1/agents`, { headers: auth })).json();
       assert.deepEqual(agents, { data: [{ id: agent.id, name: "Edge" }] }, "only allow-listed agents, without their instructions");
     });
 
     await t.test("reads are limited to calls the proxy placed", async () => {
       const direct = await admin.calls.create({ agent_id: agent.id, to: "+15557654321" });
-      for (const path of [`/api/calls/${direct.id}`, `/api/calls/${direct.id}/transcript`]) {
+      for (const path of [`/proxy/v1/calls/${direct.id}`, `/proxy/v1/calls/${direct.id}/transcript`]) {
         await assertJsonError(await fetch(`${workerUrl}${path}`, { headers: auth }), 404, path);
       }
-      assert.equal((await fetch(`${workerUrl}/api/calls/${callId}`, { headers: auth })).status, 200);
-      await assertJsonError(await fetch(`${workerUrl}/api/calls/${"x".repeat(300)}`, { headers: auth }), 404, "a long id");
+      assert.equal((await fetch(`${workerUrl}/proxy/v1/calls/${callId}`, { headers: auth })).status, 200);
+      await assertJsonError(await fetch(`${workerUrl}/proxy/v1/calls/${"x".repeat(300)}`, { headers: auth }), 404, "a long id");
     });
 
     await t.test("a browser retry with the same Idempotency-Key places one call", async () => {
@@ -248,19 +210,67 @@ test("examples/worker: a call dispatched through the proxy, its webhooks, the pr
       assert.ok(again.status >= 200 && again.status < 300, await again.clone().text());
       assert.equal((await again.json()).id, (await first.json()).id, "the retry returns the call placed first");
       assert.equal(first.headers.get("idempotency-key"), key, "the key the call was placed with");
-      for (const bad of ["short", "x".repeat(201), "has spaces in it, sixteen+"]) {
+      for (const bad of ["x".repeat(201), "has spaces in it"]) {
         const error = await assertJsonError(await placeCall({ agent_id: agent.id, to: "+15551230000" }, { "idempotency-key": bad }), 400, `key ${bad}`);
         assert.equal(error.field, "Idempotency-Key");
       }
       assert.equal(server.emulator.stats().calls_placed, before.calls_placed + 1);
     });
 
+    await t.test("users are apart: the same Idempotency-Key places a call for each, each reads only their own", async () => {
+      const before = placed();
+      const key = "order-42"; // short and guessable: harmless once scoped to the user
+      const userB = await asUser("user-b");
+      const body = { agent_id: agent.id, to: "+15551239999" };
+      const a = await placeCall(body, { "idempotency-key": key });
+      const b = await placeCall(body, { ...userB, "idempotency-key": key });
+      assert.equal(a.status, 201, await a.clone().text());
+      assert.equal(b.status, 201, await b.clone().text());
+      const [callA, callB] = [await a.json(), await b.json()];
+      assert.notEqual(callA.id, callB.id, "user B did not get user A's call back");
+      assert.equal(placed(), before + 2);
+      assert.equal(b.headers.get("idempotency-key"), key, "each page sees its own key back");
+      const sent = server.emulator.stats().idempotent_replays;
+      assert.equal((await placeCall(body, { "idempotency-key": key })).status, 201, "user A's retry");
+      assert.equal(server.emulator.stats().idempotent_replays, sent + 1, "replayed, not placed again");
+      assert.equal(placed(), before + 2);
+      for (const path of [`/proxy/v1/calls/${callA.id}`, `/proxy/v1/calls/${callA.id}/transcript`]) {
+        await assertJsonError(await fetch(`${workerUrl}${path}`, { headers: userB }), 404, `user B reading ${path}`);
+      }
+      assert.equal((await fetch(`${workerUrl}/proxy/v1/calls/${callB.id}`, { headers: userB })).status, 200);
+    });
+
+    await t.test("only a valid, unexpired token signed with PROXY_TOKEN_SECRET opens the proxy", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const [, payload, signature] = (await mintProxyToken(PROXY_TOKEN_SECRET, "user-a")).split(".");
+      const otherUser = JSON.parse(Buffer.from(payload, "base64url"));
+      otherUser.sub = "user-b";
+      const refused = {
+        "no token": undefined,
+        "the events token": EVENTS_TOKEN,
+        "the API key itself": apiKey,
+        "another secret's token": await mintProxyToken("another-secret-of-at-least-32-characters", "user-a"),
+        "an expired token": await mintProxyToken(PROXY_TOKEN_SECRET, "user-a", { seconds: 60, now: now - 120 }),
+        "a token valid for longer than an hour": await mintProxyToken(PROXY_TOKEN_SECRET, "user-a", { seconds: 3600, now: now + 600 }),
+        "another subject under the same signature": `cbp1.${Buffer.from(JSON.stringify(otherUser)).toString("base64url")}.${signature}`,
+        "a token with a part added": `cbp1.${payload}.${signature}.x`,
+      };
+      const before = placed();
+      for (const [what, token] of Object.entries(refused)) {
+        const headers = { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
+        const res = await fetch(`${workerUrl}/proxy/v1/calls`, { method: "POST", headers, body: JSON.stringify({ agent_id: agent.id, to: "+15551234567" }) });
+        await assertJsonError(res, 401, what);
+      }
+      assert.equal(placed(), before);
+      assert.equal((await fetch(`${workerUrl}/proxy/v1/agents`, { headers: auth })).status, 200, "the genuine token still works");
+    });
+
     await t.test("without ALLOWED_ORIGIN no response carries CORS headers", async () => {
       const origin = { origin: "https://evil.example" };
       for (const res of [
-        await fetch(`${workerUrl}/events`, { headers: { ...auth, ...origin } }),
-        await fetch(`${workerUrl}/api/agents`, { headers: { ...auth, ...origin } }),
-        await fetch(`${workerUrl}/api/calls`, { method: "OPTIONS", headers: { ...origin, "access-control-request-method": "POST" } }),
+        await fetch(`${workerUrl}/events`, { headers: { ...eventsAuth, ...origin } }),
+        await fetch(`${workerUrl}/proxy/v1/agents`, { headers: { ...auth, ...origin } }),
+        await fetch(`${workerUrl}/proxy/v1/calls`, { method: "OPTIONS", headers: { ...origin, "access-control-request-method": "POST" } }),
       ]) {
         assert.equal(res.headers.get("access-control-allow-origin"), null, res.url);
       }
@@ -287,7 +297,7 @@ test("nothing the proxy returns contains the key: 2xx bodies, error bodies too d
     if (req.url.startsWith("/v1/agents")) return send(200, JSON.stringify({ data: [{ ...fixture("agent"), name: `${apiKey} / ${escaped}` }], has_more: false }));
     return send(404, `{"error":{"code":"not_found","message":"no ${escaped}"}}`);
   });
-  const worker = await startWorker({ CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: api.url, PROXY_TOKEN: TOKEN });
+  const worker = await startWorker({ CALLINGBOX_API_KEY: apiKey, CALLINGBOX_BASE_URL: api.url, ...tokens });
   // The key in any form a browser could turn back into it: raw, \u-escaped (once or inside
   // a string, i.e. twice), in the body or any header.
   const distinctive = "Worker0Secret0Key";
@@ -297,10 +307,10 @@ test("nothing the proxy returns contains the key: 2xx bodies, error bodies too d
   };
   try {
     const cases = [
-      ["POST", "/api/calls", 201, JSON.stringify({ agent_id: "agent-1", to: "+15551234567" })],
-      ["GET", "/api/calls/call-leak-1", 500],
-      ["GET", "/api/calls/call-leak-1/transcript", 400],
-      ["GET", "/api/agents", 200],
+      ["POST", "/proxy/v1/calls", 201, JSON.stringify({ agent_id: "agent-1", to: "+15551234567" })],
+      ["GET", "/proxy/v1/calls/call-leak-1", 500],
+      ["GET", "/proxy/v1/calls/call-leak-1/transcript", 400],
+      ["GET", "/proxy/v1/agents", 200],
     ];
     for (const [method, path, status, body] of cases) {
       const res = await fetch(`${worker.url}${path}`, { method, headers: { ...auth, "content-type": "application/json" }, body });
@@ -318,7 +328,7 @@ test("nothing the proxy returns contains the key: 2xx bodies, error bodies too d
 
 test("/events: behind the token, no wildcard CORS, paginated by cursor", async () => {
   const allowed = "https://dispatch.example";
-  const worker = await startWorker({ CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, PROXY_TOKEN: TOKEN, ALLOWED_ORIGIN: allowed });
+  const worker = await startWorker({ CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, ...tokens, ALLOWED_ORIGIN: allowed });
   try {
     const ids = Array.from({ length: 7 }, (_, i) => `evt-page-${i}`);
     for (const id of ids) assert.equal((await postWebhook(worker.url, signed(callEvent(id, `call-${id}`)))).status, 200);
@@ -328,10 +338,10 @@ test("/events: behind the token, no wildcard CORS, paginated by cursor", async (
       await assertJsonError(res, 401, `without the token (${JSON.stringify(headers)})`);
       assert.equal(res.headers.get("access-control-allow-origin"), null);
     }
-    const evil = await fetch(`${worker.url}/events`, { headers: { ...auth, origin: "https://evil.example" } });
+    const evil = await fetch(`${worker.url}/events`, { headers: { ...eventsAuth, origin: "https://evil.example" } });
     assert.equal(evil.status, 200);
     assert.equal(evil.headers.get("access-control-allow-origin"), null, "no CORS for another origin");
-    const page = await fetch(`${worker.url}/events`, { headers: { ...auth, origin: allowed } });
+    const page = await fetch(`${worker.url}/events`, { headers: { ...eventsAuth, origin: allowed } });
     assert.equal(page.headers.get("access-control-allow-origin"), allowed, "CORS for the configured origin only");
     assert.match(page.headers.get("vary") ?? "", /origin/i);
     const preflight = await fetch(`${worker.url}/events`, { method: "OPTIONS", headers: { origin: allowed, "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
@@ -347,7 +357,7 @@ test("/events: behind the token, no wildcard CORS, paginated by cursor", async (
     let cursor = "0";
     const more = [];
     for (;;) {
-      const res = await fetch(`${worker.url}/events?limit=3&cursor=${cursor}`, { headers: auth });
+      const res = await fetch(`${worker.url}/events?limit=3&cursor=${cursor}`, { headers: eventsAuth });
       const body = await res.json();
       assert.ok(body.data.length <= 3);
       seen.push(...body.data.map((e) => e.id));
@@ -357,12 +367,12 @@ test("/events: behind the token, no wildcard CORS, paginated by cursor", async (
     }
     assert.deepEqual(seen, ids);
     assert.deepEqual(more, [true, true, false]);
-    const tail = await (await fetch(`${worker.url}/events?cursor=${cursor}`, { headers: auth })).json();
+    const tail = await (await fetch(`${worker.url}/events?cursor=${cursor}`, { headers: eventsAuth })).json();
     assert.deepEqual(tail, { data: [], has_more: false, next_cursor: cursor });
-    const first = (await (await fetch(`${worker.url}/events?limit=1`, { headers: auth })).json()).data[0];
+    const first = (await (await fetch(`${worker.url}/events?limit=1`, { headers: eventsAuth })).json()).data[0];
     assert.deepEqual(first, { id: ids[0], type: "call.completed", call_id: `call-${ids[0]}`, status: "completed", created: first.created });
     for (const query of ["limit=0", "limit=101", "limit=abc", "cursor=-1", "cursor=abc", "cursor=1e3"]) {
-      await assertJsonError(await fetch(`${worker.url}/events?${query}`, { headers: auth }), 400, query);
+      await assertJsonError(await fetch(`${worker.url}/events?${query}`, { headers: eventsAuth }), 400, query);
     }
   } finally {
     await worker.dispose();
@@ -370,7 +380,7 @@ test("/events: behind the token, no wildcard CORS, paginated by cursor", async (
 });
 
 test("the same signed event delivered 12 times at once is new exactly once (16 events)", async () => {
-  const worker = await startWorker({ CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, PROXY_TOKEN: TOKEN });
+  const worker = await startWorker({ CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, ...tokens });
   // 16 bursts: how deliveries interleave varies from one burst to the next (against a KV
   // get-then-put, about half the bursts counted 12 new, the others 1).
   const ids = Array.from({ length: 16 }, (_, i) => `evt-race-${i}`);
@@ -425,7 +435,7 @@ function postUnfinished(url, headers, sent) {
 }
 
 test("/webhooks checks the signature header and the size before reading the body (95 MB or endless)", async () => {
-  const worker = await startWorker({ CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, PROXY_TOKEN: TOKEN });
+  const worker = await startWorker({ CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, ...tokens });
   const url = `${worker.url}/webhooks`;
   const huge = { "content-length": String(95 * 1024 * 1024) };
   const wellFormed = { "callingbox-signature": `t=${Math.floor(Date.now() / 1000)},v1=${"ab".repeat(32)}` };
@@ -456,7 +466,7 @@ test("/webhooks checks the signature header and the size before reading the body
   }
 });
 
-test("the proxy's create: no retry of a 502, the browser's key after a lost answer, a rate limit", async () => {
+test("the proxy's create: no retry of a 502, the browser's key after a lost answer, rate limits per user and in all", async () => {
   const call = (id) => JSON.stringify({ ...fixture("call"), id, status: "queued" });
   let mode = "502";
   const api = await fakeApi((req, res) => {
@@ -464,9 +474,9 @@ test("the proxy's create: no retry of a 502, the browser's key after a lost answ
     if (mode === "drop") return res.socket.destroy();
     res.writeHead(201, { "content-type": "application/json" }).end(call(`call-${api.requests.length}`));
   });
-  const worker = await startWorker({ CALLINGBOX_API_KEY: "sk_test_rate_limit_org", CALLINGBOX_BASE_URL: api.url, PROXY_TOKEN: TOKEN });
+  const worker = await startWorker({ CALLINGBOX_API_KEY: "sk_test_rate_limit_org", CALLINGBOX_BASE_URL: api.url, ...tokens });
   const create = (headers = {}) =>
-    fetch(`${worker.url}/api/calls`, { method: "POST", headers: { ...auth, ...headers }, body: JSON.stringify({ agent_id: "agent-1", to: "+15551234567" }) });
+    fetch(`${worker.url}/proxy/v1/calls`, { method: "POST", headers: { ...auth, ...headers }, body: JSON.stringify({ agent_id: "agent-1", to: "+15551234567" }) });
   const posts = () => api.requests.filter((r) => r.method === "POST");
   try {
     const failed = await create();
@@ -480,7 +490,10 @@ test("the proxy's create: no retry of a 502, the browser's key after a lost answ
     mode = "ok";
     const resent = await create({ "idempotency-key": key });
     assert.equal(resent.status, 201, await resent.clone().text());
-    assert.deepEqual(posts().slice(-2).map((r) => r.headers["idempotency-key"]), [key, key], "the browser's key reached the API, both times");
+    const [firstKey, againKey] = posts().slice(-2).map((r) => r.headers["idempotency-key"]);
+    assert.equal(againKey, firstKey, "the same key reached the API, both times");
+    assert.match(firstKey, /^proxy-[0-9a-f]{64}$/, "scoped to the user: not the browser's key as is");
+    assert.equal(resent.headers.get("idempotency-key"), key, "the browser sees its own key back");
 
     // 3 creates so far; the bucket holds 5.
     assert.equal((await create()).status, 201);
@@ -490,6 +503,15 @@ test("the proxy's create: no retry of a 502, the browser's key after a lost answ
     await assertJsonError(limited, 429, "the sixth create");
     assert.ok(Number(limited.headers.get("retry-after")) >= 1, `Retry-After: ${limited.headers.get("retry-after")}`);
     assert.equal(posts().length, sent, "a rate-limited create never reaches the API");
+
+    // Each user has a bucket of their own, and all share one of 20: 5 (above) + 3 × 5 here.
+    for (const user of ["user-b", "user-c", "user-d"]) {
+      const headers = await asUser(user);
+      for (let i = 0; i < 5; i++) assert.equal((await create(headers)).status, 201, `${user}, create ${i + 1}`);
+    }
+    const beyondAll = await create(await asUser("user-e"));
+    await assertJsonError(beyondAll, 429, "a fresh user's first create once all users made 20");
+    assert.equal(posts().length, sent + 15);
   } finally {
     await worker.dispose();
     await api.close();
@@ -498,10 +520,10 @@ test("the proxy's create: no retry of a 502, the browser's key after a lost answ
 
 test("no uncaught exceptions: status 600 upstream, unstorable event ids, missing configuration", async () => {
   const api = await fakeApi((req, res) => res.writeHead(600, { "content-type": "application/json" }).end('{"data":[]}'));
-  const worker = await startWorker({ CALLINGBOX_API_KEY: "sk_test_status_600_org", CALLINGBOX_BASE_URL: api.url, CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, PROXY_TOKEN: TOKEN });
-  const bare = await startWorker({ PROXY_TOKEN: TOKEN }, { ledger: false });
+  const worker = await startWorker({ CALLINGBOX_API_KEY: "sk_test_status_600_org", CALLINGBOX_BASE_URL: api.url, CALLINGBOX_WEBHOOK_SECRET: WEBHOOK_SECRET, ...tokens });
+  const bare = await startWorker({ ...tokens }, { ledger: false });
   try {
-    await assertJsonError(await fetch(`${worker.url}/api/agents`, { headers: auth }), 502, "an upstream status 600");
+    await assertJsonError(await fetch(`${worker.url}/proxy/v1/agents`, { headers: auth }), 502, "an upstream status 600");
 
     for (const id of ["e".repeat(600), "e".repeat(201), "has space"]) {
       const error = await assertJsonError(await postWebhook(worker.url, signed(callEvent(id))), 400, `event id of ${id.length}`);
@@ -510,12 +532,20 @@ test("no uncaught exceptions: status 600 upstream, unstorable event ids, missing
     const noCall = signed({ id: "evt-no-call", type: "test.ping", created: Math.floor(Date.now() / 1000), api_version: "2026-04", data: {} });
     assert.equal((await postWebhook(worker.url, noCall)).status, 200, "an event without a call is recorded too");
 
-    const noKey = await assertJsonError(await fetch(`${bare.url}/api/agents`, { headers: auth }), 500, "CALLINGBOX_API_KEY unset");
+    const noKey = await assertJsonError(await fetch(`${bare.url}/proxy/v1/agents`, { headers: auth }), 500, "CALLINGBOX_API_KEY unset");
     assert.match(noKey.error, /CALLINGBOX_API_KEY/);
     const noSecret = await assertJsonError(await postWebhook(bare.url, signed(callEvent("evt-1"))), 500, "CALLINGBOX_WEBHOOK_SECRET unset");
     assert.match(noSecret.error, /CALLINGBOX_WEBHOOK_SECRET/);
-    const noLedger = await assertJsonError(await fetch(`${bare.url}/events`, { headers: auth }), 500, "LEDGER unbound");
+    const noLedger = await assertJsonError(await fetch(`${bare.url}/events`, { headers: eventsAuth }), 500, "LEDGER unbound");
     assert.match(noLedger.error, /LEDGER/);
+    // A secret too short to sign with is a configuration mistake too, not "nobody gets in".
+    const shortSecret = await startWorker({ EVENTS_TOKEN, PROXY_TOKEN_SECRET: "short" }, { ledger: false });
+    try {
+      const noTokenSecret = await assertJsonError(await fetch(`${shortSecret.url}/proxy/v1/agents`, { headers: auth }), 500, "PROXY_TOKEN_SECRET too short");
+      assert.match(noTokenSecret.error, /PROXY_TOKEN_SECRET/);
+    } finally {
+      await shortSecret.dispose();
+    }
   } finally {
     await worker.dispose();
     await bare.dispose();

@@ -371,3 +371,16 @@ async function batchUsage(client: CallingBox) {
   new CallingBox({ apiKey: "sk_test_x", dangerouslyAllowBrowser: true });
 }
 void batchUsage;
+
+// ---- logging and per-request headers ----
+async function loggingUsage() {
+  const lines: string[] = [];
+  const c = new CallingBox({ apiKey: "sk_test_x", logLevel: "debug", logger: { debug: (l) => lines.push(l) } });
+  await c.calls.retrieve("call_1", { headers: { "X-Trace": "t-1", "X-Env": null } });
+  new CallingBox({ apiKey: "sk_test_x", logger: console, logLevel: "info" });
+  // @ts-expect-error not a level
+  new CallingBox({ apiKey: "sk_test_x", logLevel: "verbose" });
+  // @ts-expect-error header values are strings
+  await c.calls.retrieve("call_1", { headers: { "X-N": 1 } });
+}
+void loggingUsage;

@@ -5,17 +5,21 @@
 //
 //   POST /webhooks           verify the signature, record each event once (by its signed id)
 //   GET  /events             the recorded events, oldest first, a page at a time
-//                            (?limit=1..100&cursor=<next_cursor of the previous page>)
-//   POST /api/calls          place a call: { agent_id, to, context?, metadata? } and nothing
-//                            else; an Idempotency-Key header makes a browser retry safe
-//   GET  /api/calls/:id      a call this Worker placed (no other call of the account)
-//   GET  /api/calls/:id/transcript
-//   GET  /api/agents         the agents a page may dispatch, as { id, name }
+//                            (?limit=1..100&cursor=<next_cursor of the previous page>);
+//                            needs `Authorization: Bearer <EVENTS_TOKEN>`
 //
-// Everything but /webhooks needs `Authorization: Bearer <PROXY_TOKEN>`: an open proxy would
-// let anyone ring any number on your account.
+// and, under /proxy, a narrowed copy of the API that the package's own client talks to from
+// a page: `new CallingBox({ apiKey: <proxy token>, baseUrl: "<this Worker>/proxy" })`.
+//   POST /proxy/v1/calls     place a call: { agent_id, to, context?, metadata? } and nothing
+//                            else; the client's Idempotency-Key makes its retries safe
+//   GET  /proxy/v1/calls/:id a call placed for the same token subject (no other call)
+//   GET  /proxy/v1/calls/:id/transcript
+//   GET  /proxy/v1/agents    the agents a page may dispatch, as { id, name }
+// Each needs `Authorization: Bearer <proxy token>`: a short-lived token for one subject (your
+// user), signed with PROXY_TOKEN_SECRET (token.js). An open proxy would let anyone ring any
+// number on your account.
 //
-// env, secrets: CALLINGBOX_API_KEY, CALLINGBOX_WEBHOOK_SECRET, PROXY_TOKEN.
+// env, secrets: CALLINGBOX_API_KEY, CALLINGBOX_WEBHOOK_SECRET, PROXY_TOKEN_SECRET, EVENTS_TOKEN.
 // env, optional vars: CALLINGBOX_BASE_URL (the emulator, for local runs), ALLOWED_ORIGIN
 // (the one origin whose pages may call this Worker cross-origin; unset: no CORS at all),
 // ALLOWED_AGENT_IDS (comma-separated; unset: any agent of the account), WEBHOOK_URL (where
@@ -26,6 +30,7 @@ import {
 } from "callingbox";
 // Its own entry point (and wasm); its errors are `instanceof` the classes of either entry.
 import { WebhookSignatureError, Webhooks } from "callingbox/webhooks";
+import { MIN_SECRET_LENGTH, verifyProxyToken } from "./token.js";
 
 export { Ledger } from "./ledger.js";
 
@@ -33,9 +38,16 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024; // bytes; CallingBox events are a few KB
 const API_BODY_LIMIT = 16 * 1024;
 const FIELD_LIMIT = 2048; // bytes of JSON, for `context` and for `metadata`
 const CALL_FIELDS = ["agent_id", "to", "context", "metadata"];
-// Token buckets shared by every holder of the token. Placing calls costs money: 5 at once,
-// then 10 a minute. Reads (a page polling its calls' status): 60 at once, then 120 a minute.
-const RATE_LIMITS = { create: { burst: 5, perMinute: 10 }, read: { burst: 60, perMinute: 120 } };
+// Token buckets. Each subject (user) has its own: placing calls costs money, 5 at once, then
+// 10 a minute; reads (a page polling its calls' status), 60 at once, then 120 a minute. All
+// subjects together also share one create bucket, so many users (or many minted subjects)
+// cannot multiply the spend without bound.
+const RATE_LIMITS = {
+  create: { burst: 5, perMinute: 10 },
+  read: { burst: 60, perMinute: 120 },
+  createAll: { burst: 20, perMinute: 60 },
+};
+const PROXY_PREFIX = "/proxy";
 
 /** A configuration mistake of the deployment: a 500 that says what is missing. */
 class NotConfigured extends Error {}
@@ -66,8 +78,9 @@ function cors(request, env) {
     vary: "Origin",
     "access-control-allow-origin": env.ALLOWED_ORIGIN,
     "access-control-allow-methods": "GET, POST",
+    // What the client sends (browsers send no User-Agent; Accept needs no listing).
     "access-control-allow-headers": "authorization, content-type, idempotency-key",
-    "access-control-expose-headers": "idempotency-key, retry-after",
+    "access-control-expose-headers": "idempotency-key, retry-after, x-request-id",
   };
 }
 
@@ -94,19 +107,27 @@ async function route(request, env) {
   if (pathname === "/webhooks") {
     return request.method === "POST" ? receiveWebhook(request, env) : reply(405, { error: "POST only" });
   }
-  if (pathname !== "/events" && !pathname.startsWith("/api/")) return reply(404, { error: "not found" });
+  const proxied = pathname.startsWith(`${PROXY_PREFIX}/`);
+  if (pathname !== "/events" && !proxied) return reply(404, { error: "not found" });
   if (request.method === "OPTIONS") {
     return cors(request, env)["access-control-allow-origin"] ? reply(204, null) : reply(403, { error: "origin not allowed" });
   }
-  if (!authorized(request, env)) return reply(401, { error: "missing or wrong proxy token" });
-  if (pathname === "/events") return request.method === "GET" ? listEvents(env, url.searchParams) : reply(405, { error: "GET only" });
-  return proxy(request, env, pathname);
+  if (pathname === "/events") {
+    if (!sameSecret(bearer(request), env.EVENTS_TOKEN)) return reply(401, { error: "missing or wrong events token" });
+    return request.method === "GET" ? listEvents(env, url.searchParams) : reply(405, { error: "GET only" });
+  }
+  if ((env.PROXY_TOKEN_SECRET ?? "").length < MIN_SECRET_LENGTH) {
+    throw new NotConfigured(`PROXY_TOKEN_SECRET is not set (at least ${MIN_SECRET_LENGTH} characters)`);
+  }
+  const subject = await verifyProxyToken(env.PROXY_TOKEN_SECRET, bearer(request));
+  if (subject === null) return reply(401, { error: "missing, expired or invalid proxy token" });
+  return proxy(request, env, pathname.slice(PROXY_PREFIX.length), subject);
 }
 
-/** Constant-time comparison of the caller's token with PROXY_TOKEN (unset: nobody). */
-function authorized(request, env) {
-  const want = env.PROXY_TOKEN;
-  const got = (request.headers.get("authorization") || "").replace(/^Bearer /, "");
+const bearer = (request) => (request.headers.get("authorization") || "").replace(/^Bearer /, "");
+
+/** Constant-time comparison of the caller's token with a configured one (unset: nobody). */
+function sameSecret(got, want) {
   if (!want || got.length !== want.length) return false;
   let diff = 0;
   for (let i = 0; i < want.length; i++) diff |= want.charCodeAt(i) ^ got.charCodeAt(i);
@@ -204,19 +225,21 @@ async function listEvents(env, params) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The API proxy
+// The API proxy: the API's own paths, bodies and error envelope (`{"error": "..."}`), so the
+// package's client decodes the answers and throws its typed errors (400 BadRequestError,
+// 401 AuthenticationError, 403 PermissionDeniedError, 404 NotFoundError, 429 RateLimitError).
 
-// The only operations a browser may ask for: method, path pattern, handler.
+// The only operations a page may ask for: method, path pattern (under /proxy), handler.
 const ROUTES = [
-  ["POST", /^\/api\/calls$/, createCall],
-  ["GET", /^\/api\/calls\/([^/]+)$/, (ctx, id) => readCall(ctx, id, async (c) => forPage(await c.calls.retrieve(id)))],
-  ["GET", /^\/api\/calls\/([^/]+)\/transcript$/, (ctx, id) => readCall(ctx, id, (c) => c.calls.getTranscript(id))],
-  ["GET", /^\/api\/agents$/, listAgents],
+  ["POST", /^\/v1\/calls$/, createCall],
+  ["GET", /^\/v1\/calls\/([^/]+)$/, (ctx, id) => readCall(ctx, id, async (c) => forPage(await c.calls.retrieve(id)))],
+  ["GET", /^\/v1\/calls\/([^/]+)\/transcript$/, (ctx, id) => readCall(ctx, id, (c) => c.calls.getTranscript(id))],
+  ["GET", /^\/v1\/agents$/, listAgents],
 ];
 
-async function proxy(request, env, path) {
+async function proxy(request, env, path, subject) {
   const found = ROUTES.find(([method, re]) => method === request.method && re.test(path));
-  if (!found) return reply(404, { error: `${request.method} ${path} is not an allowed operation` });
+  if (!found) return reply(403, { error: `${request.method} ${path} is not an operation this proxy allows` });
   let args;
   try {
     args = found[1].exec(path).slice(1).map(decodeURIComponent);
@@ -232,18 +255,19 @@ async function proxy(request, env, path) {
     throw new NotConfigured(`the client cannot be built (${e.message})`);
   }
   try {
-    return await found[2]({ request, env, client, ledger: ledgerOf(env) }, ...args);
+    return await found[2]({ request, env, client, subject, ledger: ledgerOf(env) }, ...args);
   } catch (e) {
     return apiFailure(e);
   }
 }
 
-async function createCall({ request, env, client, ledger }) {
-  // The browser's key for this logical call: a retry with the same key returns the call
-  // placed the first time, never a second one.
-  const idempotencyKey = request.headers.get("idempotency-key") ?? undefined;
-  if (idempotencyKey !== undefined && !/^[A-Za-z0-9_.:-]{16,200}$/.test(idempotencyKey)) {
-    return reply(400, { error: "Idempotency-Key must be 16-200 characters from A-Z a-z 0-9 _ . : - (a random UUID is ideal)", field: "Idempotency-Key" });
+async function createCall({ request, env, client, subject, ledger }) {
+  // The page's key for this logical call (the client sends one with every POST and keeps it
+  // across its retries): a retry with the same key returns the call placed the first time.
+  // Without one (a plain fetch), the Worker makes one, to hand back if the answer is lost.
+  const pageKey = request.headers.get("idempotency-key") ?? crypto.randomUUID();
+  if (!/^[A-Za-z0-9_.:-]{1,200}$/.test(pageKey)) {
+    return reply(400, { error: "Idempotency-Key must be 1-200 characters from A-Z a-z 0-9 _ . : - (a random UUID is ideal)", field: "Idempotency-Key" });
   }
   const raw = await readLimited(request, API_BODY_LIMIT);
   if (!raw) return reply(413, { error: `request bodies are limited to ${API_BODY_LIMIT} bytes` });
@@ -255,7 +279,7 @@ async function createCall({ request, env, client, ledger }) {
   }
   const problem = checkCallParams(body, env);
   if (problem) return reply(400, problem);
-  const wait = await ledger.take("create", RATE_LIMITS.create);
+  const wait = await ledger.take([[`create:${subject}`, RATE_LIMITS.create], ["create", RATE_LIMITS.createAll]]);
   if (wait) return tooManyRequests(wait);
   const params = {
     agent_id: body.agent_id,
@@ -265,11 +289,31 @@ async function createCall({ request, env, client, ledger }) {
     // Every event of the call comes back here, signed: nowhere a caller chose.
     webhook_url: env.WEBHOOK_URL || new URL("/webhooks", request.url).href,
   };
-  // No retries: a 502 (the provider could not place the call) is not tried three times, and
-  // a lost answer becomes a 504 carrying the key to send again.
-  const call = await client.calls.create(params, { idempotencyKey, maxRetries: 0 });
-  await ledger.recordCall(call.id);
-  return success(forPage(call), { "idempotency-key": call.lastResponse.idempotencyKey });
+  let call;
+  try {
+    // No retries here: a 502 (the provider could not place the call) is not tried three times.
+    call = await client.calls.create(params, { idempotencyKey: await scopedKey(subject, pageKey), maxRetries: 0 });
+  } catch (e) {
+    if (!(e instanceof OutcomeUnknownError)) throw e;
+    // The call may or may not have been placed: the page's own key settles it, never twice
+    // (the page's client retries a 504 with it by itself). Not the scoped key: sent again,
+    // it would be scoped once more.
+    const error = `no answer from the API: the call may or may not have been placed; send the same request again with the header Idempotency-Key: ${pageKey}`;
+    return reply(504, { error, code: e.code, idempotency_key: pageKey }, { "idempotency-key": pageKey });
+  }
+  await ledger.recordCall(call.id, subject);
+  return success(forPage(call), { "idempotency-key": pageKey });
+}
+
+/**
+ * The key sent to the API for a page's Idempotency-Key: API keys are scoped to the whole
+ * CallingBox organisation, so the page's key alone would let two users collide, or one replay
+ * another's call (with its answer). Hashed with the subject, equal keys of different subjects
+ * never meet, and the subject cannot be read back from what is sent.
+ */
+async function scopedKey(subject, pageKey) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([subject, pageKey])));
+  return `proxy-${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** A call as a page sees it: without the agent's script (`instructions`, the rendered `prompt`). */
@@ -303,16 +347,17 @@ function checkCallParams(body, env) {
   return null;
 }
 
-async function readCall({ client, ledger }, id, read) {
-  // Only calls this Worker placed: the token opens no other call or transcript of the account.
-  if (!validId(id) || !(await ledger.placedCall(id))) return reply(404, { error: "call not found" });
-  const wait = await ledger.take("read", RATE_LIMITS.read);
+async function readCall({ client, subject, ledger }, id, read) {
+  // Only calls this Worker placed for the same subject: a token opens no other user's call,
+  // nor any other call or transcript of the account.
+  if (!validId(id) || !(await ledger.placedCall(id, subject))) return reply(404, { error: "call not found" });
+  const wait = await ledger.take([[`read:${subject}`, RATE_LIMITS.read]]);
   if (wait) return tooManyRequests(wait);
   return success(await read(client));
 }
 
-async function listAgents({ env, client, ledger }) {
-  const wait = await ledger.take("read", RATE_LIMITS.read);
+async function listAgents({ env, client, subject, ledger }) {
+  const wait = await ledger.take([[`read:${subject}`, RATE_LIMITS.read]]);
   if (wait) return tooManyRequests(wait);
   const { data } = await client.agents.list({ type: "outbound" });
   const allowed = listOf(env.ALLOWED_AGENT_IDS);
@@ -321,29 +366,27 @@ async function listAgents({ env, client, ledger }) {
   return reply(200, { data: agents });
 }
 
-const success = (result, headers) => {
-  const status = result.lastResponse.status;
-  return reply(status >= 200 && status <= 299 ? status : 200, result, headers);
+const success = (result, headers = {}) => {
+  const { status, requestId } = result.lastResponse;
+  return reply(status >= 200 && status <= 299 ? status : 200, result, { ...headers, ...requestIdHeader(requestId) });
 };
+
+/** The API's request id, for the page's `lastResponse.requestId` and its errors' `requestId`. */
+const requestIdHeader = (id) => (typeof id === "string" && /^[\x21-\x7e]{1,200}$/.test(id) ? { "x-request-id": id } : {});
 
 const tooManyRequests = (seconds) =>
   reply(429, { error: `too many requests: retry in ${seconds} s`, retry_after: seconds }, { "retry-after": seconds });
 
-/** An SDK error as the browser should see it (everything else is a 500 in `fetch`). */
+/** An SDK error as the page should see it (everything else is a 500 in `fetch`). */
 function apiFailure(e) {
-  if (e instanceof OutcomeUnknownError) {
-    // The call may or may not have been placed: the same key settles it, never twice.
-    const key = e.idempotencyKey;
-    const error = `no answer from the API: the call may or may not have been placed; send the same request again with the header Idempotency-Key: ${key}`;
-    return reply(504, { error, code: e.code, idempotency_key: key }, { "idempotency-key": key });
-  }
   if (e instanceof APIError) {
     // The API's 401 is about the Worker's key, not the caller's token.
     if (e.status === 401) return reply(502, { error: "the API refused the Worker's key", code: e.code });
     // Otherwise the API's own status and message, when it is a status a response can carry.
     const error = { error: e.message, code: e.apiCode ?? e.code, request_id: e.requestId };
-    if (e.status >= 400 && e.status <= 599) return reply(e.status, error);
-    return reply(502, { ...error, error: `the API answered with status ${e.status}: ${e.message}` });
+    const headers = requestIdHeader(e.requestId);
+    if (e.status >= 400 && e.status <= 599) return reply(e.status, error, headers);
+    return reply(502, { ...error, error: `the API answered with status ${e.status}: ${e.message}` }, headers);
   }
   if (e instanceof ValidationError) return reply(400, { error: e.message, field: e.field });
   if (e instanceof CallingBoxError) return reply(502, { error: e.message, code: e.code });

@@ -1,5 +1,5 @@
 // The Worker's state, in one SQLite-backed Durable Object: the webhook events it has
-// recorded, the calls its proxy placed, and the proxy's rate-limit buckets.
+// recorded, the calls its proxy placed (and for whom), and the proxy's rate-limit buckets.
 //
 // A Durable Object runs one method at a time, and none of the methods below awaits
 // anything: each runs to completion on its own, so "insert unless present" is atomic. That
@@ -20,7 +20,8 @@ export class Ledger extends DurableObject {
         status TEXT,
         created INTEGER
       );
-      CREATE TABLE IF NOT EXISTS calls (id TEXT PRIMARY KEY, placed_at INTEGER NOT NULL);
+      -- subject: the proxy token's subject the call was placed for; only they read it.
+      CREATE TABLE IF NOT EXISTS proxied_calls (id TEXT PRIMARY KEY, subject TEXT NOT NULL, placed_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL);
     `);
   }
@@ -48,27 +49,37 @@ export class Ledger extends DurableObject {
     };
   }
 
-  /** Remembers a call the proxy placed (an idempotent replay records it again: no-op). */
-  recordCall(id) {
-    this.sql.exec("INSERT INTO calls (id, placed_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", id, Date.now());
+  /**
+   * Remembers a call the proxy placed for `subject`. An idempotent replay records it again (a
+   * no-op): the replay came with the same subject-scoped key, so from the same subject.
+   */
+  recordCall(id, subject) {
+    this.sql.exec("INSERT INTO proxied_calls (id, subject, placed_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", id, subject, Date.now());
   }
 
-  /** Whether the proxy placed this call: the proxy reads only those. */
-  placedCall(id) {
-    return this.sql.exec("SELECT 1 FROM calls WHERE id = ?", id).toArray().length === 1;
+  /** Whether the proxy placed this call for `subject`: the proxy reads only those. */
+  placedCall(id, subject) {
+    return this.sql.exec("SELECT 1 FROM proxied_calls WHERE id = ? AND subject = ?", id, subject).toArray().length === 1;
   }
 
   /**
-   * Token bucket `name`: holds up to `burst` tokens, refilled at `perMinute`. Takes one and
-   * returns 0, or returns the seconds to wait for the next one (nothing taken).
+   * Token buckets, each `[name, { burst, perMinute }]`: holds up to `burst` tokens, refilled
+   * at `perMinute`. Takes one from every bucket and returns 0, or, when any is empty, returns
+   * the seconds to wait for it and takes nothing.
    */
-  take(name, { burst, perMinute }) {
+  take(buckets) {
     const now = Date.now();
-    const perMs = perMinute / 60_000;
-    const [row] = this.sql.exec("SELECT tokens, at FROM buckets WHERE name = ?", name).toArray();
-    const tokens = row ? Math.min(burst, row.tokens + (now - row.at) * perMs) : burst;
-    if (tokens < 1) return Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
-    this.sql.exec("INSERT OR REPLACE INTO buckets (name, tokens, at) VALUES (?, ?, ?)", name, tokens - 1, now);
+    const levels = buckets.map(([name, { burst, perMinute }]) => {
+      const perMs = perMinute / 60_000;
+      const [row] = this.sql.exec("SELECT tokens, at FROM buckets WHERE name = ?", name).toArray();
+      const tokens = row ? Math.min(burst, row.tokens + (now - row.at) * perMs) : burst;
+      return { name, tokens, wait: tokens < 1 ? Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) : 0 };
+    });
+    const wait = Math.max(...levels.map((l) => l.wait));
+    if (wait > 0) return wait;
+    for (const { name, tokens } of levels) {
+      this.sql.exec("INSERT OR REPLACE INTO buckets (name, tokens, at) VALUES (?, ?, ?)", name, tokens - 1, now);
+    }
     return 0;
   }
 }

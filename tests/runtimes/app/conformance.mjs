@@ -11,6 +11,7 @@ export async function runConformance(sdk, webhooks, phone, { baseUrl, apiKey }) 
   const probe = new sdk.CallingBox({
     apiKey,
     baseUrl,
+    dangerouslyAllowBrowser: true, // the browser cells run this in a page, with the emulator's key
     fetch: (url, init) => {
       userAgent = new Headers(init && init.headers).get("user-agent");
       return fetch(url, init);
