@@ -572,7 +572,8 @@ async function runOperation(client, resource, method, ids, values, spec, run) {
   const takesParams = OPERATIONS[/** @type {keyof typeof OPERATIONS} */ (resource)][method]?.params === true;
   const args = [...ids, ...(takesParams ? [params] : []), options];
 
-  if (resource === "calls" && method === "create" && values.get("--wait") === true) return waitForCall(client, params, values, spec, run, options);
+  if (values.has("--timeout") && values.get("--wait") !== true) throw new UsageError("--timeout goes with --wait", spec.usage);
+  if (values.get("--wait") === true) return waitForCall(client, params, values, spec, run, options);
 
   /** @type {unknown} */
   let result;

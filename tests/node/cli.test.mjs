@@ -138,6 +138,7 @@ describe("help and usage", { concurrency: true }, () => {
       [["agents", "create", "--data", "{nope"], /--data is not JSON/],
       [["calls", "create", "--agent-id", "a", "--to", "+15551234567", "--context", "[1]"], /--context needs a JSON object/],
       [["calls", "create", "--agent-id", "a", "--to", "+15551234567", "--wait", "--timeout", "soon"], /--timeout needs a number of seconds/],
+      [["calls", "create", "--agent-id", "a", "--to", "+15551234567", "--timeout", "5"], /--timeout goes with --wait/],
       [["calls", "create-many"], /needs --csv FILE/],
       [["calls", "create-many", "--csv", "x.csv", "--concurrency", "0"], /--concurrency needs a whole number greater than 0/],
     ];
