@@ -152,7 +152,7 @@ bundle tools.js "$out/tools.js"
 bundle tools.js "$out/tools.cjs" --format=cjs
 cp js/tools.d.ts "$out/"
 sed -E 's#from "\./index\.js"#from "./index.cjs"#' js/tools.d.ts > "$out/tools.d.cts"
-# The CLI stays a thin script over the emulator's Node entry.
+# The emulator's command line (callingbox-emulator) stays a thin script over its Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
 # The command line (npx callingbox): its tables and CSV reader bundled in; the client and
 # createMany imported from the package's own entries next to it (not copied). No entry imports it.
