@@ -25,3 +25,7 @@ npm install --no-save --no-audit --no-fund --loglevel=error "./.out/$tarball"
 node bench.mjs "$@"
 # Large 2xx bodies, 1 KB to 50 MB: the client against JSON.parse of the same text.
 node decode.mjs | tee -a results.md
+# createMany against a hand-written promise pool of raw fetch (needs the consumer install of pkg/).
+bash "$root/scripts/consumer.sh" > /dev/null
+node batch-throughput.mjs 2000 7 16 0 | tee -a results.md
+node batch-throughput.mjs 2000 7 16 20 | tee -a results.md

@@ -113,10 +113,23 @@ interface ImportMeta {
 /** Node.js / Bun: only what js/*.js uses. */
 declare var process: {
   readonly argv: string[];
+  readonly env: Record<string, string | undefined>;
+  /** js/cli.js writes its output, status lines and progress bars here. */
+  readonly stdout: TerminalStream;
+  readonly stderr: TerminalStream;
+  exitCode: number | undefined;
   exit(code?: number): never;
   on(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
   getBuiltinModule(id: "node:fs"): typeof import("node:fs");
 };
+
+interface TerminalStream {
+  /** True when it is a terminal (absent otherwise). */
+  readonly isTTY?: boolean;
+  /** The terminal's width in characters (when it is one). */
+  readonly columns?: number;
+  write(text: string): boolean;
+}
 
 /** Deno: only what js/*.js uses. */
 declare var Deno: {

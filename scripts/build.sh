@@ -152,14 +152,18 @@ bundle tools.js "$out/tools.js"
 bundle tools.js "$out/tools.cjs" --format=cjs
 cp js/tools.d.ts "$out/"
 sed -E 's#from "\./index\.js"#from "./index.cjs"#' js/tools.d.ts > "$out/tools.d.cts"
-# The CLI stays a thin script over the emulator's Node entry.
+# The emulator's command line (callingbox-emulator) stays a thin script over its Node entry.
 esbuild js/callingbox-emulator.js --format=esm --target=es2022 --legal-comments=none --log-level=warning --outfile="$out/callingbox-emulator.js"
+# The command line (npx callingbox): its tables and CSV reader bundled in; the client and
+# createMany imported from the package's own entries next to it (not copied). No entry imports it.
+esbuild js/cli.js --bundle --format=esm --platform=node --target=es2022 --external:./node.js --external:./batch.js \
+  --legal-comments=none --log-level=warning --outfile="$out/cli.js"
 cp js/index.d.ts js/api.d.ts js/emulator.d.ts js/emulator-node.d.ts js/webhooks.d.ts js/phone.d.ts js/batch.d.ts "$out/"
 # The same declarations for CommonJS importers (.d.cts next to the .cjs entries).
 for d in index api emulator emulator-node webhooks phone batch; do
   sed -E 's#from "\./(index|api|emulator)\.js"#from "./\1.cjs"#' "js/$d.d.ts" > "$out/$d.d.cts"
 done
-chmod +x "$out/callingbox-emulator.js"
+chmod +x "$out/callingbox-emulator.js" "$out/cli.js"
 node scripts/package-json.mjs > "$out/package.json"
 cp README.md "$out/README.md" 2>/dev/null || true
 for f in LICENSE CHANGELOG.md; do

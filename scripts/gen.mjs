@@ -5,6 +5,7 @@
 //   crates/callingbox-core/src/api.rs      operations, parameters, resources, error statuses
 //   crates/callingbox-emulator/src/routes.rs  routing, query and body validation tables
 //   js/operations.js                       the client's method table
+//   js/cli-commands.js                     the command line's table (help, flags, columns)
 //   js/api-errors.js                       the error class of each documented status
 //   js/api.d.ts                            params, resources, resource methods, API error classes
 //   js/tool-schema.js                      the rules of an in-call tool (callingbox/tools)
@@ -555,6 +556,80 @@ function genJsErrors() {
 }
 
 // ---------------------------------------------------------------------------------------
+// The command line's table (js/cli-commands.js): what `callingbox <resource> <command>` needs
+// beyond OPERATIONS to parse flags and print help and results. Only js/cli.js imports it, so
+// no client entry carries it.
+
+/** How the CLI reads a parameter's flag value (from the client's check of it, `coreParam`). */
+function cliType(schema) {
+  return { Phone: "string", Str: "string", PosInt: "integer", Bool: "boolean", Obj: "object", ObjArr: "array", StrArr: "list" }[coreParam(schema)];
+}
+
+/** `x-cli-columns` of a component schema: the fields a table of these shows. */
+function cliColumns(name) {
+  const columns = schemas[name]?.["x-cli-columns"];
+  if (columns === undefined) return undefined;
+  for (const c of columns) if (!schemas[name].properties?.[c]) throw new Error(`${name}: x-cli-columns names ${c}, which is not one of its properties`);
+  return columns;
+}
+
+function genCliCommands() {
+  // The first sentence, for help lines (descriptions are wrapped over several lines).
+  const firstLine = (text) => (text || "").trim().replace(/\s+/g, " ").split(/(?<=\.) (?=[A-Z`(])/)[0].replace(/\.$/, "");
+  /** @type {Record<string, object>} */
+  const views = {};
+  for (const name of resources) {
+    const columns = cliColumns(name);
+    const tables = {};
+    for (const [field, p] of Object.entries(schemas[name].properties || {})) {
+      const item = refName(resolve(p).items);
+      if (item && cliColumns(item)) tables[field] = item;
+    }
+    if (columns || Object.keys(tables).length) views[name] = { ...(columns && { columns }), ...(Object.keys(tables).length && { tables }) };
+  }
+  const commands = {};
+  for (const op of OPS) {
+    const tag = spec.tags?.find((t) => t.name === op.resource);
+    commands[op.resource] ??= { description: firstLine(tag?.description), methods: {} };
+    const res = resourceOf(op.result);
+    const params = fieldsOf(op).map((f) => {
+      const inner = resolve(unwrap(f.schema).inner);
+      return {
+        name: f.name,
+        type: cliType(f.schema),
+        ...(f.required && { required: true }),
+        ...(inner.enum && { enum: inner.enum }),
+        ...(f.description && { description: firstLine(f.description) }),
+      };
+    });
+    commands[op.resource].methods[op.method] = {
+      summary: op.summary,
+      http: `${op.http} ${op.path}`,
+      ids: op.pathParams,
+      params,
+      ...(res?.name && { result: res.name }),
+    };
+  }
+  const out = [`// ${BANNER}`, "", "/**", " * The command line's view of every operation, by resource: its summary, path ids, parameters", " * (name, how a flag's value is read, required, enum) and the resource it returns; and the columns a table", " * of each resource shows (`x-cli-columns`). Imported only by js/cli.js.", " */"];
+  // One line per method, parameter and view: a diff shows what changed.
+  const literal = (o) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} }`;
+  out.push("export const COMMANDS = {");
+  for (const [resource, { description, methods }] of Object.entries(commands)) {
+    out.push(`  ${resource}: {`, `    description: ${JSON.stringify(description)},`, "    methods: {");
+    for (const [method, { params, ...rest }] of Object.entries(methods)) {
+      out.push(`      ${method}: {`, `        ${literal(rest).slice(2, -2)},`, "        params: [");
+      for (const p of params) out.push(`          ${literal(p)},`);
+      out.push("        ],", "      },");
+    }
+    out.push("    },", "  },");
+  }
+  out.push("};", "", "/** Per resource: the columns of a table of them, and which array fields hold objects shown as tables. */", "export const VIEWS = {");
+  for (const [name, view] of Object.entries(views)) out.push(`  ${name}: ${literal(view)},`);
+  out.push("};");
+  return out.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------------
 // The TypeScript declarations
 
 /** Component schemas that are plain strings in TypeScript (formats and patterns are checked at run time). */
@@ -854,6 +929,7 @@ const files = [
   ["crates/callingbox-core/src/api.rs", () => rustfmt(genCore())],
   ["crates/callingbox-emulator/src/routes.rs", () => rustfmt(genEmulator())],
   ["js/operations.js", genJsOperations],
+  ["js/cli-commands.js", genCliCommands],
   ["js/api-errors.js", genJsErrors],
   ["js/api.d.ts", genDts],
   ["js/tool-schema.js", genToolSchema],

@@ -86,9 +86,9 @@ const manifest = {
     "./webhooks-browser.js", "./webhooks-browser-inline.js", "./webhooks-node.js", "./webhooks-node.cjs", "./webhooks-deno.js",
     "./webhooks-workerd.js",
     "./phone-browser.js", "./phone-browser-inline.js", "./phone-node.js", "./phone-node.cjs", "./phone-deno.js", "./phone-workerd.js",
-    "./callingbox-emulator.js",
+    "./callingbox-emulator.js", "./cli.js",
   ],
-  bin: { "callingbox-emulator": "./callingbox-emulator.js" },
+  bin: { callingbox: "./cli.js", "callingbox-emulator": "./callingbox-emulator.js" },
   files: ["*.js", "*.cjs", "*.js.map", "*.d.ts", "*.d.cts", "*.wasm", "README.md", "LICENSE", "CHANGELOG.md"],
   engines: { node: ">=20.16" }, // process.getBuiltinModule (js/node.js); node.cjs serves require() below 20.19
   keywords: ["callingbox", "phone", "calls", "voice", "ai", "wasm", "cloudflare-workers", "deno"],

@@ -250,3 +250,13 @@ test("bad arguments are refused at once, typed", () => {
   run[Symbol.asyncIterator]();
   refused(() => run[Symbol.asyncIterator](), "run");
 });
+
+test("a telephony provider's refusal (502) is the row's answer, not retried", async () => {
+  const { e, client, agent } = await setup();
+  const t0 = Date.now();
+  const [r] = await drain(createMany(client, [{ agent_id: agent.id, to: "+15005550006" }], { batchId: "camp-11" }));
+  assert.equal(r.error?.code, "telephony_provider_error");
+  assert.equal(r.error.status, 502);
+  assert.equal(e.stats().requests, 4, "three set-up requests and one attempt");
+  assert.ok(Date.now() - t0 < 400, "no backoff waited");
+});
