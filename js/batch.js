@@ -26,6 +26,11 @@ const RETRY_DELAY_CAP = 8_000;
 /** The whole batch's pause after a 429 without Retry-After: doubled each 429 in a row, capped. */
 const PAUSE = 1_000;
 const PAUSE_CAP = 30_000;
+/** The longest pause a server's Retry-After gets (the client's own cap, maxRetryDelay, by default). */
+const RETRY_AFTER_CAP = 60_000;
+/** ratePerSecond at least this: one call every 1,000 s. */
+const MIN_RATE = 0.001;
+const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
 /** The same rule as the client's idempotencyKey option: what an HTTP header value can carry. */
 const KEY_SYNTAX = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const KEY_MAX = 255;
@@ -78,8 +83,8 @@ function checkOptions(client, rows, options) {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new ValidationError(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}`, { field: "concurrency" });
   }
-  if (ratePerSecond !== undefined && !(typeof ratePerSecond === "number" && ratePerSecond > 0 && Number.isFinite(ratePerSecond))) {
-    throw new ValidationError("ratePerSecond must be a positive number of calls per second", { field: "ratePerSecond" });
+  if (ratePerSecond !== undefined && !(typeof ratePerSecond === "number" && ratePerSecond >= MIN_RATE && Number.isFinite(ratePerSecond))) {
+    throw new ValidationError(`ratePerSecond must be a number of calls per second, at least ${MIN_RATE}`, { field: "ratePerSecond" });
   }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
     throw new ValidationError("maxAttempts must be a whole number from 1 to 100", { field: "maxAttempts" });
@@ -96,15 +101,28 @@ function checkOptions(client, rows, options) {
 }
 
 /**
- * Whether a failed attempt may be sent again with the same key: the server did not act on it
- * (429, 408, 5xx other than a provider's refusal) or we cannot tell (connection, timeout,
- * outcome unknown, an unreadable answer).
+ * Whether an attempt may have reached the server and placed the call without our knowing:
+ * its answer was lost, came too late, or could not be read.
  * @param {unknown} e
  */
-function retryable(e) {
-  if (e instanceof APIConnectionError || e instanceof TimeoutError || e instanceof OutcomeUnknownError || e instanceof InvalidResponseError) return true;
-  const status = e instanceof CallingBoxError ? /** @type {{ status?: unknown }} */ (e).status : undefined;
-  return status === 408 || status === 429 || (typeof status === "number" && status >= 500 && /** @type {{ code?: unknown }} */ (e).code !== "telephony_provider_error");
+const unsure = (e) => e instanceof OutcomeUnknownError || e instanceof TimeoutError || e instanceof InvalidResponseError;
+
+/**
+ * Whether a failed attempt may be sent again with the same key: the server did not act on it
+ * (429, 408, 5xx other than the API's own word that the provider refused the call) or we cannot
+ * tell (connection, timeout, outcome unknown, an unreadable answer). After an attempt that may
+ * have been received, a 409 is the server still working on that key: try again too.
+ * @param {unknown} e
+ * @param {boolean} mayHavePlaced
+ */
+function retryable(e, mayHavePlaced) {
+  if (e instanceof APIConnectionError || unsure(e)) return true;
+  const err = /** @type {{ status?: unknown, code?: unknown, body?: unknown }} */ (e instanceof CallingBoxError ? e : {});
+  const status = err.status;
+  // A 502 in the API's JSON envelope is the provider's refusal; one from a gateway (an HTML
+  // page) says nothing about the call.
+  const refused = err.code === "telephony_provider_error" && err.body !== null && typeof err.body === "object";
+  return status === 408 || status === 429 || (status === 409 && mayHavePlaced) || (typeof status === "number" && status >= 500 && !refused);
 }
 
 /**
@@ -125,6 +143,12 @@ function retryAfter(e) {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** A server's wait, within reason: a hostile or broken server does not stall the batch for hours. */
+const serverWait = (/** @type {unknown} */ e) => {
+  const ms = retryAfter(e);
+  return ms === undefined ? undefined : Math.min(ms, RETRY_AFTER_CAP);
+};
+
 /** @param {number} ms @param {AbortSignal} signal resolves early when it fires */
 function sleep(ms, signal) {
   return new Promise((resolve) => {
@@ -134,7 +158,7 @@ function sleep(ms, signal) {
       signal.removeEventListener("abort", done);
       resolve(undefined);
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMER));
     signal.addEventListener("abort", done);
   });
 }
@@ -252,7 +276,7 @@ class BatchRun {
       };
 
       // Every row is checked, and its key made, before anything is sent.
-      /** @typedef {{ index: number, row: unknown, key: string, attempts: number, readyAt: number }} Item */
+      /** @typedef {{ index: number, row: unknown, key: string, attempts: number, readyAt: number, mayHavePlaced: boolean }} Item */
       /** @type {Item[]} */
       const fresh = []; // rows not sent yet, in order (taken from `next` on)
       let next = 0;
@@ -270,7 +294,7 @@ class BatchRun {
             throw new ValidationError(`row ${index} has the idempotency key of row ${seen.get(key)}: it would be the same call`, { field: "idempotencyKey" });
           }
           seen.set(key, index);
-          fresh.push({ index, row, key, attempts: 0, readyAt: 0 });
+          fresh.push({ index, row, key, attempts: 0, readyAt: 0, mayHavePlaced: false });
         } catch (e) {
           settle({ index, row, error: /** @type {CallingBoxError} */ (e instanceof CallingBoxError ? e : new ValidationError(`row ${index}: ${String(e)}`, { field: "row", cause: e })) }, "invalid");
         }
@@ -309,19 +333,26 @@ class BatchRun {
           landed();
           const status = /** @type {{ status?: unknown }} */ (e).status;
           if (status === 429) {
-            const wait = retryAfter(e) ?? Math.min(PAUSE * 2 ** pauses, PAUSE_CAP);
+            const wait = serverWait(e) ?? Math.min(PAUSE * 2 ** pauses, PAUSE_CAP);
             pauses++;
             pausedUntil = Math.max(pausedUntil, Date.now() + wait);
             limit = Math.max(1, Math.ceil(limit / 2));
             progress.concurrency = limit;
             successes = 0;
           }
-          if (!stop.signal.aborted && item.attempts < maxAttempts && retryable(e)) {
+          const retry = retryable(e, item.mayHavePlaced);
+          if (unsure(e)) item.mayHavePlaced = true;
+          if (!stop.signal.aborted && item.attempts < maxAttempts && retry) {
             const backoff = Math.min(RETRY_DELAY * 2 ** (item.attempts - 1), RETRY_DELAY_CAP);
             item.readyAt = Date.now() + backoff * (0.5 + Math.random() / 2);
             again.push(item);
           } else {
-            settle({ index: item.index, row: item.row, error: /** @type {CallingBoxError} */ (e) }, "failed");
+            // Once an attempt may have placed the call, the row's outcome is unknown whatever
+            // the last attempt said: running the batch again (same key) settles it.
+            const error = item.mayHavePlaced && !(e instanceof OutcomeUnknownError)
+              ? new OutcomeUnknownError(`calls.create may have placed this row's call (an earlier attempt's answer was lost); the last attempt ended: ${e instanceof Error ? e.message : String(e)}`, { idempotencyKey: item.key, attempts: item.attempts, cause: e })
+              : e;
+            settle({ index: item.index, row: item.row, error: /** @type {CallingBoxError} */ (error) }, "failed");
           }
         }
       };
@@ -353,7 +384,9 @@ class BatchRun {
 
       // Rows never sent (the caller stopped the batch) are accounted for too.
       for (const item of [...again, ...fresh.slice(next)]) {
-        settle({ index: item.index, row: item.row, error: new AbortError(`createMany was stopped before row ${item.index} was ${item.attempts ? "sent again" : "sent"}`, { cause: signal?.reason, idempotencyKey: item.attempts ? item.key : undefined }) }, "failed");
+        settle({ index: item.index, row: item.row, error: item.mayHavePlaced
+          ? new OutcomeUnknownError("createMany was stopped before this row was sent again, after an attempt that may have placed its call", { idempotencyKey: item.key, attempts: item.attempts, cause: signal?.reason })
+          : new AbortError(`createMany was stopped before this row was ${item.attempts ? "sent again" : "sent"}`, { cause: signal?.reason, idempotencyKey: item.attempts ? item.key : undefined }) }, "failed");
       }
       return { batchId, total: progress.total, placed: progress.placed, failed: progress.failed, invalid: progress.invalid, durationMs: Date.now() - started };
     } finally {

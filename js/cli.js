@@ -60,6 +60,14 @@ const print = (/** @type {string} */ text) => write(process.stdout, text + "\n")
 const note = (/** @type {string} */ text) => write(process.stderr, text + "\n");
 
 const kebab = (/** @type {string} */ s) => s.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()).replaceAll("_", "-");
+/**
+ * Sets `obj[key]` as a field of its own, whatever the key: a column or JSON key named
+ * `__proto__` is data too (a plain assignment would change the object's prototype instead).
+ * @param {Record<string, unknown>} obj
+ * @param {string} key
+ * @param {unknown} value
+ */
+const setField = (obj, key, value) => Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 
 // ---------------------------------------------------------------------------------------
 // Commands and their flags
@@ -244,7 +252,7 @@ function parseCommandLine(argv) {
       continue;
     }
     const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") ? kebab(eq > 0 ? arg.slice(0, eq) : arg) : arg;
+    const name = arg.startsWith("--") ? kebab(eq > 0 ? arg.slice(0, eq) : arg) : eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const value = () => {
       if (inline !== undefined) return inline;
@@ -365,12 +373,17 @@ function readText(path) {
 // ---------------------------------------------------------------------------------------
 // Human-readable output
 
-/** @param {unknown} v */
+/**
+ * A value as text for the terminal. Control characters a server sent (escape sequences that
+ * would retitle the window, clear the screen or write the clipboard) are shown escaped, never
+ * sent to the terminal; only line breaks stay.
+ * @param {unknown} v
+ */
 function cell(v) {
   if (v === null || v === undefined) return "-";
-  if (Array.isArray(v) && v.length && v.every((x) => typeof x !== "object")) return v.join(",");
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  const text = Array.isArray(v) && v.length && v.every((x) => typeof x !== "object") ? v.join(",")
+    : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -686,17 +699,22 @@ function rowsOf(records, defaults, check) {
           return bad(`${name} is not JSON`);
         }
         if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return bad(`${name} must be a JSON object`);
-        Object.assign(nested[name], parsed);
+        for (const [k, v] of Object.entries(parsed)) setField(nested[name], k, v);
       } else if (param) {
         params[name] = value;
       } else if (dot) {
-        nested[dot[1]][dot[2]] = value;
+        setField(nested[dot[1]], dot[2], value);
       } else {
-        nested.context[name] = value;
+        setField(nested.context, name, value);
       }
     }
     for (const [name, values] of Object.entries(nested)) {
-      if (Object.keys(values).length) params[name] = { .../** @type {object} */ (params[name] ?? {}), ...values };
+      if (Object.keys(values).length) {
+        /** @type {Record<string, unknown>} */
+        const merged = {};
+        for (const [k, v] of [...Object.entries(params[name] ?? {}), ...Object.entries(values)]) setField(merged, k, v);
+        params[name] = merged;
+      }
     }
     if (params.to === undefined) return bad("no number in `to`");
     if (params.agent_id === undefined) return bad("no agent_id: add an agent_id column or pass --agent-id");
@@ -907,9 +925,11 @@ async function main() {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
     controller.abort();
   });
+  // Known before anything is printed, and trimmed as the client trims the key it sends.
+  secret = (process.env["CALLINGBOX_API_KEY"] ?? "").trim();
   try {
     const { options, words, command, values, usage } = parseCommandLine(argv);
-    secret = options.apiKey ?? process.env["CALLINGBOX_API_KEY"] ?? "";
+    secret = (options.apiKey ?? process.env["CALLINGBOX_API_KEY"] ?? "").trim();
     json = options.json || process.stdout.isTTY !== true;
     if (options.version) return void print(version());
     if (options.help) return void print(usage());

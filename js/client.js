@@ -332,7 +332,8 @@ const ended = (call) =>
   TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(call.status === "completed" && call.result_status === "pending");
 
 /**
- * Response headers as a record: lowercase names, the key removed from every value.
+ * Response headers as a record: lowercase names, the key removed from every value, and a header
+ * whose name holds the key (a hostile server can send one; fetch lowercases names) left out.
  * @param {Headers | undefined} headers
  * @param {string} secret
  * @returns {Record<string, string>}
@@ -340,7 +341,8 @@ const ended = (call) =>
 function headerRecord(headers, secret) {
   /** @type {Record<string, string>} */
   const out = {};
-  headers?.forEach((v, k) => { out[k] = /** @type {string} */ (redactSecret(String(v), secret)); });
+  const name = secret.toLowerCase();
+  headers?.forEach((v, k) => { if (!k.includes(name)) out[k] = /** @type {string} */ (redactSecret(String(v), secret)); });
   return out;
 }
 
@@ -482,11 +484,11 @@ export class CallingBox {
     const max = LOG_LEVELS.indexOf(/** @type {string} */ (logLevel));
     if (max < 0) throw new ValidationError(`logLevel must be one of ${LOG_LEVELS.join(", ")}`, { field: "logLevel" });
     const log = /** @type {Record<string, unknown>} */ (logger);
-    if (max > 0 && !(log && LOG_LEVELS.some((l) => typeof log[l] == "function"))) {
+    if (max > 0 && log !== null && !(log && LOG_LEVELS.slice(1).some((l) => typeof log[l] == "function"))) {
       throw new ValidationError("logger must be an object with console's methods (error, warn, info, debug)", { field: "logger" });
     }
     // Every line is masked: the key removed, phone numbers cut to their last 4 digits.
-    if (max > 0) {
+    if (max > 0 && log !== null) {
       this.#log = (level, line) => {
         if (LOG_LEVELS.indexOf(level) > max || typeof log[level] != "function") return;
         try {
@@ -718,8 +720,11 @@ export class CallingBox {
     if (opts.headers != null) {
       // This request's headers over the client's (by lowercase name), checked by the core as
       // defaultHeaders are: reserved and forbidden names refused.
-      const names = typeof opts.headers === "object" && !Array.isArray(opts.headers) ? Object.keys(opts.headers) : undefined;
-      if (!names) throw new ValidationError("headers must be an object of header names to strings", { field: "headers" });
+      // A plain object of strings (a Headers or a Map has no keys of its own: it would be dropped).
+      const h = /** @type {Record<string, unknown>} */ (opts.headers);
+      const proto = typeof h === "object" && Object.getPrototypeOf(h);
+      const names = (proto === Object.prototype || proto === null) && Object.values(h).every((v) => v === null || typeof v === "string") ? Object.keys(h) : undefined;
+      if (!names) throw new ValidationError("headers must be a plain object of header names to strings (or null to drop a default one)", { field: "headers" });
       const own = names.find((n) => /^(authorization|content-type|idempotency-key)$/i.test(n));
       if (own) throw new ValidationError(`headers cannot set "${own}": the client sets it (a key of your own: the idempotencyKey option)`, { field: "headers" });
       const o = JSON.parse(config);

@@ -51,8 +51,8 @@ export interface ClientOptions {
    */
   dangerouslyAllowBrowser?: boolean;
   /**
-   * What the client logs to (default `console`): one string per line, starting "callingbox: ",
-   * with the API key removed and phone numbers cut to their last 4 digits.
+   * What the client logs to (default `console`; `null`: nowhere): one string per line,
+   * starting "callingbox: ", with the API key removed and phone numbers cut to their last 4 digits.
    */
   logger?: Logger | null;
   /**

@@ -260,3 +260,76 @@ test("a telephony provider's refusal (502) is the row's answer, not retried", as
   assert.equal(e.stats().requests, 4, "three set-up requests and one attempt");
   assert.ok(Date.now() - t0 < 400, "no backoff waited");
 });
+
+test("a server's Retry-After is capped at 60 s, and a huge one does not spin the timers", async () => {
+  const waits = [];
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    if (ms !== 60_000 || waits.length === 0) waits.push(ms);
+    return realSetTimeout(fn, ms, ...rest);
+  };
+  const controller = new AbortController();
+  const client = new CallingBox({ apiKey: KEY, fetch: async () => json(429, { error: { message: "later" } }, { "retry-after": "3000000" }) });
+  try {
+    const run = createMany(client, [{ agent_id: "agt_1", to: "+14155550100" }], { batchId: "camp-12", signal: controller.signal });
+    realSetTimeout(() => controller.abort(), 200);
+    const [r] = await drain(run);
+    assert.ok(r.error instanceof AbortError);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  const pauses = waits.filter((ms) => ms > 1_000);
+  assert.ok(pauses.length >= 1 && pauses.length <= 3, `a few long waits, not a spin: ${waits.length} timers`);
+  assert.ok(pauses.every((ms) => ms <= 60_000), `waits ${pauses}`);
+  assert.throws(() => createMany(client, [], { batchId: "b", ratePerSecond: 1e-7 }), (e) => e instanceof ValidationError && e.field === "ratePerSecond");
+});
+
+test("a row an attempt may have placed ends as OutcomeUnknownError, whatever the last attempt said", async () => {
+  const answers = ["lost", "503"];
+  const client = new CallingBox({
+    apiKey: KEY,
+    fetch: async () => {
+      const next = answers.shift();
+      if (next === "lost") throw new TypeError("socket hang up");
+      return json(503, { error: { message: "busy" } });
+    },
+  });
+  const [r] = await drain(createMany(client, [{ agent_id: "agt_1", to: "+14155550100" }], { batchId: "camp-13", maxAttempts: 2 }));
+  assert.ok(r.error instanceof pkg.OutcomeUnknownError, String(r.error));
+  assert.equal(r.error.idempotencyKey, "camp-13-0");
+  assert.equal(r.error.cause?.status, 503);
+});
+
+test("after an attempt that may have been received, a 409 (the key still in progress) is tried again", async () => {
+  const answers = ["lost", "409", "201"];
+  let sends = 0;
+  const client = new CallingBox({
+    apiKey: KEY,
+    fetch: async () => {
+      sends++;
+      const next = answers.shift();
+      if (next === "lost") throw new TypeError("socket hang up");
+      if (next === "409") return json(409, { error: { message: "a request with this key is in progress" } });
+      return json(201, { id: "call_1", status: "queued", to_number: "+14155550100" });
+    },
+  });
+  const [r] = await drain(createMany(client, [{ agent_id: "agt_1", to: "+14155550100" }], { batchId: "camp-14" }));
+  assert.equal(r.call?.id, "call_1", String(r.error));
+  assert.equal(sends, 3);
+  // Without an unsure attempt before it, a 409 is the row's answer.
+  const plain = new CallingBox({ apiKey: KEY, fetch: async () => json(409, { error: { message: "conflict" } }) });
+  const [p] = await drain(createMany(plain, [{ agent_id: "agt_1", to: "+14155550100" }], { batchId: "camp-15" }));
+  assert.ok(p.error instanceof pkg.ConflictError);
+});
+
+test("a 502 from a gateway (not the API's JSON) is retried; the API's own 502 is not", async () => {
+  const answers = ["html502", "201"];
+  const client = new CallingBox({
+    apiKey: KEY,
+    fetch: async () => (answers.shift() === "html502"
+      ? new Response("<html><body>502 Bad Gateway</body></html>", { status: 502, headers: { "content-type": "text/html" } })
+      : json(201, { id: "call_1", status: "queued", to_number: "+14155550100" })),
+  });
+  const [r] = await drain(createMany(client, [{ agent_id: "agt_1", to: "+14155550100" }], { batchId: "camp-16" }));
+  assert.equal(r.call?.id, "call_1", String(r.error));
+});

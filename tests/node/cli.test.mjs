@@ -326,6 +326,41 @@ describe("exit statuses and errors", { concurrency: true }, () => {
   });
 });
 
+describe("the key stays out of the output", { concurrency: true }, () => {
+  test("a key with spaces or a line break around it (as pasted into a .env) is still redacted", async () => {
+    const server = await emulator();
+    const key = keyFor("spaced");
+    for (const padded of [`${key} `, `${key}\n`, ` ${key}`]) {
+      const env = { CALLINGBOX_API_KEY: padded, CALLINGBOX_BASE_URL: server.url };
+      // The API echoes the name back: with the key in it, the output must not show the key.
+      const r = await cli(["agents", "create", "--name", `x ${key}`, "--type", "outbound", "--json"], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /redacted/);
+    }
+  });
+
+  test("a usage error does not echo a flag's value (a key given with one dash)", async () => {
+    const key = keyFor("dash");
+    const r = await cli(["calls", "list", `-api-key=${key}`], { env: { CALLINGBOX_API_KEY: key } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown flag -api-key\b/);
+  });
+});
+
+describe("CSV columns and JSON keys named __proto__ are data", { concurrency: true }, () => {
+  test("nothing is lost", async () => {
+    const server = await emulator();
+    const c = as("proto", server);
+    const file = csvFile("proto.csv", 'to,context,__proto__,context.__proto__,name\n+15551230001,"{""__proto__"":{""a"":1},""b"":2}",p1,p2,Bob\n');
+    const plan = (await c.run(["calls", "create-many", "--csv", file, "--agent-id", "agt_x", "--dry-run"])).json();
+    const context = plan.rows[0].params.context;
+    assert.deepEqual(Object.keys(context).sort(), ["__proto__", "b", "name"]);
+    assert.equal(context.b, 2);
+    assert.equal(context.name, "Bob");
+    assert.ok(Object.getPrototypeOf(context) === Object.prototype);
+  });
+});
+
 describe("human-readable output on a terminal", { concurrency: true }, () => {
   const script = "/usr/bin/script";
   test("a table for lists, a field per line for one object, a live status line", { skip: !readFileSafe(script) && "no script(1) for a pseudo-terminal" }, async () => {
@@ -349,6 +384,12 @@ describe("human-readable output on a terminal", { concurrency: true }, () => {
     const waited = await tty(["calls", "create", "--agent-id", agent.id, "--to", "+15551234567", "--wait"]);
     assert.equal(waited.code, 0);
     assert.match(waited.out, /\r\x1b\[2Kcall [0-9a-f-]+: completed \(/, "the status line is rewritten in place");
+    // A server's control characters (retitle the window, clear the screen) are shown escaped.
+    const evil = await c.json(["agents", "create", "--name", "evil\u001b]0;pwned\u0007\u001b[2J", "--type", "outbound"]);
+    const shown = await tty(["agents", "retrieve", evil.id]);
+    assert.equal(shown.code, 0);
+    assert.ok(!shown.out.includes("\u001b]0;") && !shown.out.includes("\u0007"), "no raw escape sequence reaches the terminal");
+    assert.match(shown.out, /^name +evil\\u001b\]0;pwned\\u0007\\u001b\[2J$/m);
   });
 });
 

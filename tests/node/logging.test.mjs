@@ -74,7 +74,6 @@ test("a logger that throws does not break the request; bad logger / logLevel are
   const c2 = client(fakeFetch(() => json(200, { id: "call_1", status: "queued" })), { logger: { debug: only.logger.debug }, logLevel: "debug" });
   await c2.calls.retrieve("call_1");
   assert.equal(only.lines.length, 1);
-  assert.throws(() => client(fakeFetch(), { logger: null, logLevel: "info" }), (e) => e instanceof ValidationError && e.field === "logger");
   // logLevel "off" needs no logger at all
   assert.ok(client(fakeFetch(), { logger: null, logLevel: "off" }));
 });
@@ -102,4 +101,23 @@ test("per-request headers: reserved and forbidden names refused before any I/O, 
     assert.doesNotMatch(e.message, /defaultHeaders/);
   }
   assert.equal(fetch.calls.length, 0);
+});
+
+test("per-request headers must be a plain object of strings: a Headers, a Map or an object value is refused", async () => {
+  const fetch = fakeFetch();
+  const c = client(fetch);
+  for (const headers of [new Headers({ "x-trace": "t1" }), new Map([["x-trace", "t1"]]), { "x-a": { toJSON: () => "v" } }, { "x-a": 1 }]) {
+    const e = await failure(c.calls.retrieve("call_1", { headers }));
+    assert.ok(e instanceof ValidationError && e.field === "headers", String(e));
+  }
+  assert.equal(fetch.calls.length, 0);
+  await c.calls.retrieve("call_1", { headers: Object.assign(Object.create(null), { "x-trace": "t1" }) }).catch(() => {});
+  assert.equal(fetch.calls[0].headers.get("x-trace"), "t1", "an object without a prototype is fine");
+});
+
+test("logger: null logs nothing, at any level; a logger with only an `off` method is not a logger", async () => {
+  const c = client(fakeFetch(() => json(200, { id: "call_1", status: "queued" })), { logger: null, logLevel: "debug" });
+  assert.equal((await c.calls.retrieve("call_1")).id, "call_1");
+  assert.ok(client(fakeFetch(), { logger: null }));
+  assert.throws(() => client(fakeFetch(), { logger: { off() {} }, logLevel: "info" }), (e) => e instanceof ValidationError && e.field === "logger");
 });

@@ -123,3 +123,16 @@ test("an API error carries the response headers, with the key removed", async ()
   assert.ok(!e.headers["x-echo"].includes(KEY));
   assert.ok(!JSON.stringify(e.headers).includes(KEY));
 });
+
+test("a header whose name holds the key (any case) is left out of error and response headers", async () => {
+  const echo = { "retry-after": "1", [KEY]: "1", [`x-${KEY.toUpperCase()}`]: "2" };
+  const failing = new pkg.CallingBox({ apiKey: KEY, maxRetries: 0, fetch: async () => json(429, { error: { message: "no" } }, echo) });
+  const e = await failing.calls.retrieve("c1").then(() => assert.fail("resolved"), (err) => err);
+  assert.equal(e.headers["retry-after"], "1");
+  const ok = new pkg.CallingBox({ apiKey: KEY, fetch: async () => json(200, { id: "c1", status: "queued" }, echo) });
+  const call = await ok.calls.retrieve("c1");
+  for (const headers of [e.headers, call.lastResponse.headers]) {
+    const text = JSON.stringify(headers).toLowerCase();
+    assert.ok(!text.includes(KEY.toLowerCase()), text);
+  }
+});

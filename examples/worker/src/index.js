@@ -356,13 +356,20 @@ async function readCall({ client, subject, ledger }, id, read) {
   return success(await read(client));
 }
 
+/** The most agents the page is offered. */
+const MAX_AGENTS = 200;
+
 async function listAgents({ env, client, subject, ledger }) {
   const wait = await ledger.take([[`read:${subject}`, RATE_LIMITS.read]]);
   if (wait) return tooManyRequests(wait);
-  const { data } = await client.agents.list({ type: "outbound" });
   const allowed = listOf(env.ALLOWED_AGENT_IDS);
-  // What a page needs to offer a choice; not the agents' instructions or numbers.
-  const agents = data.filter((a) => allowed.length === 0 || allowed.includes(a.id)).map(({ id, name }) => ({ id, name }));
+  // What a page needs to offer a choice; not the agents' instructions or numbers. Every page
+  // of the list (an allowed agent may be past the first), at most MAX_AGENTS of them.
+  const agents = [];
+  for await (const a of client.agents.list({ type: "outbound" })) {
+    if (allowed.length === 0 || allowed.includes(a.id)) agents.push({ id: a.id, name: a.name });
+    if (agents.length >= MAX_AGENTS) break;
+  }
   return reply(200, { data: agents });
 }
 
@@ -384,7 +391,9 @@ function apiFailure(e) {
     if (e.status === 401) return reply(502, { error: "the API refused the Worker's key", code: e.code });
     // Otherwise the API's own status and message, when it is a status a response can carry.
     const error = { error: e.message, code: e.apiCode ?? e.code, request_id: e.requestId };
-    const headers = requestIdHeader(e.requestId);
+    // A 429's Retry-After goes with it: the page's client waits as long as the API asked.
+    const retryAfter = e.status === 429 && e.headers?.["retry-after"];
+    const headers = { ...requestIdHeader(e.requestId), ...(retryAfter && /^\d{1,6}$/.test(retryAfter) ? { "retry-after": retryAfter } : {}) };
     if (e.status >= 400 && e.status <= 599) return reply(e.status, error, headers);
     return reply(502, { ...error, error: `the API answered with status ${e.status}: ${e.message}` }, headers);
   }
