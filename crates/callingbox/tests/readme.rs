@@ -1,6 +1,9 @@
 //! The README's "From Rust" example is this file's `from_rust` body: compiled here, and shown
 //! verbatim in README.md (checked below), so the snippet cannot drift from the API.
 
+// Native: wasm32 runs tests/wasm.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use callingbox::{CallCreateParams, Client, Error, RequestOptions};
 
 #[allow(dead_code)]
