@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Rust API (crates/callingbox): native tests against the emulator in process and over
 # real HTTP on 127.0.0.1 with reqwest, doc tests, clippy of every transport's build, and the
-# wasm32 build in Node (wasm-bindgen-test, gloo-net) against the HTTP emulator.
+# wasm32 build in Node (wasm-bindgen-test, gloo-net) against the HTTP emulator, and the
+# workers-rs example Worker in workerd (Miniflare).
 # Usage: bash scripts/test-rust-client.sh (run by npm test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,3 +46,8 @@ fi
 step "wasm32 in Node: wasm-bindgen-test, gloo-net transport against the emulator at $url"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p callingbox --target wasm32-unknown-unknown --test wasm
+
+step "Cloudflare Workers: examples/rust-worker (workers-rs) built and run in workerd (Miniflare)"
+cargo clippy --quiet -p rust-worker --target wasm32-unknown-unknown -- -D warnings
+bash examples/rust-worker/build.sh
+node --test examples/rust-worker/test.mjs
