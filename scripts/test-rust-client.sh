@@ -21,10 +21,14 @@ cargo clippy --quiet -p callingbox --all-targets -- -D warnings
 cargo clippy --quiet -p callingbox --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --quiet -p callingbox --target wasm32-unknown-unknown --no-default-features --features worker -- -D warnings
 
-# The HTTP emulator for the wasm tests (pkg/ is built by scripts/build.sh when missing).
-[ -f pkg/callingbox-emulator.js ] || bash scripts/build.sh
+# The HTTP emulator for the wasm tests (pkg/ is built by scripts/build.sh when missing). The
+# Chromium run's test page is served from a port chosen here, so that the emulator can let that
+# origin use its admin routes.
+[ -f pkg/emulator-node.js ] || bash scripts/build.sh
+page_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$page_port"
 emulator_log=$(mktemp)
-node pkg/callingbox-emulator.js --port 0 > "$emulator_log" 2>&1 &
+node tests/rust-client/serve-emulator.mjs "http://127.0.0.1:$page_port" > "$emulator_log" 2>&1 &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; rm -f "$emulator_log"' EXIT
 url=""
@@ -45,6 +49,13 @@ fi
 
 step "wasm32 in Node: wasm-bindgen-test, gloo-net transport against the emulator at $url"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p callingbox --target wasm32-unknown-unknown --test wasm
+
+# Chromium (Debian's chromium and chromium-driver, scripts/setup-extra.sh), with the flags in
+# crates/callingbox/webdriver.json.
+step "wasm32 in headless Chromium: the same tests through the browser's fetch"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p callingbox --target wasm32-unknown-unknown --test wasm
 
 step "Cloudflare Workers: examples/rust-worker (workers-rs) built and run in workerd (Miniflare)"

@@ -23,10 +23,15 @@ fn base_url() -> &'static str {
     }
 }
 
-/// A client of its own organisation (each key is one), counting what it sends.
+/// A client of its own organisation (each key is one, and each run has its own, since the
+/// Node and the Chromium runs share the emulator), counting what it sends.
 fn client(org: &str) -> (Client, Counting<GlooTransport>) {
     let counting = Counting::new(GlooTransport::new());
-    let client = Client::builder(format!("sk_test_wasm_{org}"))
+    let run = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let client = Client::builder(format!("sk_test_wasm_{org}_{run}"))
         .base_url(base_url())
         .initial_retry_delay(std::time::Duration::from_millis(1))
         .max_retry_delay(std::time::Duration::from_millis(20))
