@@ -58,7 +58,7 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p callingbox --target wasm32-unknown-unknown --test wasm
 
-step "Cloudflare Workers: examples/rust-worker (workers-rs) built and run in workerd (Miniflare)"
+step "Cloudflare Workers: examples/rust-worker (workers-rs, built by worker-build) run in workerd (Miniflare)"
 cargo clippy --quiet -p rust-worker --target wasm32-unknown-unknown -- -D warnings
 bash examples/rust-worker/build.sh
 node --test examples/rust-worker/test.mjs

@@ -1,7 +1,7 @@
 // Runs the Rust Worker in workerd (Miniflare) against the HTTP emulator on 127.0.0.1: a call
 // dispatched through the Worker is on the emulator, a request refused before any I/O and an
 // API error come back typed, a signed webhook verifies and a tampered one is refused.
-// Usage: node examples/rust-worker/test.mjs (after examples/rust-worker/build.sh and scripts/build.sh)
+// Usage: node --test examples/rust-worker/test.mjs (after examples/rust-worker/build.sh and scripts/build.sh)
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { test, after } from "node:test";
@@ -23,7 +23,7 @@ const secret = (await (await fetch(`${emu.url}/__emulator/secret?api_key=${KEY}`
 
 const mf = new Miniflare({
   modules: true,
-  scriptPath: new URL("./build/shim.mjs", import.meta.url).pathname,
+  scriptPath: new URL("./build/index.js", import.meta.url).pathname,
   modulesRules: [
     { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
     { type: "CompiledWasm", include: ["**/*.wasm"] },
