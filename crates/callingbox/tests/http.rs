@@ -151,3 +151,14 @@ async fn a_refused_connection_is_a_connection_error_even_for_a_post() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn https_without_a_tls_feature_says_which_feature_to_enable() {
+    // The tests build reqwest without TLS: the https default fails before connecting.
+    let client = Client::builder(KEY).max_retries(0).build().unwrap();
+    let err = client.calls().retrieve("c1").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Connection { message, .. } if message.contains("`rustls` or `native-tls`")),
+        "{err:?}"
+    );
+}

@@ -39,10 +39,19 @@ impl Transport for ReqwestTransport {
             if let Some(body) = request.body {
                 builder = builder.body(body);
             }
+            let https = request.url.starts_with("https://");
             let response = builder.send().await.map_err(|e| {
                 // A builder error or a failed connect happens before any byte is sent.
                 if e.is_builder() || e.is_connect() {
-                    TransportError::NotSent(describe(&e))
+                    let mut text = describe(&e);
+                    // reqwest built without TLS refuses https URLs with this message.
+                    if https && text.contains("scheme is not http") {
+                        text.push_str(
+                            " (this build of reqwest has no TLS: enable the callingbox feature \
+                             `rustls` or `native-tls`)",
+                        );
+                    }
+                    TransportError::NotSent(text)
                 } else {
                     TransportError::Lost(describe(&e))
                 }
