@@ -9,7 +9,7 @@ root="$(cd "$here/../.." && pwd)"
 export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 want=$(awk '/^name = "worker"$/{getline; gsub(/version = |"/,""); print; exit}' "$root/Cargo.lock")
-if [ "$(worker-build --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+if [ "$(worker-build --version 2>/dev/null | awk '{print $NF}')" != "$want" ]; then
   cargo install worker-build --version "$want" --debug --force
 fi
 
