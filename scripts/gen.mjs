@@ -4,6 +4,7 @@
 //
 //   crates/callingbox-core/src/api.rs      operations, parameters, resources, error statuses
 //   crates/callingbox-emulator/src/routes.rs  routing, query and body validation tables
+//   crates/callingbox/src/generated.rs  the Rust API's models (serde) and resource methods
 //   js/operations.js                       the client's method table
 //   js/cli-commands.js                     the command line's table (help, flags, columns)
 //   js/api-errors.js                       the error class of each documented status
@@ -922,12 +923,266 @@ function genReadme(current) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The Rust API's models and resource methods (crates/callingbox/src/generated.rs)
+
+const RUST_KEYWORDS = new Set(["type", "match", "ref", "self", "fn", "mod", "use", "loop", "move", "box", "async", "await"]);
+const rustIdent = (s) => (RUST_KEYWORDS.has(s) ? `r#${s}` : s);
+const rustDoc = (text, indent = "") => (text ? docLines(text.replaceAll("\n\n", "\n\n"), indent, "///") : "");
+/** Component schemas that are closed string enums: a Rust enum with an `Other` variant each. */
+const RUST_ENUMS = Object.keys(schemas).filter((n) => schemas[n].type === "string" && Array.isArray(schemas[n].enum));
+/** Object schemas that are a type of their own (not envelopes, not the error body). */
+const rustStructs = () => Object.keys(schemas).filter((n) => schemas[n].type === "object" && schemas[n].properties && !isEnvelope(schemas[n]) && n !== "Error");
+/** `WebhookEndpointWithSecret` (a base that only makes fields required) is its base. */
+const rustAlias = (name) => (schemas[name]?.allOf && refName(schemas[name].allOf[0]) ? refName(schemas[name].allOf[0]) : name);
+
+/** The Rust type of a schema, without the `Option` of a null alternative. */
+function rustType(schema) {
+  const { inner } = unwrap(schema);
+  const name = refName(inner);
+  if (name) {
+    const s = schemas[name];
+    if (RUST_ENUMS.includes(name)) return name;
+    if (name === "Tool") return "Tool";
+    if (s.type === "object" && s.properties) return rustAlias(name);
+    if (s.allOf && refName(s.allOf[0])) {
+      const base = refName(s.allOf[0]);
+      return schemas[base].type === "object" ? rustAlias(name) : rustType(s.allOf[0]);
+    }
+    if (s.type === "array") return `Vec<${rustType(s.items)}>`;
+    if (s.type === "object") return "JsonObject";
+    if (s.type === "string") return "String";
+    throw new Error(`no Rust type for ${name}`);
+  }
+  const r = resolve(inner);
+  if (r.anyOf || r.oneOf) return "String"; // an enum or a constant (`EnabledEvents`' "*"): its text
+  if (r.const !== undefined) return typeof r.const === "boolean" ? "bool" : "String";
+  const t = types(inner).types;
+  if (t.length !== 1) return "serde_json::Value";
+  switch (t[0]) {
+    case "string":
+      return "String";
+    case "integer":
+      return "i64";
+    case "number":
+      return "f64";
+    case "boolean":
+      return "bool";
+    case "array":
+      return `Vec<${rustType(r.items)}>`;
+    case "object":
+      return "JsonObject";
+  }
+  throw new Error(`no Rust type for ${JSON.stringify(schema)}`);
+}
+
+function rustEnum(name) {
+  const s = schemas[name];
+  const variants = s.enum.map((v) => [pascal(v.replace(/\./g, "_")), v]);
+  const out = [];
+  out.push(rustDoc(s.description || `\`${name}\` values.`));
+  out.push("///");
+  out.push("/// Values a newer API adds arrive as [`Self::Other`] with the text as sent: decoding never fails on them.");
+  out.push("#[derive(Debug, Clone, PartialEq, Eq, Hash)]");
+  out.push("#[non_exhaustive]");
+  out.push(`pub enum ${name} {`);
+  for (const [v, text] of variants) out.push(`    /// \`${text}\``, `    ${v},`);
+  out.push("    /// A value this version of the crate does not know, as sent.", "    Other(String),");
+  out.push("}", "");
+  out.push(`impl ${name} {`);
+  out.push("    /// The value as the API writes it.");
+  out.push("    pub fn as_str(&self) -> &str {", "        match self {");
+  for (const [v, text] of variants) out.push(`            ${name}::${v} => ${rustStr(text)},`);
+  out.push(`            ${name}::Other(other) => other,`, "        }", "    }");
+  if (s["x-terminal"]) {
+    out.push("", "    /// Whether a call never leaves this status.");
+    out.push("    pub fn is_terminal(&self) -> bool {");
+    out.push(`        matches!(self, ${terminalCallStatuses().map((v) => `${name}::${pascal(v.replace(/\./g, "_"))}`).join(" | ")})`);
+    out.push("    }");
+  }
+  out.push("}", "");
+  out.push(`impl From<&str> for ${name} {`, "    fn from(text: &str) -> Self {", "        match text {");
+  for (const [v, text] of variants) out.push(`            ${rustStr(text)} => ${name}::${v},`);
+  out.push(`            other => ${name}::Other(other.to_string()),`, "        }", "    }", "}", "");
+  out.push(`impl From<String> for ${name} {`, "    fn from(text: String) -> Self {", `        ${name}::from(text.as_str())`, "    }", "}", "");
+  out.push(`impl fmt::Display for ${name} {`, "    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {", "        f.write_str(self.as_str())", "    }", "}", "");
+  out.push(`impl Serialize for ${name} {`, "    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {", "        serializer.serialize_str(self.as_str())", "    }", "}", "");
+  out.push(`impl<'de> Deserialize<'de> for ${name} {`, "    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {", `        Ok(${name}::from(String::deserialize(deserializer)?))`, "    }", "}", "");
+  return out;
+}
+
+/** An answer's model: the fields the client requires are plain, every other one an `Option`. */
+function rustResource(name) {
+  const s = schemas[name];
+  const req = new Set(s["x-client-required"] ?? (s.properties?.id ? ["id"] : []));
+  const out = [rustDoc(s.description || `A \`${name}\` as the API returns it.`)];
+  out.push("///", "/// Every field but the ones the client checks for is optional (the client accepts every variant the", "/// API may send); fields this version does not know are kept in `extra`.");
+  out.push("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]", "#[non_exhaustive]", `pub struct ${name} {`);
+  for (const [k, v] of Object.entries(s.properties)) {
+    const doc = resolve(v).description ?? v.description;
+    if (doc) out.push(rustDoc(doc, "    "));
+    else out.push(`    /// \`${k}\``);
+    if (req.has(k)) out.push(`    pub ${rustIdent(k)}: ${rustType(v)},`);
+    else out.push("    #[serde(default)]", `    pub ${rustIdent(k)}: Option<${rustType(v)}>,`);
+  }
+  out.push("    /// Fields this version of the crate does not know, as sent.", "    #[serde(flatten)]", "    pub extra: JsonObject,", "}", "");
+  return out;
+}
+
+/** A request's parameters: required ones in `new`, a setter per optional one, `null` by `clear_*`. */
+function rustParams(name, fields, description) {
+  const out = [rustDoc(description)];
+  out.push("///", "/// Checked by the client before anything is sent; keys set with [`Self::extra`] are sent as they are.");
+  const required = fields.filter((f) => f.required);
+  const derive = required.length ? "Debug, Clone, PartialEq, Serialize, Deserialize" : "Debug, Clone, Default, PartialEq, Serialize, Deserialize";
+  out.push(`#[derive(${derive})]`, `pub struct ${name} {`);
+  for (const f of fields) {
+    const ty = rustType(f.schema);
+    out.push(f.description ? rustDoc(f.description, "    ") : `    /// \`${f.name}\``);
+    if (f.required) {
+      out.push(`    pub ${rustIdent(f.name)}: ${ty},`);
+    } else if (unwrap(f.schema).nullable) {
+      out.push("    ///", "    /// `Some(None)` sends `null` (the default setting).");
+      out.push('    #[serde(default, skip_serializing_if = "Option::is_none")]', `    pub ${rustIdent(f.name)}: Option<Option<${ty}>>,`);
+    } else {
+      out.push('    #[serde(default, skip_serializing_if = "Option::is_none")]', `    pub ${rustIdent(f.name)}: Option<${ty}>,`);
+    }
+  }
+  out.push("    /// Parameters this version of the crate does not know, sent as they are.", "    #[serde(flatten)]", "    pub extra: JsonObject,", "}", "");
+  out.push(`impl ${name} {`);
+  out.push(`    /// The parameters${required.length ? ", with the required ones" : ""}.`);
+  out.push(`    pub fn new(${required.map((f) => `${rustIdent(f.name)}: impl Into<${rustType(f.schema)}>`).join(", ")}) -> Self {`);
+  out.push(`        ${name} {`);
+  for (const f of fields) out.push(f.required ? `            ${rustIdent(f.name)}: ${rustIdent(f.name)}.into(),` : `            ${rustIdent(f.name)}: None,`);
+  out.push("            extra: JsonObject::new(),", "        }", "    }");
+  for (const f of fields) {
+    if (f.required) continue;
+    const ty = rustType(f.schema);
+    const nullable = unwrap(f.schema).nullable;
+    out.push("", `    /// Sets \`${f.name}\`.`);
+    out.push(`    pub fn ${rustIdent(f.name)}(mut self, value: impl Into<${ty}>) -> Self {`);
+    out.push(`        self.${rustIdent(f.name)} = Some(${nullable ? "Some(value.into())" : "value.into()"});`, "        self", "    }");
+    if (nullable) {
+      out.push("", `    /// Sends \`${f.name}: null\` (back to the default).`);
+      out.push(`    pub fn clear_${f.name}(mut self) -> Self {`, `        self.${rustIdent(f.name)} = Some(None);`, "        self", "    }");
+    }
+  }
+  out.push("", "    /// Adds a parameter this version of the crate does not know (sent as it is).");
+  out.push("    pub fn extra(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {");
+  out.push("        self.extra.insert(key.into(), value.into());", "        self", "    }", "}", "");
+  return out;
+}
+
+function rustTool() {
+  const variants = schemas.Tool.oneOf.map((v) => {
+    const name = refName(v);
+    return { name, tag: schemas[name].properties.type.const, variant: pascal(schemas[name].properties.type.const) };
+  });
+  const out = [rustDoc(schemas.Tool.description || "An in-call tool.")];
+  out.push("///", "/// A tool of a `type` this version does not know is kept as [`Tool::Other`].");
+  out.push("#[derive(Debug, Clone, PartialEq, Serialize)]", "#[serde(untagged)]", "#[non_exhaustive]", "pub enum Tool {");
+  for (const v of variants) out.push(`    /// \`type: ${rustStr(v.tag)}\``, `    ${v.variant}(${v.name}),`);
+  out.push("    /// A tool of another `type`, as sent.", "    Other(serde_json::Value),", "}", "");
+  out.push("impl<'de> Deserialize<'de> for Tool {", "    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+  out.push("        let value = serde_json::Value::deserialize(deserializer)?;");
+  out.push('        let tag = value.get("type").and_then(serde_json::Value::as_str).map(str::to_string);');
+  out.push("        Ok(match tag.as_deref() {");
+  for (const v of variants) {
+    out.push(`            Some(${rustStr(v.tag)}) => match serde_json::from_value(value.clone()) {`, `                Ok(tool) => Tool::${v.variant}(tool),`, "                Err(_) => Tool::Other(value),", "            },");
+  }
+  out.push("            _ => Tool::Other(value),", "        })", "    }", "}", "");
+  for (const v of variants) out.push(`impl From<${v.name}> for Tool {`, `    fn from(tool: ${v.name}) -> Self {`, `        Tool::${v.variant}(tool)`, "    }", "}", "");
+  return out;
+}
+
+/** The Rust type a successful answer of `op` decodes into. */
+function rustResult(op) {
+  const shape = coreShape(op);
+  const res = resourceOf(op.result);
+  if (shape.startsWith("Shape::List")) return `Page<${res.name}>`;
+  if (shape.startsWith("Shape::Array")) return `Vec<${res.name}>`;
+  return rustAlias(refName(op.result) ?? res.name);
+}
+
+function rustParamsName(op) {
+  return op.bodyName ?? `${pascal(op.resource)}${pascal(op.method)}Params`;
+}
+
+function genRust() {
+  const out = [`//! ${BANNER}`, "//!", "//! The API's models (resources, parameters, enums) and the client's resource methods.", ""];
+  out.push("use core::fmt;", "", "use serde::{Deserialize, Deserializer, Serialize, Serializer};", "", "use crate::{Client, Error, JsonObject, Page};", "");
+  for (const name of RUST_ENUMS) out.push(...rustEnum(name));
+  out.push(...rustTool());
+  const bodyNames = new Set(OPS.map((op) => op.bodyName).filter(Boolean));
+  for (const name of rustStructs()) {
+    if (bodyNames.has(name)) {
+      const s = schemas[name];
+      const req = new Set(s.required || []);
+      const fields = Object.entries(s.properties).map(([k, v]) => ({ name: k, schema: v, required: req.has(k), description: v.description ?? resolve(v).description }));
+      out.push(...rustParams(name, fields, s.description || `Parameters of \`${OPS.find((o) => o.bodyName === name).name}\`.`));
+    } else if (name === "HttpTool" || name === "BuiltinTool") {
+      out.push(...rustToolStruct(name));
+    } else {
+      out.push(...rustResource(name));
+    }
+  }
+  for (const op of OPS) {
+    if (op.bodyName || !(op.body || op.query.length)) continue;
+    out.push(...rustParams(rustParamsName(op), fieldsOf(op), `Parameters of \`${op.resource}.${op.method}\`.`));
+  }
+  // Resource namespaces.
+  const byResource = new Map();
+  for (const op of OPS) byResource.set(op.resource, [...(byResource.get(op.resource) || []), op]);
+  out.push("impl Client {");
+  for (const [resource, ops] of byResource) {
+    const tag = spec.tags?.find((t) => t.name === resource);
+    out.push(rustDoc(tag?.description || resource, "    "));
+    out.push(`    pub fn ${snake(resource)}(&self) -> ${pascal(resource)}<'_> {`, `        ${pascal(resource)} { client: self }`, "    }", "");
+  }
+  out.push("}", "");
+  for (const [resource, ops] of byResource) {
+    const tag = spec.tags?.find((t) => t.name === resource);
+    out.push(rustDoc(tag?.description || resource), `///`, `/// From [\`Client::${snake(resource)}\`].`);
+    out.push("#[derive(Debug, Clone, Copy)]", `pub struct ${pascal(resource)}<'a> {`, "    client: &'a Client,", "}", "");
+    out.push(`impl ${pascal(resource)}<'_> {`);
+    for (const op of ops) {
+      const args = op.pathParams.map((p) => `${rustIdent(snake(camel(p)))}: &str`);
+      const takes = !!(op.body || op.query.length);
+      if (takes) args.push(`params: ${rustParamsName(op)}`);
+      out.push(rustDoc([op.summary && op.summary + ".", op.description].filter(Boolean).join("\n\n"), "    "));
+      out.push("    ///", `    /// \`${op.http} ${op.path}\``);
+      out.push(`    pub async fn ${snake(op.method)}(self, ${args.join(", ")}) -> Result<${rustResult(op)}, Error> {`);
+      const ids = `&[${op.pathParams.map((p) => rustIdent(snake(camel(p)))).join(", ")}]`;
+      out.push(`        self.client.request(${rustStr(op.name)}, ${ids}, ${takes ? "Some(&params)" : "None::<&()>"}).await`);
+      out.push("    }", "");
+    }
+    out.push("}", "");
+  }
+  return out.join("\n") + "\n";
+}
+
+/** A tool's model: an input (built with `new`) and an output (kept as sent). */
+function rustToolStruct(name) {
+  const s = schemas[name];
+  const req = new Set(s.required || []);
+  const tag = s.properties.type.const;
+  const fields = Object.entries(s.properties)
+    .filter(([k]) => k !== "type")
+    .map(([k, v]) => ({ name: k, schema: v, required: req.has(k), description: v.description ?? resolve(v).description }));
+  const out = rustParams(name, fields, s.description || `A \`${tag}\` tool.`);
+  // The `type` member is the variant's tag: written by serialize, checked by `Tool`'s deserialize.
+  const at = out.findIndex((l) => l.startsWith(`pub struct ${name}`));
+  out.splice(at, 0, `#[serde(tag = "type", rename = ${rustStr(tag)})]`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
 
 const rustfmt = (text) => execFileSync("rustfmt", ["--edition", "2021", "--emit", "stdout", "--quiet"], { input: text, encoding: "utf8" });
 
 const files = [
   ["crates/callingbox-core/src/api.rs", () => rustfmt(genCore())],
   ["crates/callingbox-emulator/src/routes.rs", () => rustfmt(genEmulator())],
+  ["crates/callingbox/src/generated.rs", () => rustfmt(genRust())],
   ["js/operations.js", genJsOperations],
   ["js/cli-commands.js", genCliCommands],
   ["js/api-errors.js", genJsErrors],

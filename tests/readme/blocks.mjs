@@ -19,7 +19,8 @@ export const README = new URL("../../README.md", import.meta.url);
 
 export const CHECKED_LANGS = { ts: "ts", typescript: "ts", js: "js", javascript: "js" };
 /** Fence languages that are not JavaScript or TypeScript (not type-checked, not run). */
-export const OTHER_LANGS = ["sh", "bash", "shell", "console", "html", "json", "toml", "text", ""];
+// (`rust`: the "From Rust" example is compiled by crates/callingbox/tests/readme.rs.)
+export const OTHER_LANGS = ["sh", "bash", "shell", "console", "html", "json", "toml", "text", "rust", ""];
 
 /** Prepended to a fragment (a block without an `import`): valid JavaScript and TypeScript. */
 export const FRAGMENT_PRELUDE = `import { CallingBox } from "callingbox";

@@ -1,0 +1,130 @@
+//! The one seam between the client and the network: a [`Transport`] sends one
+//! [`HttpRequest`] and returns the [`HttpResponse`] (any status) or a [`TransportError`].
+//! Everything else — URLs, headers, retries, timeouts, decoding — is the client's.
+
+use core::future::Future;
+use core::pin::Pin;
+
+/// A request ready to send. The client never asks a transport to follow redirects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
+    pub method: &'static str,
+    /// The whole URL, query included.
+    pub url: String,
+    /// Header names and values, to send as they are (they include the API key).
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
+    pub body: Option<String>,
+}
+
+impl HttpRequest {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find(&self.headers, name)
+    }
+}
+
+/// An answer, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// Header names and values as received (the client reads `x-request-id`, `retry-after`,
+    /// `retry-after-ms` and `location`, case-insensitively).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find(&self.headers, name)
+    }
+}
+
+fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Why a transport has no answer. The difference between the first two decides whether a
+/// POST's outcome is unknown, so say [`TransportError::NotSent`] only when the request
+/// certainly never left (a refused connection, a DNS failure, a TLS handshake failure).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// The request certainly never reached the server.
+    #[error("{0}")]
+    NotSent(String),
+    /// The connection failed after the request may have been sent (reset, dropped, the body
+    /// could not be read): the server may have processed it.
+    #[error("{0}")]
+    Lost(String),
+    /// The caller aborted the request (a transport that honours an abort signal).
+    #[error("{0}")]
+    Aborted(String),
+}
+
+/// The future a [`Transport`] returns: `Send` natively (so the client works on a
+/// multi-threaded runtime), not in wasm32 (JS promises are not `Send`).
+#[cfg(not(target_arch = "wasm32"))]
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+/// The future a [`Transport`] returns: `Send` natively (so the client works on a
+/// multi-threaded runtime), not in wasm32 (JS promises are not `Send`).
+#[cfg(target_arch = "wasm32")]
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + 'a>>;
+
+/// Sends HTTP requests: implement it to plug in an HTTP stack of your own (or a test
+/// double). The client applies timeouts by dropping the future, so a transport needs no
+/// timeout of its own, and must not follow redirects or retry by itself.
+///
+/// ```
+/// use callingbox::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+///
+/// /// Answers every request with 503 (a transport for a test).
+/// struct Unavailable;
+///
+/// impl Transport for Unavailable {
+///     fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
+///         Box::pin(async {
+///             Ok(HttpResponse { status: 503, ..HttpResponse::default() })
+///         })
+///     }
+/// }
+/// ```
+pub trait Transport: MaybeSendSync {
+    /// Sends `request` once and returns the answer, whatever its status.
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+}
+
+/// `Send + Sync` natively; nothing in wasm32 (JS values are neither).
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSendSync: Send + Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + Sync + ?Sized> MaybeSendSync for T {}
+/// `Send + Sync` natively; nothing in wasm32 (JS values are neither).
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSendSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSendSync for T {}
+
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+mod reqwest_transport;
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+pub use reqwest_transport::ReqwestTransport;
+
+#[cfg(all(feature = "gloo-net", target_arch = "wasm32"))]
+mod gloo_transport;
+#[cfg(all(feature = "gloo-net", target_arch = "wasm32"))]
+pub use gloo_transport::GlooTransport;
+
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
+mod worker_transport;
+#[cfg(all(feature = "worker", target_arch = "wasm32"))]
+pub use worker_transport::WorkerTransport;

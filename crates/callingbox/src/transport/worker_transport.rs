@@ -1,0 +1,54 @@
+//! The Cloudflare Workers transport: workers-rs `Fetch`.
+
+use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+
+use super::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+
+/// Sends requests with the Workers runtime's `fetch` (workers-rs [`Fetch`]). Redirects are
+/// not followed.
+#[derive(Debug, Clone, Default)]
+pub struct WorkerTransport {
+    _private: (),
+}
+
+impl WorkerTransport {
+    /// The transport.
+    pub fn new() -> WorkerTransport {
+        WorkerTransport::default()
+    }
+}
+
+impl Transport for WorkerTransport {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let not_sent = |e: worker::Error| TransportError::NotSent(e.to_string());
+            let headers = Headers::new();
+            for (name, value) in &request.headers {
+                headers.set(name, value).map_err(not_sent)?;
+            }
+            let mut init = RequestInit::new();
+            init.with_method(Method::from(request.method.to_string()))
+                .with_headers(headers)
+                .with_redirect(RequestRedirect::Manual);
+            if let Some(body) = request.body {
+                init.with_body(Some(body.into()));
+            }
+            let req = Request::new_with_init(&request.url, &init).map_err(not_sent)?;
+            let mut response = Fetch::Request(req)
+                .send()
+                .await
+                .map_err(|e| TransportError::Lost(e.to_string()))?;
+            let status = response.status_code();
+            let headers = response.headers().entries().collect();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| TransportError::Lost(e.to_string()))?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}

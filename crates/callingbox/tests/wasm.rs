@@ -1,0 +1,120 @@
+//! The client in wasm32 with the gloo-net transport (the global `fetch`), against the HTTP
+//! emulator whose URL `scripts/test-rust-client.sh` passes in `CALLINGBOX_EMULATOR_URL` at
+//! build time. Run by wasm-bindgen-test in Node (and in Chromium with `WASM_BINDGEN_USE_BROWSER`).
+
+#![cfg(target_arch = "wasm32")]
+// Test code: a failed step should stop the test.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+mod support;
+
+use callingbox::transport::{GlooTransport, HttpRequest, Transport};
+use callingbox::{ApiErrorKind, CallCreateParams, Client, Error, Webhooks};
+use support::{every_endpoint, outbound_agent, Counting};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// The emulator's URL: without one the tests fail (they are never skipped).
+fn base_url() -> &'static str {
+    match option_env!("CALLINGBOX_EMULATOR_URL") {
+        Some(url) => url,
+        None => panic!(
+            "CALLINGBOX_EMULATOR_URL was not set at build time (run scripts/test-rust-client.sh)"
+        ),
+    }
+}
+
+/// A client of its own organisation (each key is one, and each run has its own, since the
+/// Node and the Chromium runs share the emulator), counting what it sends.
+fn client(org: &str) -> (Client, Counting<GlooTransport>) {
+    let counting = Counting::new(GlooTransport::new());
+    let run = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let client = Client::builder(format!("sk_test_wasm_{org}_{run}"))
+        .base_url(base_url())
+        .initial_retry_delay(std::time::Duration::from_millis(1))
+        .max_retry_delay(std::time::Duration::from_millis(20))
+        .transport(counting.clone())
+        .build()
+        .unwrap();
+    (client, counting)
+}
+
+/// An admin request to the emulator (`/__emulator/...`).
+async fn admin(method: &'static str, path: &str, body: Option<&str>) -> serde_json::Value {
+    let response = GlooTransport::new()
+        .send(HttpRequest {
+            method,
+            url: format!("{}{path}", base_url()),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.map(str::to_string),
+        })
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200, "{path}");
+    serde_json::from_slice(&response.body).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn every_endpoint_through_fetch() {
+    let (client, _) = client("every_endpoint");
+    every_endpoint(&client).await;
+}
+
+#[wasm_bindgen_test]
+async fn validation_comes_before_any_request() {
+    let (client, counting) = client("validation");
+    let err = client
+        .calls()
+        .create(CallCreateParams::new(
+            "0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74",
+            "+1 555",
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidPhoneNumber { .. }), "{err:?}");
+    assert_eq!(counting.count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn api_errors_are_typed() {
+    let (client, _) = client("errors");
+    let err = client
+        .agents()
+        .retrieve("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Api(a) if a.kind() == ApiErrorKind::NotFound && a.request_id.is_some()),
+        "{err:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_create_is_retried_without_a_duplicate_call() {
+    let (client, _) = client("faults");
+    let agent = outbound_agent(&client).await;
+    let before = admin("GET", "/__emulator/stats", None).await;
+    admin("POST", "/__emulator/fault", Some(r#"{"kind":"drop"}"#)).await;
+    client
+        .calls()
+        .create(CallCreateParams::new(agent.id.clone(), "+14155550123"))
+        .await
+        .unwrap();
+    let after = admin("GET", "/__emulator/stats", None).await;
+    let delta = |k: &str| after[k].as_u64().unwrap() - before[k].as_u64().unwrap();
+    assert_eq!(delta("calls_placed"), 1);
+    assert_eq!(delta("faults_dropped"), 1);
+    assert_eq!(delta("idempotent_replays"), 1);
+}
+
+#[wasm_bindgen_test]
+fn webhooks_verify_in_wasm() {
+    let body = br#"{"id":"e1","type":"call.completed","created":1700000000,"api_version":"2026-04","data":{"call":{"id":"c1"}}}"#;
+    let header = Webhooks::sign("whsec_wasm", 1_700_000_000, body);
+    let event = Webhooks::new("whsec_wasm")
+        .construct_event_at(body, &header, 1_700_000_001)
+        .unwrap();
+    assert_eq!(event.call_id.as_deref(), Some("c1"));
+}
