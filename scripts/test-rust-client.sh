@@ -24,6 +24,10 @@ cargo clippy --quiet -p callingbox --target wasm32-unknown-unknown --no-default-
 # The HTTP emulator for the wasm tests (pkg/ is built by scripts/build.sh when missing). The
 # Chromium run's test page is served from a port chosen here, so that the emulator can let that
 # origin use its admin routes.
+step "publishable: the crate and the two it depends on package and build as crates.io would serve them"
+# Packaged together (core, emulator, client): each is built from its .crate against the others'.
+cargo package --quiet -p callingbox-core -p callingbox-emulator -p callingbox --allow-dirty
+
 [ -f pkg/emulator-node.js ] || bash scripts/build.sh
 page_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$page_port"
