@@ -3,10 +3,10 @@
 // build.mjs), the queue and both Durable Objects, with the settings of its wrangler.toml.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { bundleWorker } from "../harness/worker.mjs";
 
 const root = new URL("../../", import.meta.url);
 const example = fileURLToPath(new URL("examples/dispatch-console/", root));
@@ -19,21 +19,7 @@ export const ACCESS_TOKEN = "console-access-token-for-tests-0123456789";
 /** Bundles the Worker: "callingbox" from the consumer install, the .wasm files as modules. */
 async function bundle() {
   const outdir = fileURLToPath(new URL("target/dispatch-console/worker/", root));
-  mkdirSync(outdir, { recursive: true });
-  await build({
-    entryPoints: [`${example}src/index.js`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    nodePaths: [fileURLToPath(new URL("target/consumer/node_modules", root))],
-    external: ["cloudflare:*"],
-    loader: { ".wasm": "copy" },
-    assetNames: "[name]",
-    outdir,
-    logLevel: "warning",
-  });
+  await bundleWorker(outdir, `${example}src/index.js`);
   // The page's copy of callingbox/phone, from the same install.
   execFileSync(process.execPath, [`${example}build.mjs`], {
     env: { ...process.env, CALLINGBOX_PKG: fileURLToPath(new URL("target/consumer/node_modules/callingbox", root)) },

@@ -12,14 +12,14 @@ const root = new URL("../../", import.meta.url);
 export const PROXY_TOKEN_SECRET = "proxy-token-secret-for-tests-0123456789";
 
 /**
- * Bundles the Worker once: "callingbox" resolved from the consumer install (target/consumer,
+ * Bundles a Worker (by default examples/worker's): "callingbox" resolved from the consumer install (target/consumer,
  * `bash scripts/consumer.sh`) with the workerd conditions; the .wasm stays a separate module
  * (workerd cannot compile bytes); `cloudflare:workers` is provided by the runtime.
  */
-async function bundleWorker(outdir) {
+export async function bundleWorker(outdir, entry = fileURLToPath(new URL("examples/worker/src/index.js", root))) {
   mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: [fileURLToPath(new URL("examples/worker/src/index.js", root))],
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",
