@@ -6,7 +6,7 @@ import {
   build as coreBuild, checkE164 as coreCheckE164, checkOptions, decode as coreDecode,
   outcomeUnknown as coreOutcomeUnknown, retryDecision,
 } from "./callingbox_core.js";
-import { instance, ready, utf8, wasm } from "./runtime.js";
+import { defaultFetch, instance, ready, utf8, wasm } from "./runtime.js";
 import {
   adopt, AbortError, APIConnectionError, APIError, CallingBoxError, InvalidResponseError,
   TimeoutError, ValidationError, WaitTimeoutError,
@@ -281,7 +281,8 @@ function outcomeUnknown(op, key, cause, attempts) {
 // Errors a runtime gives when the request provably never left the machine (nothing can
 // have reached the server): Node/undici `cause.code`, Bun `code`, Deno's message.
 // TLS handshake failures count too: no HTTP request is sent before the handshake completes.
-// Trusted only from the runtime's own fetch, which the client calls with redirect: "manual"
+// Trusted only from the runtime's own HTTP client (its fetch, or node:http in Node: see
+// node-http.js), which the client calls with redirect: "manual"
 // (one hop: a refused connection cannot be a redirect's second hop after the first was
 // processed); a custom fetch may follow redirects or retry by itself.
 const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ConnectionRefused|FailedToOpenSocket|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+)$/;
@@ -342,7 +343,10 @@ function headerRecord(headers, secret) {
   /** @type {Record<string, string>} */
   const out = {};
   const name = secret.toLowerCase();
-  headers?.forEach((v, k) => { if (!k.includes(name)) out[k] = /** @type {string} */ (redactSecret(String(v), secret)); });
+  headers?.forEach((v, k) => {
+    // A repeated header (set-cookie, which Headers gives one at a time) is joined, as get() does.
+    if (!k.includes(name)) out[k] = /** @type {string} */ (redactSecret(Object.hasOwn(out, k) ? `${out[k]}, ${v}` : String(v), secret));
+  });
   return out;
 }
 
@@ -762,8 +766,8 @@ export class CallingBox {
     const signal = opts.signal ?? undefined;
     const aborted = (/** @type {string} */ when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
     if (signal && signal.aborted) throw aborted("before it was sent");
-    const fetchFn = this.#fetch ?? globalThis.fetch;
-    const own = fetchFn === globalThis.fetch; // see NEVER_SENT
+    const fetchFn = this.#fetch ?? defaultFetch();
+    const own = this.#fetch === undefined || fetchFn === globalThis.fetch; // the runtime's own: see NEVER_SENT
     if (typeof fetchFn !== "function") {
       throw new APIConnectionError("no fetch function: this runtime has no global fetch; pass { fetch } to the client");
     }

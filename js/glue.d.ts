@@ -121,6 +121,8 @@ declare var process: {
   exit(code?: number): never;
   on(event: "SIGINT" | "SIGTERM", listener: () => void): unknown;
   getBuiltinModule(id: "node:fs"): typeof import("node:fs");
+  getBuiltinModule(id: "node:http"): typeof import("node:http");
+  getBuiltinModule(id: "node:https"): typeof import("node:https");
 };
 
 interface TerminalStream {
@@ -143,6 +145,10 @@ declare module "node:fs" {
   export function readFileSync(path: string | URL): Uint8Array<ArrayBuffer>;
 }
 
+declare module "node:https" {
+  export { request } from "node:http";
+}
+
 declare module "node:http" {
   /** A readable stream of the request body's chunks. */
   export interface IncomingMessage {
@@ -153,10 +159,23 @@ declare module "node:http" {
     /** Names and values, alternating. */
     readonly rawHeaders: string[];
     readonly socket: { readonly destroyed: boolean; destroy(): void };
+    /** Set on the answers a client request is given. */
+    readonly statusCode?: number;
     on(event: "data", listener: (chunk: Uint8Array) => void): this;
-    on(event: "end", listener: () => void): this;
+    on(event: "end" | "close", listener: () => void): this;
     on(event: "error", listener: (err: Error) => void): this;
+    destroy(): void;
+    [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
   }
+  /** A request js/node-http.js sends. */
+  export interface ClientRequest {
+    destroy(reason?: unknown): void;
+    once(event: "error", listener: (err: Error) => void): this;
+    once(event: "response", listener: (res: IncomingMessage) => void): this;
+    once(event: "close", listener: () => void): this;
+    end(body?: string): this;
+  }
+  export function request(url: URL, options: { method: string, headers: Record<string, string | number> }): ClientRequest;
   export interface ServerResponse {
     readonly destroyed: boolean;
     readonly headersSent: boolean;
@@ -185,4 +204,5 @@ declare module "node:http" {
 /** Node.js / Bun: only what js/emulator-server.js uses. */
 declare var Buffer: {
   concat(list: readonly Uint8Array[]): Uint8Array & { toString(encoding: "utf8"): string };
+  byteLength(text: string): number;
 };

@@ -4,6 +4,7 @@
 // at import for it (it pulls in node:stream), measured in bench/coldstart-node.mjs.
 import { initSync } from "./callingbox_core.js";
 import { setup } from "./runtime.js";
+import { nodeTransport } from "./node-http.js";
 
 // A plain path where the runtime gives the folder (Node ≥ 20.11, Bun): ~0.25 ms less than
 // parsing a file URL and converting it back, in a fresh process.
@@ -12,6 +13,8 @@ let compiled; // compiled once; instantiated again after a reset
 setup("core",
   () => initSync({ module: (compiled ??= new WebAssembly.Module(process.getBuiltinModule("node:fs").readFileSync(wasm))) }),
   typeof globalThis.Bun === "object" ? "bun" : "node",
+  // Bun's node:http is built on its fetch: there the global fetch is used.
+  typeof globalThis.Bun === "object" ? undefined : nodeTransport,
 );
 
 export * from "./client.js";

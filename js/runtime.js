@@ -19,16 +19,26 @@ const loaders = {};
 /** @type {Partial<Record<WasmName, WasmExports>>} */
 const instances = {};
 let platform = "unknown";
+/** @type {() => ((url: string, init: any) => Promise<any>) | undefined} */
+let entryFetch = () => undefined;
 
 /**
  * Registers how this runtime instantiates a wasm module (called once by each entry point).
  * @param {WasmName} module
  * @param {() => WasmExports} initFn instantiates the module (again after a reset)
  * @param {string} name the platform, as the core reads it ("node", "bun", "deno", "workerd", "browser")
+ * @param {typeof entryFetch} [fetchFn] the entry's own HTTP client for this moment, if it has one
+ *   (undefined: the global fetch)
  */
-export function setup(module, initFn, name) {
+export function setup(module, initFn, name, fetchFn) {
   loaders[module] = initFn;
   platform = name;
+  if (fetchFn) entryFetch = fetchFn;
+}
+
+/** The HTTP client a client without a `fetch` option sends with: the entry's own, else the global fetch. */
+export function defaultFetch() {
+  return entryFetch() ?? globalThis.fetch;
 }
 
 /**

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import http from "node:http";
 
 const consumer = new URL("../../target/consumer/callingbox.mjs", import.meta.url);
 if (!existsSync(fileURLToPath(consumer))) {
@@ -101,4 +102,30 @@ export async function everyRendering(err) {
     inspect(err, { depth: 10, showHidden: true }),
     inspect(err.cause, { depth: 10, showHidden: true }),
   ].join("\n");
+}
+
+/**
+ * A loopback HTTP server; `handler(req, res, body)` answers once the request body is in.
+ * Resolves { url, requests (method, url, headers, body), connections() (opened so far), close }.
+ */
+export async function serve(handler) {
+  const requests = [];
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString();
+      requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+      handler(req, res, body);
+    });
+  });
+  server.on("connection", () => connections++);
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    connections: () => connections,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
 }

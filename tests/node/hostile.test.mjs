@@ -6,7 +6,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { KEY, asRuntimeFetch, client, failure, fakeFetch, fixture, json, pkg } from "./helpers.mjs";
+import { KEY, asRuntimeFetch, client, failure, fakeFetch, fixture, json, pkg, serve } from "./helpers.mjs";
 
 const {
   APIError, CallingBox, CallingBoxError, InternalServerError, InvalidResponseError, OutcomeUnknownError,
@@ -14,26 +14,6 @@ const {
 } = pkg;
 const call = fixture("call");
 const OK_CALL = { agent_id: "agent_1", to: "+15551234567" };
-
-/** A loopback server; `handler(req, res, body)` answers. Resolves { url, requests, close }. */
-async function serve(handler) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString();
-      requests.push({ method: req.method, url: req.url, headers: req.headers, body });
-      handler(req, res, body);
-    });
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
-  };
-}
 
 /** A port with nothing listening (connections are refused). */
 async function closedPort() {

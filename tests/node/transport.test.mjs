@@ -1,0 +1,227 @@
+// In Node the client sends with node:http unless fetch is asked for (a `fetch` option, a
+// replaced globalThis.fetch, an undici dispatcher of one's own). Both ways must behave the same
+// against a real server on 127.0.0.1: what the server receives, what comes back, bodies cut
+// short, connections reset after a POST arrived, refused connections, redirects, aborts, and
+// connections kept alive without keeping the process alive.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { KEY, failure, pkg, serve } from "./helpers.mjs";
+
+const { APIConnectionError, APIError, AbortError, CallingBox, OutcomeUnknownError } = pkg;
+const CALL = { id: "call_1", object: "call", agent_id: "agent_1", status: "queued", direction: "outbound", to: "+15551234567", from: "+15557654321", metadata: {}, created_at: "2026-01-01T00:00:00Z" };
+
+const answer = (res, status, body, headers = {}) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+};
+
+// The two ways a Node client sends: its default, and the global fetch given explicitly.
+const TRANSPORTS = [
+  ["node:http (the default)", {}],
+  ["fetch (given)", { fetch: globalThis.fetch }],
+];
+
+for (const [name, extra] of TRANSPORTS) {
+  describe(`over ${name}`, () => {
+    test("the server receives the request as built; the answer comes back with its headers", async () => {
+      const srv = await serve((req, res) => {
+        res.setHeader("set-cookie", ["a=1", "b=2"]);
+        res.setHeader("constructor", "c"); // a name Object.prototype also has
+        answer(res, 201, CALL, { "x-request-id": "req_42", "x-extra": "yes" });
+      });
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, ...extra });
+        const call = await c.calls.create({ agent_id: "agent_1", to: "+1 (555) 123-4567", metadata: { row: "é" } }, { idempotencyKey: "batch-1" });
+        assert.equal(call.id, "call_1");
+        assert.equal(call.lastResponse.requestId, "req_42");
+        assert.equal(call.lastResponse.headers["x-extra"], "yes");
+        assert.equal(call.lastResponse.headers.constructor, "c");
+        assert.equal(call.lastResponse.headers["set-cookie"], "a=1, b=2"); // repeated: joined, as Headers.get does
+        const [r] = srv.requests;
+        assert.equal(r.method, "POST");
+        assert.equal(r.url, "/v1/calls");
+        assert.equal(r.headers.authorization, `Bearer ${KEY}`);
+        assert.equal(r.headers["idempotency-key"], "batch-1");
+        assert.equal(r.headers["content-type"], "application/json");
+        assert.equal(Number(r.headers["content-length"]), Buffer.byteLength(r.body));
+        assert.deepEqual(JSON.parse(r.body), { agent_id: "agent_1", to: "+15551234567", metadata: { row: "é" } });
+      } finally {
+        await srv.close();
+      }
+    });
+
+    test("a body cut short of its Content-Length: a GET fails to connect, a POST's outcome is unknown (with its key)", async () => {
+      const srv = await serve((req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "500" });
+        res.write(JSON.stringify(CALL).slice(0, 40));
+        setTimeout(() => res.socket.destroy(), 20);
+      });
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0, ...extra });
+        const e1 = await failure(c.calls.retrieve("call_1"));
+        assert.ok(e1 instanceof APIConnectionError && !(e1 instanceof OutcomeUnknownError), `${e1.name}: ${e1.message}`);
+        const e2 = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }, { idempotencyKey: "cut-1" }));
+        assert.ok(e2 instanceof OutcomeUnknownError, `${e2.name}: ${e2.message}`);
+        assert.equal(e2.idempotencyKey, "cut-1");
+      } finally {
+        await srv.close();
+      }
+    });
+
+    test("a connection reset after the POST arrived: outcome unknown, and a retry resends the same key", async () => {
+      let n = 0;
+      const srv = await serve((req, res) => {
+        if (n++ === 0) return req.socket.destroy();
+        answer(res, 201, CALL);
+      });
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0, ...extra });
+        const err = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }));
+        assert.ok(err instanceof OutcomeUnknownError, `${err.name}: ${err.message}`);
+        const retried = new CallingBox({ apiKey: KEY, baseUrl: srv.url, initialRetryDelay: 1, ...extra });
+        n = 0;
+        const call = await retried.calls.create({ agent_id: "agent_1", to: "+15551234567" });
+        assert.equal(call.lastResponse.attempts, 2);
+        const [, first, second] = srv.requests;
+        assert.equal(first.headers["idempotency-key"], second.headers["idempotency-key"]);
+      } finally {
+        await srv.close();
+      }
+    });
+
+    test("a refused connection was never sent: a POST is a plain connection error", async () => {
+      const s = http.createServer();
+      await new Promise((r) => s.listen(0, "127.0.0.1", r));
+      const port = s.address().port;
+      await new Promise((r) => s.close(r));
+      const c = new CallingBox({ apiKey: KEY, baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0, ...extra });
+      const err = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }));
+      assert.ok(err instanceof APIConnectionError && !(err instanceof OutcomeUnknownError), `${err.name}: ${err.message}`);
+    });
+
+    test("a redirect is reported, not followed", async () => {
+      const srv = await serve((req, res) => {
+        res.writeHead(307, { location: "http://127.0.0.1:9/v1/calls", "content-length": "0" });
+        res.end();
+      });
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0, ...extra });
+        const err = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }));
+        assert.ok(err instanceof APIError && err.status === 307, `${err.name}: ${err.message}`);
+        assert.equal(srv.requests.length, 1);
+      } finally {
+        await srv.close();
+      }
+    });
+
+    test("an abort while the body streams in ends the request and closes its connection", async () => {
+      let closed;
+      const srv = await serve((req, res) => {
+        closed = once(res, "close");
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{\"data\":[");
+      });
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0, ...extra });
+        const ac = new AbortController();
+        const pending = failure(c.calls.list({}, { signal: ac.signal }));
+        await new Promise((r) => setTimeout(r, 50));
+        ac.abort();
+        const err = await pending;
+        assert.ok(err instanceof AbortError, `${err.name}: ${err.message}`);
+        await closed; // the server saw the connection go
+      } finally {
+        await srv.close();
+      }
+    });
+
+    test("requests in a row share a kept-alive connection", async () => {
+      const srv = await serve((req, res) => answer(res, 200, CALL));
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, ...extra });
+        for (let i = 0; i < 20; i++) await c.calls.retrieve("call_1");
+        assert.ok(srv.connections() <= 2, `${srv.connections()} connections for 20 requests`);
+      } finally {
+        await srv.close();
+      }
+    });
+  });
+}
+
+describe("which one a Node client uses", () => {
+  // fetch marks its requests (sec-fetch-mode); node:http does not.
+  const viaFetch = (r) => r.headers["sec-fetch-mode"] !== undefined;
+
+  test("node:http by default; fetch when given", async () => {
+    const srv = await serve((req, res) => answer(res, 200, CALL));
+    try {
+      await new CallingBox({ apiKey: KEY, baseUrl: srv.url }).calls.retrieve("call_1");
+      await new CallingBox({ apiKey: KEY, baseUrl: srv.url, fetch: globalThis.fetch }).calls.retrieve("call_1");
+      assert.deepEqual(srv.requests.map(viaFetch), [false, true]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test("a replaced globalThis.fetch (a test's mock) is what the client calls", async () => {
+    const original = globalThis.fetch;
+    const seen = [];
+    globalThis.fetch = async (url, init) => {
+      seen.push(url);
+      return new Response(JSON.stringify(CALL), { status: 200, headers: { "content-type": "application/json" } });
+    };
+    try {
+      const call = await new CallingBox({ apiKey: KEY, baseUrl: "https://api.example.test" }).calls.retrieve("call_1");
+      assert.equal(call.id, "call_1");
+      assert.deepEqual(seen, ["https://api.example.test/v1/calls/call_1"]);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
+  test("an undici dispatcher of one's own (a proxy, a MockAgent) is honoured: the request goes through fetch", async () => {
+    const key = Symbol.for("undici.globalDispatcher.1");
+    const before = globalThis[key];
+    const dispatched = [];
+    class ProxyAgent {
+      dispatch(options) {
+        dispatched.push(`${options.method} ${options.path}`);
+        throw new Error("no proxy here");
+      }
+    }
+    globalThis[key] = new ProxyAgent();
+    try {
+      // (Not port 9: fetch refuses it before any dispatcher sees the request.)
+      const err = await failure(new CallingBox({ apiKey: KEY, baseUrl: "http://127.0.0.1:8", maxRetries: 0 }).calls.retrieve("call_1"));
+      assert.ok(err instanceof APIConnectionError, `${err.name}: ${err.message}`);
+      assert.deepEqual(dispatched, ["GET /v1/calls/call_1"]);
+    } finally {
+      if (before === undefined) delete globalThis[key];
+      else globalThis[key] = before;
+    }
+  });
+
+  test("a kept-alive connection does not keep the process alive", async () => {
+    const srv = await serve((req, res) => answer(res, 200, CALL, { "keep-alive": "timeout=60" }));
+    try {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", `
+        const { CallingBox } = await import(${JSON.stringify(new URL("../../target/consumer/callingbox.mjs", import.meta.url).href)});
+        const c = new CallingBox({ apiKey: ${JSON.stringify(KEY)}, baseUrl: ${JSON.stringify(srv.url)} });
+        for (let i = 0; i < 3; i++) await c.calls.retrieve("call_1");
+        console.log("done");
+      `], { stdio: ["ignore", "pipe", "inherit"] });
+      const started = Date.now();
+      const [code] = await once(child, "exit");
+      assert.equal(code, 0);
+      assert.ok(Date.now() - started < 5_000, `the process took ${Date.now() - started} ms to exit`);
+      assert.equal(srv.requests.length, 3);
+      assert.ok(srv.requests.every((r) => !viaFetch(r)));
+    } finally {
+      await srv.close();
+    }
+  });
+});
