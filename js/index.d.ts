@@ -16,7 +16,7 @@ export interface ClientOptions {
   apiKey?: string;
   /** Default "https://api.callingbox.io" (or `CALLINGBOX_BASE_URL` when the key comes from the environment). */
   baseUrl?: string;
-  /** Any fetch-compatible function (tests, proxies, the emulator). Defaults to the global fetch. */
+  /** Any fetch-compatible function (tests, proxies, the emulator). Defaults to the global fetch; in Node, to `node:http` while fetch is not configured (no replaced `globalThis.fetch`, no undici dispatcher of your own, no `NODE_USE_ENV_PROXY`). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Timeout of each attempt in ms (default 60000). */
   timeout?: number;
