@@ -173,6 +173,7 @@ declare module "node:http" {
     once(event: "error", listener: (err: Error) => void): this;
     once(event: "response", listener: (res: IncomingMessage) => void): this;
     once(event: "close", listener: () => void): this;
+    once(event: "upgrade", listener: (res: IncomingMessage, socket: { destroy(): void }) => void): this;
     end(body?: string): this;
   }
   export function request(url: URL, options: { method: string, headers: Record<string, string | number> }): ClientRequest;

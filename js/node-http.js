@@ -114,6 +114,14 @@ function request(url, init) {
   return new Promise((/** @type {(res: ReturnType<typeof response>) => void} */ resolve, reject) => {
     req.once("error", reject);
     req.once("response", (res) => resolve(response(res)));
+    // A 101 answer is no answer (fetch fails it too); without this, Node would close the
+    // socket and settle nothing. Any other way the request ends unanswered settles it as well.
+    const unanswered = (/** @type {string} */ why) => reject(Object.assign(new Error(why), { code: "ECONNRESET" }));
+    req.once("upgrade", (_res, socket) => {
+      socket.destroy();
+      unanswered("the server switched protocols (101) instead of answering");
+    });
+    req.once("close", () => unanswered("the connection closed before an answer"));
     if (signal) {
       const stop = () => req.destroy(signal.reason);
       if (signal.aborted) return stop();

@@ -6,6 +6,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import net from "node:net";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { KEY, failure, pkg, serve } from "./helpers.mjs";
@@ -136,6 +137,46 @@ for (const [name, extra] of TRANSPORTS) {
         await closed; // the server saw the connection go
       } finally {
         await srv.close();
+      }
+    });
+
+    test("answers no HTTP client should take end in a typed error at once, not at the timeout", async () => {
+      const wire = {
+        "101 Switching Protocols": "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n",
+        "not HTTP": "NOT HTTP AT ALL\r\n\r\n",
+        "a control character in a header": "HTTP/1.1 200 OK\r\nX-Bad: a\u0001b\r\nContent-Length: 2\r\n\r\n{}",
+        "Content-Length and chunked both": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        "100 KB of header": `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(100_000)}\r\nContent-Length: 2\r\n\r\n{}`,
+        "the connection closed unanswered": null,
+      };
+      for (const [what, raw] of Object.entries(wire)) {
+        const srv = net.createServer((socket) => {
+          socket.on("error", () => {});
+          socket.once("data", () => (raw === null ? socket.destroy() : socket.end(raw)));
+        });
+        await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+        try {
+          const c = new CallingBox({ apiKey: KEY, baseUrl: `http://127.0.0.1:${srv.address().port}`, maxRetries: 0, timeout: 5_000, ...extra });
+          const started = Date.now();
+          const err = await failure(c.calls.retrieve("call_1"));
+          assert.ok(err instanceof APIConnectionError && !(err instanceof pkg.TimeoutError), `${what}: ${err.name}: ${err.message}`);
+          assert.ok(Date.now() - started < 2_000, `${what}: took ${Date.now() - started} ms`);
+        } finally {
+          await new Promise((r) => srv.close(r));
+        }
+      }
+    });
+
+    test("an informational 103 before the answer is skipped", async () => {
+      const srv = net.createServer((socket) => {
+        socket.once("data", () => socket.end(`HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${JSON.stringify(CALL).length}\r\n\r\n${JSON.stringify(CALL)}`));
+      });
+      await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: `http://127.0.0.1:${srv.address().port}`, ...extra });
+        assert.equal((await c.calls.retrieve("call_1")).id, "call_1");
+      } finally {
+        await new Promise((r) => srv.close(r));
       }
     });
 
