@@ -909,6 +909,7 @@ export class CallingBox {
       // fetch throwing before it returned a promise never sent anything (bad URL or header).
       return { kind: sync || (own && neverSent(error)) ? "before_send" : "lost", error };
     };
+    let read = false; // the body was read to its end (or cancelled)
     try {
       /** @type {Response} */
       let res;
@@ -952,6 +953,7 @@ export class CallingBox {
       let bytes;
       try {
         bytes = await this.#body(res, header, ok, gated);
+        read = true;
       } catch (e) {
         if (e instanceof CallingBoxError) throw e;
         return failed(e);
@@ -979,6 +981,10 @@ export class CallingBox {
     } finally {
       clearTimeout(timer);
       if (unwatch) unwatch();
+      // An answer given up before its body ended (refused by its status or its length, or a
+      // failure reading it) is cancelled: its connection must not stay open, waiting for a
+      // body nobody reads.
+      if (!read) controller.abort();
     }
   }
 

@@ -161,6 +161,8 @@ declare module "node:http" {
     readonly socket: { readonly destroyed: boolean; destroy(): void };
     /** Set on the answers a client request is given. */
     readonly statusCode?: number;
+    /** Every value of every header, by lowercase name. */
+    readonly headersDistinct: Record<string, string[] | undefined>;
     on(event: "data", listener: (chunk: Uint8Array) => void): this;
     on(event: "end" | "close", listener: () => void): this;
     on(event: "error", listener: (err: Error) => void): this;
@@ -169,7 +171,10 @@ declare module "node:http" {
   }
   /** A request js/node-http.js sends. */
   export interface ClientRequest {
+    /** Whether the request went out on a kept-alive connection (known from its "socket" event). */
+    readonly reusedSocket: boolean;
     destroy(reason?: unknown): void;
+    once(event: "socket", listener: (socket: { once(event: "connect" | "secureConnect", listener: () => void): unknown }) => void): this;
     once(event: "error", listener: (err: Error) => void): this;
     once(event: "response", listener: (res: IncomingMessage) => void): this;
     once(event: "close", listener: () => void): this;

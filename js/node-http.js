@@ -5,8 +5,9 @@
 // should be used:
 // - the client was given no `fetch` option;
 // - `globalThis.fetch` is still the one Node installed (a test's fetch mock is honoured);
-// - undici's global dispatcher, if set, is its default Agent (an undici MockAgent, ProxyAgent
-//   or EnvHttpProxyAgent means fetch is configured: it is used);
+// - undici's global dispatcher, if set, is the Agent fetch made for itself (an Agent with options
+//   of the app's own, a MockAgent, a ProxyAgent or an EnvHttpProxyAgent means fetch is
+//   configured: it is used);
 // - no proxy is configured for fetch through the environment (NODE_USE_ENV_PROXY).
 // node:http and node:https are loaded on first use, not at import: an app that never sends a
 // request does not pay for them at start-up.
@@ -27,20 +28,43 @@ let proxied; // read once: the environment's proxy settings are fixed at start-u
  */
 export function nodeTransport() {
   if (!isNodes || globalThis.fetch !== NODE_FETCH) return undefined;
-  const dispatcher = /** @type {Record<symbol, { constructor?: { name?: string } } | undefined>} */ (/** @type {unknown} */ (globalThis))[DISPATCHER];
-  if (dispatcher !== undefined && dispatcher?.constructor?.name !== "Agent") return undefined;
+  const dispatcher = /** @type {Record<symbol, object | undefined>} */ (/** @type {unknown} */ (globalThis))[DISPATCHER];
+  if (dispatcher !== undefined && !isDefaultAgent(dispatcher)) return undefined;
   proxied ??= Boolean(process.env.NODE_USE_ENV_PROXY);
   return proxied ? undefined : request;
 }
+
+/**
+ * Whether undici's global dispatcher is the one fetch makes for itself on its first call: an
+ * `Agent` given no options. An Agent of the app's own (a CA, a connector, limits), a MockAgent
+ * or a proxy agent means fetch is configured. Read from undici's internals (a symbol named
+ * "options" holding what the Agent was given); anything not recognised counts as configured.
+ * @param {object} dispatcher
+ * @returns {boolean}
+ */
+function isDefaultAgent(dispatcher) {
+  if (dispatcher !== seen.dispatcher) {
+    const key = Object.getOwnPropertySymbols(dispatcher).find((k) => k.description === "options");
+    const options = key && /** @type {Record<symbol, unknown>} */ (dispatcher)[key];
+    seen.dispatcher = dispatcher;
+    seen.isDefault = dispatcher.constructor?.name === "Agent" && typeof options === "object" && options !== null &&
+      Object.values(options).every((v) => v === undefined);
+  }
+  return seen.isDefault;
+}
+/** The last dispatcher looked at, and what it was (the same one is seen on every request). */
+const seen = { dispatcher: /** @type {object | undefined} */ (undefined), isDefault: false };
 
 /**
  * What the client reads of a Response, over an IncomingMessage.
  * @param {import("node:http").IncomingMessage} res
  */
 function response(res) {
-  const raw = res.headers;
-  /** @param {string | string[] | undefined} v */
-  const value = (v) => (Array.isArray(v) ? v.join(", ") : v);
+  // Every value of a repeated header (res.headers keeps only the first of some, such as
+  // Retry-After), joined as fetch's Headers joins them.
+  const raw = res.headersDistinct;
+  /** @param {string[] | undefined} v */
+  const value = (v) => v?.join(", ");
   return {
     status: /** @type {number} */ (res.statusCode),
     headers: {
@@ -112,11 +136,34 @@ function request(url, init) {
   if (body != null) headers["content-length"] = Buffer.byteLength(body);
   const req = client.request(target, { method: init.method, headers });
   return new Promise((/** @type {(res: ReturnType<typeof response>) => void} */ resolve, reject) => {
-    req.once("error", reject);
-    req.once("response", (res) => resolve(response(res)));
+    /** @param {string} why */
+    const unanswered = (why) => reject(Object.assign(new Error(why), { code: "ECONNRESET" }));
+    // Node's error codes say "nothing was sent" (ECONNREFUSED, a TLS error, EHOSTUNREACH) only
+    // while the connection is being made. Once it is made (or was kept alive), the request may
+    // have reached the server whatever the code, so the error goes on as a lost connection,
+    // its code in the message only (the client reads `code` to tell "never sent").
+    let connected = false;
+    req.once("socket", (socket) => {
+      if (req.reusedSocket) connected = true;
+      else socket.once(client === https ? "secureConnect" : "connect", () => { connected = true; });
+    });
+    req.once("error", (e) => {
+      const code = /** @type {{ code?: unknown }} */ (e).code;
+      if (connected && typeof code === "string") unanswered(`${e.message} (${code}, after the connection was made)`);
+      else reject(e);
+    });
+    req.once("response", (res) => {
+      const status = /** @type {number} */ (res.statusCode);
+      // Below 100 fetch fails as it would on a broken answer (600-999 it hands on, and the
+      // client refuses them as invalid statuses).
+      if (status < 100) {
+        res.destroy();
+        return unanswered(`the server answered with an invalid HTTP status (${status})`);
+      }
+      resolve(response(res));
+    });
     // A 101 answer is no answer (fetch fails it too); without this, Node would close the
     // socket and settle nothing. Any other way the request ends unanswered settles it as well.
-    const unanswered = (/** @type {string} */ why) => reject(Object.assign(new Error(why), { code: "ECONNRESET" }));
     req.once("upgrade", (_res, socket) => {
       socket.destroy();
       unanswered("the server switched protocols (101) instead of answering");

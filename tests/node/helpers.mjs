@@ -106,7 +106,8 @@ export async function everyRendering(err) {
 
 /**
  * A loopback HTTP server; `handler(req, res, body)` answers once the request body is in.
- * Resolves { url, requests (method, url, headers, body), connections() (opened so far), close }.
+ * Resolves { url, requests (method, url, headers, body), connections() (opened so far),
+ * openConnections() (open now), close }.
  */
 export async function serve(handler) {
   const requests = [];
@@ -120,12 +121,18 @@ export async function serve(handler) {
       handler(req, res, body);
     });
   });
-  server.on("connection", () => connections++);
+  const live = new Set();
+  server.on("connection", (socket) => {
+    connections++;
+    live.add(socket);
+    socket.on("close", () => live.delete(socket));
+  });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     requests,
     connections: () => connections,
+    openConnections: () => live.size,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };
 }

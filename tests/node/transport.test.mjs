@@ -7,6 +7,9 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
+import https from "node:https";
+import tls from "node:tls";
+import { readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { KEY, failure, pkg, serve } from "./helpers.mjs";
@@ -180,6 +183,60 @@ for (const [name, extra] of TRANSPORTS) {
       }
     });
 
+    test("a repeated header keeps every value (Retry-After: 0 and 30 is not a 0 s wait)", async () => {
+      const srv = await serve((req, res) => {
+        res.setHeader("retry-after", ["0", "30"]);
+        answer(res, 503, { error: { type: "server_error", message: "busy" } });
+      });
+      try {
+        const delays = [];
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 1, initialRetryDelay: 40, onRetry: (i) => delays.push(i.delayMs), ...extra });
+        const err = await failure(c.calls.retrieve("call_1"));
+        assert.ok(err instanceof APIError && err.status === 503, `${err.name}: ${err.message}`);
+        assert.equal(err.headers["retry-after"], "0, 30");
+        assert.equal(delays.length, 1);
+        assert.ok(delays[0] >= 20, `waited ${delays[0]} ms: the first value alone was taken`);
+      } finally {
+        await srv.close();
+      }
+    });
+
+    test("a status below 100 is a broken answer: a POST's outcome is unknown", async () => {
+      const srv = net.createServer((socket) => {
+        socket.on("error", () => {});
+        socket.once("data", () => socket.end("HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\n{}"));
+      });
+      await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: `http://127.0.0.1:${srv.address().port}`, maxRetries: 0, ...extra });
+        const err = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }, { idempotencyKey: "odd-1" }));
+        assert.ok(err instanceof OutcomeUnknownError && err.idempotencyKey === "odd-1", `${err.name}: ${err.message}`);
+      } finally {
+        await new Promise((r) => srv.close(r));
+      }
+    });
+
+    test("an answer refused before its body is read does not keep its connection open", async () => {
+      const srv = await serve((req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100000" });
+        res.write("{"); // and nothing more
+      });
+      try {
+        const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0, maxResponseSize: 1000, ...extra });
+        for (let i = 0; i < 10; i++) {
+          const err = await failure(c.calls.retrieve("call_1"));
+          assert.ok(err instanceof pkg.InvalidResponseError && /larger than maxResponseSize/.test(err.message), `${err.name}: ${err.message}`);
+        }
+        assert.equal(srv.requests.length, 10);
+        // The server's side of each connection closes once the client lets go of it.
+        const started = Date.now();
+        while (srv.openConnections() > 1 && Date.now() - started < 3_000) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(srv.openConnections() <= 1, `${srv.openConnections()} connections still open`);
+      } finally {
+        await srv.close();
+      }
+    });
+
     test("requests in a row share a kept-alive connection", async () => {
       const srv = await serve((req, res) => answer(res, 200, CALL));
       try {
@@ -192,6 +249,67 @@ for (const [name, extra] of TRANSPORTS) {
     });
   });
 }
+
+describe("over node:https", () => {
+  const cert = readFileSync(new URL("./tls/localhost.pem", import.meta.url)); // self-signed, for tests only
+  const key = readFileSync(new URL("./tls/localhost.key", import.meta.url));
+
+  // A TLS server that reads the whole POST, then answers with a record that cannot be
+  // decrypted: Node reports a TLS error code, but the call may have been placed.
+  async function tlsServer() {
+    let posts = 0;
+    const context = tls.createSecureContext({ key, cert });
+    const server = net.createServer((raw) => {
+      raw.on("error", () => {});
+      const socket = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
+      socket.on("error", () => {});
+      let seen = "";
+      socket.on("data", (d) => {
+        seen += d;
+        if (seen.includes("\r\n\r\n") && seen.includes("agent_1")) {
+          posts++;
+          seen = "";
+          raw.write(Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20, ...Array(32).fill(7)]));
+        }
+      });
+    });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    return { url: `https://127.0.0.1:${server.address().port}`, posts: () => posts, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  test("a TLS error after the request went out is not 'never sent': the POST's outcome is unknown", async () => {
+    const srv = await tlsServer();
+    const before = https.globalAgent.options.ca;
+    https.globalAgent.options.ca = cert; // the client uses Node's global agent
+    try {
+      const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0 });
+      const err = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }, { idempotencyKey: "tls-1" }));
+      assert.ok(err instanceof OutcomeUnknownError && err.idempotencyKey === "tls-1", `${err.name}: ${err.message}`);
+      assert.equal(srv.posts(), 1);
+      // With retries, every attempt carries the same key and the end is still "unknown".
+      const retried = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 2, initialRetryDelay: 1 });
+      const err2 = await failure(retried.calls.create({ agent_id: "agent_1", to: "+15551234567" }, { idempotencyKey: "tls-2" }));
+      assert.ok(err2 instanceof OutcomeUnknownError && err2.idempotencyKey === "tls-2", `${err2.name}: ${err2.message}`);
+      assert.equal(srv.posts(), 4);
+    } finally {
+      https.globalAgent.options.ca = before;
+      https.globalAgent.destroy();
+      await srv.close();
+    }
+  });
+
+  test("a certificate refused during the handshake: nothing was sent, a plain connection error", async () => {
+    const srv = await tlsServer();
+    try {
+      const c = new CallingBox({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0 });
+      const err = await failure(c.calls.create({ agent_id: "agent_1", to: "+15551234567" }));
+      assert.ok(err instanceof APIConnectionError && !(err instanceof OutcomeUnknownError), `${err.name}: ${err.message}`);
+      assert.equal(srv.posts(), 0);
+    } finally {
+      await srv.close();
+    }
+  });
+});
 
 describe("which one a Node client uses", () => {
   // fetch marks its requests (sec-fetch-mode); node:http does not.
@@ -224,22 +342,42 @@ describe("which one a Node client uses", () => {
     }
   });
 
-  test("an undici dispatcher of one's own (a proxy, a MockAgent) is honoured: the request goes through fetch", async () => {
+  test("an undici dispatcher of one's own (a proxy, a MockAgent, an Agent with options) is honoured: the request goes through fetch", async () => {
     const key = Symbol.for("undici.globalDispatcher.1");
     const before = globalThis[key];
+    const options = Symbol("options"); // where undici's Agent keeps what it was given
     const dispatched = [];
-    class ProxyAgent {
-      dispatch(options) {
-        dispatched.push(`${options.method} ${options.path}`);
-        throw new Error("no proxy here");
-      }
-    }
-    globalThis[key] = new ProxyAgent();
+    const recorder = (name) => ({
+      [name]: class {
+        constructor(given) {
+          this[options] = given;
+        }
+        dispatch(o) {
+          dispatched.push(`${name} ${o.method} ${o.path}`);
+          throw new Error("not here");
+        }
+      },
+    })[name];
+    const ProxyAgent = recorder("ProxyAgent");
+    const Agent = recorder("Agent");
     try {
-      // (Not port 9: fetch refuses it before any dispatcher sees the request.)
-      const err = await failure(new CallingBox({ apiKey: KEY, baseUrl: "http://127.0.0.1:8", maxRetries: 0 }).calls.retrieve("call_1"));
-      assert.ok(err instanceof APIConnectionError, `${err.name}: ${err.message}`);
-      assert.deepEqual(dispatched, ["GET /v1/calls/call_1"]);
+      for (const dispatcher of [new ProxyAgent({ uri: "http://proxy" }), new Agent({ connect: { ca: "x" }, interceptors: undefined })]) {
+        globalThis[key] = dispatcher;
+        // (Not port 9: fetch refuses it before any dispatcher sees the request.)
+        const err = await failure(new CallingBox({ apiKey: KEY, baseUrl: "http://127.0.0.1:8", maxRetries: 0 }).calls.retrieve("call_1"));
+        assert.ok(err instanceof APIConnectionError, `${err.name}: ${err.message}`);
+      }
+      assert.deepEqual(dispatched, ["ProxyAgent GET /v1/calls/call_1", "Agent GET /v1/calls/call_1"]);
+      // The Agent fetch makes for itself (no options) is no reason to use fetch.
+      const srv = await serve((req, res) => answer(res, 200, CALL));
+      try {
+        globalThis[key] = new Agent({ connect: undefined, interceptors: undefined });
+        await new CallingBox({ apiKey: KEY, baseUrl: srv.url }).calls.retrieve("call_1");
+        assert.equal(dispatched.length, 2);
+        assert.equal(srv.requests.length, 1);
+      } finally {
+        await srv.close();
+      }
     } finally {
       if (before === undefined) delete globalThis[key];
       else globalThis[key] = before;
