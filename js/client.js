@@ -414,6 +414,8 @@ export class CallingBox {
   #retryJson; // ... as the JSON the core reads
   /** @type {RetryDecision | undefined} */
   #startDecision; // the core's decision before a first attempt with the client's options (#start)
+  /** @type {[string, RetryDecision] | undefined} */
+  #perRequest; // the last per-request options (as JSON) and their first decision
   /** @type {OnRetry | undefined} */
   #onRetry;
   /** @type {((level: string, line: () => string) => void) | undefined} */
@@ -761,7 +763,10 @@ export class CallingBox {
       const config = { ...this.#retry };
       for (const k of PER_REQUEST) if (opts[k] != null) config[k] = opts[k];
       configJson = toJson(config, "options");
-      decision = this.#decide(configJson, { kind: "start" });
+      // The same per-request options on every request (createMany's maxRetries: 0) are
+      // checked by the core once.
+      if (this.#perRequest?.[0] === configJson) decision = this.#perRequest[1];
+      else this.#perRequest = [configJson, decision = this.#decide(configJson, { kind: "start" })];
     }
     const signal = opts.signal ?? undefined;
     const aborted = (/** @type {string} */ when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });

@@ -50,6 +50,17 @@ describe("timeout", () => {
     assert.match(err.message, /25 ms/);
   });
 
+  test("per-request timeouts that change from one request to the next each apply to their own", async () => {
+    const c = client(hangingFetch(), { timeout: 60_000 });
+    for (const timeout of [30, 30, 80, 30, 80, 80]) {
+      const err = await failure(c.calls.retrieve("c1", { timeout }));
+      assert.ok(err instanceof TimeoutError, `${err.name}: ${err.message}`);
+      assert.equal(err.timeout, timeout);
+    }
+    const late = await failure(c.calls.retrieve("c1", { timeout: -1 }));
+    assert.equal(late.name, "ValidationError");
+  });
+
   test("a per-request timeout longer than the client's is honoured", async () => {
     const fetch = fakeFetch(() => new Promise((r) => setTimeout(() => r(json(200, call)), 60)));
     const c = client(fetch, { timeout: 20 });
