@@ -5,6 +5,8 @@
 // replays). A benchmark, not a test: nothing here fails on a low figure.
 //
 //   bash scripts/build.sh && bash scripts/consumer.sh && node bench/batch-throughput.mjs [rows=2000] [rounds=7] [concurrency=16] [latencyMs=0]
+//   node_modules/.bin/deno run --allow-all bench/batch-throughput.mjs …   (the same in Deno)
+//   node_modules/.bin/bun bench/batch-throughput.mjs …                     (the same in Bun)
 //
 // latencyMs is added by the emulator to every answer. At 0 (an emulator answering in well under
 // a millisecond, on the same cores as the dispatcher) the comparison is one of CPU per request;
@@ -12,8 +14,10 @@
 //
 // What the pool does is what a careful user writes by hand: N workers taking the next row,
 // one fetch each, JSON.parse of the answer; no validation, no retries, no backpressure.
-// createMany is measured twice: with the client as it comes (in Node it sends with node:http)
-// and with a client given `fetch: globalThis.fetch` (what every other runtime does).
+// In Node createMany is measured twice: with the client as it comes (it sends with node:http)
+// and with a client given `fetch: globalThis.fetch` (what every other runtime does). In Deno
+// and Bun the client sends with the runtime's fetch, as the pool does. The emulator always runs
+// in Node (`node` on the PATH), in a process of its own.
 import { CallingBox } from "../target/consumer/callingbox.mjs";
 import { createMany } from "../target/consumer/batch.mjs";
 import { spawn } from "node:child_process";
@@ -23,12 +27,14 @@ const ROWS = Number(process.argv[2] ?? 2000);
 const ROUNDS = Number(process.argv[3] ?? 7);
 const CONCURRENCY = Number(process.argv[4] ?? 16);
 const LATENCY = Number(process.argv[5] ?? 0);
+const RUNTIME = globalThis.Deno ? `Deno ${globalThis.Deno.version.deno}` : process.versions.bun ? `Bun ${process.versions.bun}` : `Node ${process.versions.node}`;
+const NODE = RUNTIME.startsWith("Node");
 
 // Each measurement gets a fresh emulator in a process of its own: the timings measure the
 // dispatching side, and a server that has already placed thousands of calls (it slows down as
 // they pile up) does not weigh on whichever side runs later.
 async function freshEmulator() {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", `
+  const child = spawn(NODE ? process.execPath : "node", ["--input-type=module", "-e", `
     import { startEmulatorServer } from ${JSON.stringify(new URL("../target/consumer/emulator.mjs", import.meta.url).href)};
     const s = await startEmulatorServer({ port: 0, seed: 5, manualClock: true, initialCreditMilliCents: 1e15, faults: { latencyMs: ${LATENCY} } });
     console.log(JSON.stringify({ url: s.url, apiKey: s.apiKey }));
@@ -95,19 +101,22 @@ async function measure(name, fn, batch) {
   }
 }
 await measure(undefined, ours, "warm-ours"); // warm both paths (JIT, sockets) before timing
-await measure(undefined, oursFetch, "warm-ours-fetch");
+if (NODE) await measure(undefined, oursFetch, "warm-ours-fetch");
 await measure(undefined, pool, "warm-pool");
-const series = [["ours", ours], ["oursFetch", oursFetch], ["pool", pool]];
+/** @type {[keyof typeof times, typeof ours][]} */
+const series = NODE ? [["ours", ours], ["oursFetch", oursFetch], ["pool", pool]] : [["ours", ours], ["pool", pool]];
 for (let round = 0; round < ROUNDS; round++) {
-  // Each round starts with another of the three.
-  for (const [name, fn] of [...series.slice(round % 3), ...series.slice(0, round % 3)]) {
+  // Each round starts with another series.
+  const k = round % series.length;
+  for (const [name, fn] of [...series.slice(k), ...series.slice(0, k)]) {
     await measure(name, fn, `${name}-${round}`);
   }
 }
 console.error("rounds (ms):", JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.map(Math.round)]))));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rate = (ms) => (ROWS / (ms / 1000)).toFixed(0);
-for (const [name, label] of [["ours", "createMany"], ["oursFetch", "createMany, client given fetch"]]) {
+console.log(`${RUNTIME}:`);
+for (const [name, label] of NODE ? [["ours", "createMany"], ["oursFetch", "createMany, client given fetch"]] : [["ours", "createMany"]]) {
   const ratios = times[name].map((t, i) => times.pool[i] / t).sort((a, b) => a - b);
   console.log(`| ${label}: client CPU per row (user + sys of the dispatching process) | same runs (server latency ${LATENCY} ms), median | ${median(cpu[name]).toFixed(0)} µs (${(median(cpu[name]) / median(cpu.pool)).toFixed(2)}×) | hand-written pool: ${median(cpu.pool).toFixed(0)} µs | | |`);
   console.log(`| ${label}: throughput | ${ROWS} rows, ${CONCURRENCY} in flight, × ${ROUNDS} rounds vs the emulator on 127.0.0.1 answering after ${LATENCY} ms: median calls/s (× the pool: median of per-round ratios [range]) | ${rate(median(times[name]))} calls/s (${median(ratios).toFixed(2)}× [${ratios[0].toFixed(2)}-${ratios.at(-1).toFixed(2)}]) | hand-written pool of raw fetch: ${rate(median(times.pool))} calls/s | ≥ 0.9× | ${median(ratios) >= 0.9 ? "met" : "**MISSED**"} |`);

@@ -29,3 +29,8 @@ node decode.mjs | tee -a results.md
 bash "$root/scripts/consumer.sh" > /dev/null
 node batch-throughput.mjs 2000 7 16 0 | tee -a results.md
 node batch-throughput.mjs 2000 7 16 20 | tee -a results.md
+# The same in Deno and Bun (the root's dev dependencies), where the client sends with fetch.
+for latency in 0 20; do
+  "$root/node_modules/.bin/deno" run --allow-all batch-throughput.mjs 2000 7 16 "$latency" | tee -a results.md
+  "$root/node_modules/.bin/bun" batch-throughput.mjs 2000 7 16 "$latency" | tee -a results.md
+done
