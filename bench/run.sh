@@ -31,6 +31,6 @@ node batch-throughput.mjs 2000 7 16 0 | tee -a results.md
 node batch-throughput.mjs 2000 7 16 20 | tee -a results.md
 # The same in Deno and Bun (the root's dev dependencies), where the client sends with fetch.
 for latency in 0 20; do
-  "$root/node_modules/.bin/deno" run --allow-all batch-throughput.mjs 2000 7 16 "$latency" | tee -a results.md
+  "$root/node_modules/.bin/deno" run --allow-net=127.0.0.1 --allow-read --allow-run=node --allow-env batch-throughput.mjs 2000 7 16 "$latency" | tee -a results.md
   "$root/node_modules/.bin/bun" batch-throughput.mjs 2000 7 16 "$latency" | tee -a results.md
 done
