@@ -7,9 +7,10 @@
   archive the agent every dispatch uses or empty its numbers. Requests that would change a
   fixture that must stay usable are pointed at one kept for that purpose instead (see
   tests/schemathesis/emulator.mjs, which writes the roles to $CALLINGBOX_ST_DICT/roles.json).
-- Three stateful findings that are not the API's fault are dropped (see filter_failure), and
-  so are findings of the known emulator bugs listed in $CALLINGBOX_ST_KNOWN_BUGS (the names
-  of tests/schemathesis/probes.py, which checks each of them on every run).
+- Stateful findings that are not the API's fault are dropped (see filter_failure, checked by
+  tests/schemathesis/test_hooks.py on the failures seen in runs), and so are findings of the
+  known emulator bugs listed in $CALLINGBOX_ST_KNOWN_BUGS (the names of
+  tests/schemathesis/probes.py, which checks each of them on every run).
 - Tally: Schemathesis reports failures, not how deep the generated requests went. A run
   where every operation only answered 404 or 400 would pass and prove little, so this counts
   the status codes each operation answered and, at exit, prints the table and writes it as
@@ -34,6 +35,9 @@ REJECTIONS: dict[str, Counter] = defaultdict(Counter)
 OTHER_METHODS: Counter = Counter()
 # Failures filter_failure dropped, by reason, so that they stay visible.
 DROPPED: Counter = Counter()
+# The ids of the objects the run created (the `id` of each 201 answer's body).
+CREATED: set[str] = set()
+NOT_FOUND = re.compile(r"[a-z ]+ (\S+) not found")
 
 
 WELL_FORMED_KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -130,6 +134,17 @@ def filter_failure(context, failure, case, response):
     return reason is None
 
 
+def _body_strings(body):
+    """The non-empty strings of a body's top-level values and of its lists (e.g. number_ids)."""
+    values = body.values() if isinstance(body, dict) else []
+    out = []
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item:
+                out.append(item)
+    return out
+
+
 def _dropped(code, case, response):
     """Why a failure is not the emulator's fault or is a known bug, or None to keep it."""
     path = case.operation.path
@@ -149,18 +164,23 @@ def _dropped(code, case, response):
         if params.get("id") == params.get("numberId"):
             return "inferred link put the agent id in numberId"
     # The created resource was found, but an id in the body was not (e.g. a generated
-    # number_id for PUT /v1/agents/{id}/primary-number): a 404 the API documents, whose
-    # message names the body's id and none of the path's.
+    # number_id for PUT /v1/agents/{id}/primary-number, or one of PATCH's number_ids): a 404
+    # the API documents, whose message names the body's id and none of the path's.
     if code == "ST302" and response.status_code == 404:
         try:
             message = str(response.json().get("error", ""))
         except Exception:
             message = ""
-        body = case.body if isinstance(case.body, dict) else {}
-        in_body = [v for v in body.values() if isinstance(v, str) and v]
+        in_body = _body_strings(case.body)
         in_path = [str(v) for v in (case.path_parameters or {}).values() if v]
         if any(v in message for v in in_body) and not any(v in message for v in in_path):
             return "the 404 names an id of the body, not the created resource"
+        # The emulator's 404 names the missing object ("number <id> not found"); when no create
+        # of this run returned that id (e.g. a generated {numberId} next to a linked agent id),
+        # the missing object is not the created resource.
+        named = NOT_FOUND.fullmatch(message)
+        if named and named.group(1) not in CREATED:
+            return "the 404 names an id no create returned, not the created resource"
     return None
 
 
@@ -174,6 +194,11 @@ def after_call(context, case, response):
         return
     label = f"{sent.upper()} {case.operation.path}"
     TALLY[label][response.status_code] += 1
+    if response.status_code == 201:
+        try:
+            CREATED.add(str(response.json()["id"]))
+        except Exception:
+            pass
     if response.status_code == 400:
         try:
             message = response.json().get("error", "")
