@@ -6,8 +6,6 @@ import { CallingBox, APIError } from "../pkg/node.js";
 import { startEmulatorServer } from "../pkg/emulator-node.js";
 
 const SPEED = Number(process.env.DEMO_SPEED || 40); // virtual seconds per real second
-const TERMINAL = new Set(["completed", "no_answer", "busy", "canceled", "failed"]);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Money: the API counts calls in milli-cents (1/1000 ¢) and numbers in cents; print dollars
 // and cents, rounded half up to the cent.
 const dollars = (cents) => `$${(Math.round(cents) / 100).toFixed(2)}`;
@@ -32,24 +30,10 @@ try {
   agent = await client.agents.attachNumber(agent.id, { number_id: number.id, set_as_primary: true });
   console.log(`agent "${agent.name}" (${agent.type}) calls from ${agent.numbers.map((n) => n.e164).join(", ")}`);
 
-  async function follow(call) {
-    let last = "";
-    while (!TERMINAL.has(call.status)) {
-      if (call.status !== last) {
-        process.stdout.write(`  … ${call.status}\n`);
-        last = call.status;
-      }
-      await sleep(100);
-      call = await client.calls.retrieve(call.id);
-    }
-    // `completed` may still be extracting the result (`result_status` stays `pending` until
-    // then): wait for it too.
-    while (call.status === "completed" && call.result_status === "pending") {
-      await sleep(100);
-      call = await client.calls.retrieve(call.id);
-    }
-    return call;
-  }
+  // Follows a call to its outcome: polls (from every 100 ms, growing) until the status is
+  // final and a completed call's result is extracted, printing each status on the way.
+  const follow = (call) =>
+    client.calls.waitUntilDone(call, { pollInterval: 100, onStatus: (c) => console.log(`  … ${c.status}`) });
 
   const to = "+1 (555) 123-4567";
   let call = await client.calls.create({

@@ -12,7 +12,7 @@ import {
   TimeoutError, ValidationError, WaitTimeoutError,
 } from "./errors.js";
 import { notAString, phoneError, refusal } from "./phone-answer.js";
-import { OPERATIONS, TERMINAL_CALL_STATUSES } from "./operations.js";
+import { OPERATIONS, WAIT_GROWTH, WAIT_INTERVAL, WAIT_MAX_INTERVAL, WAIT_TIMEOUT, callEnded } from "./operations.js";
 import { redactSecret, scrub } from "./redact.js";
 
 export {
@@ -316,22 +316,6 @@ function sleep(ms, signal, makeAbort) {
   });
 }
 
-/** `calls.waitUntilDone`: the first interval between polls (ms), its growth after each poll, its cap. */
-const WAIT_INTERVAL = 1000;
-const WAIT_GROWTH = 1.5;
-const WAIT_MAX_INTERVAL = 10_000;
-/** How long `calls.waitUntilDone` waits by default (ms): longer than any call lasts. */
-const WAIT_TIMEOUT = 3_600_000;
-
-/**
- * Whether a call is over: a terminal status, and for a completed call its result extracted
- * (`result_status` leaves "pending" a few seconds after the call ends; a call that ends
- * otherwise never has one).
- * @param {{ status?: unknown, result_status?: unknown }} call
- */
-const ended = (call) =>
-  TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(call.status === "completed" && call.result_status === "pending");
-
 /**
  * Response headers as a record: lowercase names, the key removed from every value, and a header
  * whose name holds the key (a hostile server can send one; fetch lowercases names) left out.
@@ -553,7 +537,7 @@ export class CallingBox {
   }
 
   /**
-   * Polls `calls.retrieve` until the call is over (see `ended` and WAIT_* for the intervals).
+   * Polls `calls.retrieve` until the call is over (see `callEnded` and WAIT_* for the intervals).
    * Given an id it polls at once; given a Call, it first waits. A poll that fails for a reason
    * a retry can fix (429, 5xx, the connection, a timeout) after the request's own retries is
    * followed by the next poll; any other error ends the wait. No poll outlives the wait's
@@ -584,7 +568,7 @@ export class CallingBox {
           // the observer's failure is its own
         }
       }
-      if (call && ended(call)) return call;
+      if (call && callEnded(call)) return call;
       if (end - Date.now() <= 0) {
         throw new WaitTimeoutError(`call ${id} had not ended after ${timeout} ms (last status: ${call ? call.status : "unknown"})`, { call, timeout, cause: failure });
       }

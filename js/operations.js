@@ -45,3 +45,16 @@ export const OPERATIONS = {
 
 /** The call statuses a call never leaves (`x-terminal` of CallStatus). */
 export const TERMINAL_CALL_STATUSES = new Set(["completed", "no_answer", "busy", "canceled", "failed"]);
+
+/**
+ * Whether a call is over for a client following it: a terminal status, but not while
+ * status is completed and result_status is pending (`x-client-not-ended` of Call).
+ * @param {{ status?: unknown, result_status?: unknown }} call
+ */
+export const callEnded = (call) => TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(call.status === "completed" && call.result_status === "pending");
+
+/** `calls.waitUntilDone` (`x-client-wait`): the first interval between polls (ms), its growth after each poll, its cap, and the default timeout (ms). */
+export const WAIT_INTERVAL = 1000;
+export const WAIT_GROWTH = 1.5;
+export const WAIT_MAX_INTERVAL = 10000;
+export const WAIT_TIMEOUT = 3600000;

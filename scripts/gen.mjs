@@ -532,7 +532,50 @@ function genJsOperations() {
   }
   out.push("};");
   out.push("", "/** The call statuses a call never leaves (`x-terminal` of CallStatus). */", `export const TERMINAL_CALL_STATUSES = new Set([${terminalCallStatuses().map((v) => JSON.stringify(v)).join(", ")}]);`);
+  const notEnded = Object.entries(callNotEnded()).map(([field, value]) => `call.${field} === ${JSON.stringify(value)}`).join(" && ");
+  out.push(
+    "",
+    "/**",
+    " * Whether a call is over for a client following it: a terminal status, but not while",
+    ` * ${Object.entries(callNotEnded()).map(([field, value]) => `${field} is ${value}`).join(" and ")} (\`x-client-not-ended\` of Call).`,
+    " * @param {{ status?: unknown, result_status?: unknown }} call",
+    " */",
+    `export const callEnded = (call) => TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(${notEnded});`,
+  );
+  const wait = waitPolicy();
+  out.push(
+    "",
+    "/** `calls.waitUntilDone` (`x-client-wait`): the first interval between polls (ms), its growth after each poll, its cap, and the default timeout (ms). */",
+    `export const WAIT_INTERVAL = ${wait["interval-ms"]};`,
+    `export const WAIT_GROWTH = ${wait.growth};`,
+    `export const WAIT_MAX_INTERVAL = ${wait["max-interval-ms"]};`,
+    `export const WAIT_TIMEOUT = ${wait["timeout-ms"]};`,
+  );
   return out.join("\n") + "\n";
+}
+
+/** Call's `x-client-not-ended`: the terminal state in which a call is not over yet, as field → enum value. */
+function callNotEnded() {
+  const rule = schemas.Call?.["x-client-not-ended"];
+  const fields = Object.entries(rule ?? {});
+  const valid = fields.length > 0 && fields.every(([field, value]) => {
+    const s = schemas.Call.properties[field];
+    return s && resolve(s).enum?.includes(value);
+  });
+  if (!valid || !terminalCallStatuses().includes(rule.status)) {
+    throw new Error("Call needs x-client-not-ended: { status: <a terminal status>, <field>: <a value of its enum>, ... }");
+  }
+  return rule;
+}
+
+/** `x-client-wait`: how waitUntilDone polls. */
+function waitPolicy() {
+  const wait = spec["x-client-wait"];
+  const keys = ["interval-ms", "growth", "max-interval-ms", "timeout-ms"];
+  if (!wait || keys.some((k) => typeof wait[k] !== "number" || !(wait[k] > 0)) || !Number.isInteger(wait["timeout-ms"]) || wait.growth < 1) {
+    throw new Error(`x-client-wait needs positive numbers ${keys.join(", ")} (growth at least 1)`);
+  }
+  return wait;
 }
 
 /** CallStatus's `x-terminal`: statuses of its enum. */
@@ -1142,7 +1185,7 @@ function genRust() {
   for (const [resource, ops] of byResource) {
     const tag = spec.tags?.find((t) => t.name === resource);
     out.push(rustDoc(tag?.description || resource), `///`, `/// From [\`Client::${snake(resource)}\`].`);
-    out.push("#[derive(Debug, Clone, Copy)]", `pub struct ${pascal(resource)}<'a> {`, "    client: &'a Client,", "}", "");
+    out.push("#[derive(Debug, Clone, Copy)]", `pub struct ${pascal(resource)}<'a> {`, "    pub(crate) client: &'a Client,", "}", "");
     out.push(`impl ${pascal(resource)}<'_> {`);
     for (const op of ops) {
       const args = op.pathParams.map((p) => `${rustIdent(snake(camel(p)))}: &str`);
@@ -1157,7 +1200,38 @@ function genRust() {
     }
     out.push("}", "");
   }
+  out.push(...rustCallEnded());
   return out.join("\n") + "\n";
+}
+
+/** `Call::has_ended` (`x-terminal` and `x-client-not-ended`) and the wait policy (`x-client-wait`). */
+function rustCallEnded() {
+  const s = schemas.Call;
+  const required = new Set(s["x-client-required"] ?? ["id"]);
+  const field = (name, value) => {
+    const variant = `${refName(s.properties[name])}::${pascal(value.replace(/\./g, "_"))}`;
+    return `self.${rustIdent(name)} == ${required.has(name) ? variant : `Some(${variant})`}`;
+  };
+  const status = required.has("status") ? "self.status.is_terminal()" : "self.status.as_ref().is_some_and(CallStatus::is_terminal)";
+  const rule = Object.entries(callNotEnded());
+  const wait = waitPolicy();
+  const float = (n) => (Number.isInteger(n) ? `${n}.0` : String(n));
+  return [
+    "impl Call {",
+    rustDoc(`Whether the call is over for a client following it: a terminal status, but not while\n${rule.map(([k, v]) => `\`${k}\` is \`${v}\``).join(" and ")} (a completed call's result is extracted a\nfew seconds after it ends).`, "    "),
+    "    pub fn has_ended(&self) -> bool {",
+    `        ${status} && !(${rule.map(([k, v]) => field(k, v)).join(" && ")})`,
+    "    }",
+    "}",
+    "",
+    "/// How [`Calls::wait_until_done`] polls (`x-client-wait`): the first interval (ms), its growth",
+    "/// after each poll, its cap (ms), and how long a wait lasts by default (ms).",
+    `pub(crate) const WAIT_INTERVAL_MS: u64 = ${wait["interval-ms"]};`,
+    `pub(crate) const WAIT_GROWTH: f64 = ${float(wait.growth)};`,
+    `pub(crate) const WAIT_MAX_INTERVAL_MS: u64 = ${wait["max-interval-ms"]};`,
+    `pub(crate) const WAIT_TIMEOUT_MS: u64 = ${wait["timeout-ms"]};`,
+    "",
+  ];
 }
 
 /** A tool's model: an input (built with `new`) and an output (kept as sent). */

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out=$(DEMO_SPEED=400 timeout 120 node examples/demo.mjs)
 printf '%s\n' "$out"
 fail=0
-wants=("emulator: http://127.0.0.1:" "bought +1415" "for \$1.00/month" "dispatched call" "✓ completed: 158s, billed 152s = \$0.13" "result (completed): {\"confirmed\":true,\"reschedule_to\":\"next Thursday at 3pm\"}" "transcript:"
+wants=("emulator: http://127.0.0.1:" "bought +1415" "for \$1.00/month" "dispatched call" "  … queued" "✓ completed: 158s, billed 152s = \$0.13" "result (completed): {\"confirmed\":true,\"reschedule_to\":\"next Thursday at 3pm\"}" "transcript:"
   "agent Hi, is this Maria Lopez?" "I'm calling to confirm tomorrow's 2pm appointment." "agent Can you confirm that works for you?" "user  Yes, that works for me." "To sum up, confirmed: yes; reschedule to: next Thursday at 3pm."
   "✗ busy (hangup_cause user_busy, reservation released, billed \$0.00)" "InvalidPhoneNumberError (missing_plus)" "NotFoundError 404 not_found" "2 calls placed")
 # What the demo printed before it read like a call: placeholder answers, field names as

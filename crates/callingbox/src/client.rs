@@ -369,6 +369,17 @@ impl Client {
         }
     }
 
+    /// This handle with its requests bounded to `left` in all, retries included (a shorter
+    /// deadline of its own stays).
+    pub(crate) fn within(&self, left: Duration) -> Client {
+        let mut options = self.options.clone();
+        options.deadline = Some(options.deadline.map_or(left, |d| d.min(left)));
+        Client {
+            inner: self.inner.clone(),
+            options,
+        }
+    }
+
     /// Sends operation `op_name` (`calls.create`) with path `ids` and `params`, retrying as
     /// the core decides, and decodes the answer into `T`.
     pub(crate) async fn request<P: Serialize + ?Sized, T: DeserializeOwned>(

@@ -106,6 +106,20 @@ pub enum Error {
         /// The whole explanation, with what to do next.
         message: String,
     },
+    /// [`crate::Calls::wait_until_done`] (or `create_and_wait`) gave up: the call had not
+    /// ended when the wait's timeout came. The call goes on; `call` is the last state seen
+    /// and `cause` the last poll's error, if the last poll failed.
+    #[error("call {call_id} had not ended after {timeout_ms} ms (last status: {})", last_status(.call))]
+    WaitTimeout {
+        /// The call waited for.
+        call_id: String,
+        /// The wait's timeout.
+        timeout_ms: u64,
+        /// The call as last seen (none if no poll succeeded).
+        call: Option<Box<crate::Call>>,
+        /// Why the last poll failed, if it did.
+        cause: Option<Box<Error>>,
+    },
     /// A webhook failed verification ([`crate::Webhooks::construct_event`]): answer 400 and
     /// do not act on the body. `reason` is stable (`no_matching_signature`,
     /// `timestamp_outside_tolerance`, `malformed_header`, `missing_timestamp`,
@@ -117,6 +131,15 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+}
+
+/// The status of the last call seen, for [`Error::WaitTimeout`]'s message.
+fn last_status(call: &Option<Box<crate::Call>>) -> String {
+    match call.as_deref().map(|c| c.status.as_ref()) {
+        Some(Some(status)) => status.to_string(),
+        Some(None) => "none".into(),
+        None => "unknown".into(),
+    }
 }
 
 /// A non-2xx answer from the API.
@@ -239,6 +262,7 @@ impl Error {
             Error::InvalidResponse { .. } => "invalid_response",
             Error::OutcomeUnknown { .. } => "outcome_unknown",
             Error::WebhookSignature { .. } => "webhook_signature_invalid",
+            Error::WaitTimeout { .. } => "wait_timeout",
         }
     }
 

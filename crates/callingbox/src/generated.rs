@@ -2485,7 +2485,7 @@ impl Client {
 /// From [`Client::numbers`].
 #[derive(Debug, Clone, Copy)]
 pub struct Numbers<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl Numbers<'_> {
@@ -2532,7 +2532,7 @@ impl Numbers<'_> {
 /// From [`Client::agents`].
 #[derive(Debug, Clone, Copy)]
 pub struct Agents<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl Agents<'_> {
@@ -2642,7 +2642,7 @@ impl Agents<'_> {
 /// From [`Client::calls`].
 #[derive(Debug, Clone, Copy)]
 pub struct Calls<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl Calls<'_> {
@@ -2698,7 +2698,7 @@ impl Calls<'_> {
 /// From [`Client::webhook_endpoints`].
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookEndpoints<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl WebhookEndpoints<'_> {
@@ -2785,7 +2785,7 @@ impl WebhookEndpoints<'_> {
 /// From [`Client::webhook_deliveries`].
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookDeliveries<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl WebhookDeliveries<'_> {
@@ -2826,3 +2826,21 @@ impl WebhookDeliveries<'_> {
             .await
     }
 }
+
+impl Call {
+    /// Whether the call is over for a client following it: a terminal status, but not while
+    /// `status` is `completed` and `result_status` is `pending` (a completed call's result is extracted a
+    /// few seconds after it ends).
+    pub fn has_ended(&self) -> bool {
+        self.status.as_ref().is_some_and(CallStatus::is_terminal)
+            && !(self.status == Some(CallStatus::Completed)
+                && self.result_status == Some(ResultStatus::Pending))
+    }
+}
+
+/// How [`Calls::wait_until_done`] polls (`x-client-wait`): the first interval (ms), its growth
+/// after each poll, its cap (ms), and how long a wait lasts by default (ms).
+pub(crate) const WAIT_INTERVAL_MS: u64 = 1000;
+pub(crate) const WAIT_GROWTH: f64 = 1.5;
+pub(crate) const WAIT_MAX_INTERVAL_MS: u64 = 10000;
+pub(crate) const WAIT_TIMEOUT_MS: u64 = 3600000;

@@ -51,12 +51,14 @@ mod error;
 mod generated;
 mod runtime;
 pub mod transport;
+mod wait;
 mod webhooks;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use generated::*;
 pub use transport::Transport;
+pub use wait::WaitOptions;
 pub use webhooks::{Event, Webhooks};
 
 /// A JSON object (`context`, `metadata`, `result`, unknown fields).

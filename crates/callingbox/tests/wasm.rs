@@ -9,7 +9,9 @@
 mod support;
 
 use callingbox::transport::{GlooTransport, HttpRequest, Transport};
-use callingbox::{ApiErrorKind, CallCreateParams, Client, Error, Webhooks};
+use callingbox::{
+    ApiErrorKind, CallCreateParams, CallStatus, Client, Error, WaitOptions, Webhooks,
+};
 use support::{every_endpoint, outbound_agent, Counting};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -107,6 +109,41 @@ async fn a_dropped_create_is_retried_without_a_duplicate_call() {
     assert_eq!(delta("calls_placed"), 1);
     assert_eq!(delta("faults_dropped"), 1);
     assert_eq!(delta("idempotent_replays"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_call_is_followed_to_its_end_with_the_platform_timers() {
+    let (client, _) = client("wait");
+    let agent = outbound_agent(&client).await;
+    let call = client
+        .calls()
+        .create(CallCreateParams::new(agent.id.clone(), "+14155550123"))
+        .await
+        .unwrap();
+    // Not over yet: the wait ends on its timeout (setTimeout), with the last call seen.
+    let err = client
+        .calls()
+        .wait_until_done(
+            &call.id,
+            WaitOptions::new()
+                .timeout(std::time::Duration::from_millis(120))
+                .poll_interval(std::time::Duration::from_millis(10)),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::WaitTimeout { call: Some(last), .. } if last.id == call.id),
+        "{err:?}"
+    );
+    // Past its end and its result's extraction: the first poll finds it over.
+    admin("POST", "/__emulator/advance", Some(r#"{"ms":600000}"#)).await;
+    let done = client
+        .calls()
+        .wait_until_done(&call.id, WaitOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(done.status, Some(CallStatus::Completed));
+    assert!(done.has_ended());
 }
 
 #[wasm_bindgen_test]
