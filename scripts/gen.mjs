@@ -1197,11 +1197,51 @@ function genRust() {
       const ids = `&[${op.pathParams.map((p) => rustIdent(snake(camel(p)))).join(", ")}]`;
       out.push(`        self.client.request(${rustStr(op.name)}, ${ids}, ${takes ? "Some(&params)" : "None::<&()>"}).await`);
       out.push("    }", "");
+      if (paged(op)) {
+        const item = resourceOf(op.result).name;
+        out.push(
+          `    /// Every ${item} of \`${op.name}\`, page after page, as a stream: the next page is requested`,
+          "    /// after the last item of this one (or before the first one, paging backwards from",
+          "    /// `ending_before`, in which case each page comes oldest first). A failed request is the",
+          "    /// stream's last item.",
+          "    ///",
+          `    /// \`${op.http} ${op.path}\`, once per page`,
+          `    pub fn list_all(self, params: ${rustParamsName(op)}) -> impl futures_util::stream::Stream<Item = Result<${item}, Error>> + Unpin {`,
+          `        crate::pages::items(self.client.clone(), ${rustStr(op.name)}, params)`,
+          "    }",
+          "",
+        );
+      }
     }
     out.push("}", "");
   }
+  for (const op of OPS.filter(paged)) out.push(...rustPaged(op));
   out.push(...rustCallEnded());
   return out.join("\n") + "\n";
+}
+
+/** A list whose pages are chained by cursors (`starting_after` and `ending_before`). */
+const paged = (op) => op.method === "list" && ["starting_after", "ending_before"].every((name) => op.query.some((q) => q.name === name));
+
+/** What `list_all` needs: the cursors of the parameters and the id of the items. */
+function rustPaged(op) {
+  const item = resourceOf(op.result).name;
+  const s = schemas[item];
+  const required = new Set(s["x-client-required"] ?? (s.properties?.id ? ["id"] : []));
+  return [
+    `impl crate::pages::Cursors for ${rustParamsName(op)} {`,
+    "    fn cursors(&mut self) -> (&mut Option<String>, &mut Option<String>) {",
+    "        (&mut self.starting_after, &mut self.ending_before)",
+    "    }",
+    "}",
+    "",
+    `impl crate::pages::Listed for ${item} {`,
+    "    fn list_id(&self) -> &str {",
+    required.has("id") ? "        &self.id" : "        self.id.as_deref().unwrap_or_default()",
+    "    }",
+    "}",
+    "",
+  ];
 }
 
 /** `Call::has_ended` (`x-terminal` and `x-client-not-ended`) and the wait policy (`x-client-wait`). */

@@ -369,6 +369,11 @@ impl Client {
         }
     }
 
+    /// The API key, to remove it from texts that reach an error.
+    pub(crate) fn api_key(&self) -> &str {
+        self.inner.config.api_key.as_str()
+    }
+
     /// This handle with its requests bounded to `left` in all, retries included (a shorter
     /// deadline of its own stays).
     pub(crate) fn within(&self, left: Duration) -> Client {

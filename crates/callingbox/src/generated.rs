@@ -2500,6 +2500,19 @@ impl Numbers<'_> {
             .await
     }
 
+    /// Every PhoneNumber of `numbers.list`, page after page, as a stream: the next page is requested
+    /// after the last item of this one (or before the first one, paging backwards from
+    /// `ending_before`, in which case each page comes oldest first). A failed request is the
+    /// stream's last item.
+    ///
+    /// `GET /v1/numbers`, once per page
+    pub fn list_all(
+        self,
+        params: NumbersListParams,
+    ) -> impl futures_util::stream::Stream<Item = Result<PhoneNumber, Error>> + Unpin {
+        crate::pages::items(self.client.clone(), "numbers.list", params)
+    }
+
     /// Search available numbers.
     ///
     /// Searches numbers that can be bought. Only US numbers are available today.
@@ -2653,6 +2666,19 @@ impl Calls<'_> {
     /// `GET /v1/calls`
     pub async fn list(self, params: CallsListParams) -> Result<Page<Call>, Error> {
         self.client.request("calls.list", &[], Some(&params)).await
+    }
+
+    /// Every Call of `calls.list`, page after page, as a stream: the next page is requested
+    /// after the last item of this one (or before the first one, paging backwards from
+    /// `ending_before`, in which case each page comes oldest first). A failed request is the
+    /// stream's last item.
+    ///
+    /// `GET /v1/calls`, once per page
+    pub fn list_all(
+        self,
+        params: CallsListParams,
+    ) -> impl futures_util::stream::Stream<Item = Result<Call, Error>> + Unpin {
+        crate::pages::items(self.client.clone(), "calls.list", params)
     }
 
     /// Dispatch an outbound call.
@@ -2824,6 +2850,30 @@ impl WebhookDeliveries<'_> {
         self.client
             .request("webhookDeliveries.redeliver", &[id], None::<&()>)
             .await
+    }
+}
+
+impl crate::pages::Cursors for NumbersListParams {
+    fn cursors(&mut self) -> (&mut Option<String>, &mut Option<String>) {
+        (&mut self.starting_after, &mut self.ending_before)
+    }
+}
+
+impl crate::pages::Listed for PhoneNumber {
+    fn list_id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl crate::pages::Cursors for CallsListParams {
+    fn cursors(&mut self) -> (&mut Option<String>, &mut Option<String>) {
+        (&mut self.starting_after, &mut self.ending_before)
+    }
+}
+
+impl crate::pages::Listed for Call {
+    fn list_id(&self) -> &str {
+        &self.id
     }
 }
 

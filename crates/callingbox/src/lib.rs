@@ -25,6 +25,29 @@
 //! # }
 //! ```
 //!
+//! # Lists and waiting
+//! `list_all` streams every item of a paged list (`calls`, `numbers`), asking for the next page
+//! as the stream is read; [`Calls::create_and_wait`] and [`Calls::wait_until_done`] follow a
+//! call to its end ([`WaitOptions`]).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), callingbox::Error> {
+//! use callingbox::emulator::EmulatorTransport;
+//! use callingbox::{CallsListParams, Client};
+//! use futures_util::TryStreamExt;
+//!
+//! let client = Client::builder("sk_test_emulator_local")
+//!     .transport(EmulatorTransport::new())
+//!     .build()?;
+//! let mut calls = client.calls().list_all(CallsListParams::new().limit(100));
+//! while let Some(call) = calls.try_next().await? {
+//!     println!("{} {:?}", call.id, call.status);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Errors
 //! Every method returns [`Error`]: validation before any I/O ([`Error::Validation`],
 //! [`Error::InvalidPhoneNumber`]), the API's answers ([`Error::Api`], with the status kind and
@@ -49,6 +72,7 @@ mod client;
 pub mod emulator;
 mod error;
 mod generated;
+mod pages;
 mod runtime;
 pub mod transport;
 mod wait;

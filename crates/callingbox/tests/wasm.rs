@@ -10,8 +10,10 @@ mod support;
 
 use callingbox::transport::{GlooTransport, HttpRequest, Transport};
 use callingbox::{
-    ApiErrorKind, CallCreateParams, CallStatus, Client, Error, WaitOptions, Webhooks,
+    ApiErrorKind, CallCreateParams, CallStatus, CallsListParams, Client, Error, WaitOptions,
+    Webhooks,
 };
+use futures_util::TryStreamExt;
 use support::{every_endpoint, outbound_agent, Counting};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -144,6 +146,32 @@ async fn a_call_is_followed_to_its_end_with_the_platform_timers() {
         .unwrap();
     assert_eq!(done.status, Some(CallStatus::Completed));
     assert!(done.has_ended());
+}
+
+#[wasm_bindgen_test]
+async fn list_all_pages_through_fetch() {
+    let (client, counting) = client("pages");
+    let agent = outbound_agent(&client).await;
+    let mut placed = Vec::new();
+    for to in ["+14155550131", "+14155550132", "+14155550133"] {
+        let call = client
+            .calls()
+            .create(CallCreateParams::new(agent.id.clone(), to))
+            .await
+            .unwrap();
+        placed.push(call.id);
+    }
+    placed.reverse(); // newest first, as lists are
+    let before = counting.count();
+    let listed: Vec<String> = client
+        .calls()
+        .list_all(CallsListParams::new().limit(1))
+        .map_ok(|c| c.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed, placed);
+    assert!(counting.count() - before >= 3, "one request per page");
 }
 
 #[wasm_bindgen_test]
