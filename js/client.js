@@ -1004,32 +1004,57 @@ export class CallingBox {
       if (ok) throw tooLarge();
       return whole.subarray(0, limit);
     }
-    const reader = stream.getReader();
-    /** @type {Uint8Array[]} */
-    const chunks = [];
+    // One buffer that grows. A BYOB reader fills it in place: in Deno that costs less than
+    // res.text(), where a default reader adds about 40 µs an answer. Runtimes whose bodies
+    // are not byte streams (Bun) give a default reader, whose chunks are copied in.
+    /** @type {ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader} */
+    let reader;
+    try {
+      reader = stream.getReader({ mode: "byob" });
+    } catch {
+      reader = stream.getReader();
+    }
+    const byob = typeof ReadableStreamBYOBReader === "function" && reader instanceof ReadableStreamBYOBReader;
+    /** @type {Uint8Array} */
+    let buf = new Uint8Array(0);
     let size = 0;
+    /** @param {number} need */
+    const room = (need) => {
+      if (need <= buf.length) return;
+      const next = new Uint8Array(Math.min(Math.max(need, 2 * buf.length, 8192), limit + 1));
+      next.set(buf.subarray(0, size));
+      buf = next;
+    };
     for (;;) {
-      const { done, value } = await gated(reader.read());
-      if (done) break;
-      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
-      if (size + chunk.length > limit) {
+      // (size is at most limit here, so there is room for one more byte)
+      if (byob) room(size + 1);
+      const { done, value } = await gated(byob
+        ? /** @type {ReadableStreamBYOBReader} */ (reader).read(buf.subarray(size))
+        : /** @type {ReadableStreamDefaultReader<Uint8Array>} */ (reader).read());
+      if (byob) {
+        // The buffer was handed over; it comes back as the value's (a reader that gives none
+        // back throws here, a failure to read the body like any other).
+        const filled = /** @type {Uint8Array} */ (value);
+        buf = new Uint8Array(filled.buffer);
+        size += filled.byteLength;
+      } else if (!done) {
+        const chunk = value instanceof Uint8Array ? value : new Uint8Array(/** @type {ArrayBuffer} */ (/** @type {unknown} */ (value)));
+        const n = Math.min(chunk.length, limit + 1 - size);
+        if (size) {
+          room(size + n);
+          buf.set(chunk.subarray(0, n), size);
+        } else {
+          buf = chunk; // the first chunk is kept as it is (most answers are one chunk)
+        }
+        size += n;
+      }
+      if (size > limit) {
         reader.cancel().catch(() => {});
         if (ok) throw tooLarge();
-        chunks.push(chunk.subarray(0, limit - size));
-        size = limit;
-        break;
+        return buf.subarray(0, limit);
       }
-      chunks.push(chunk);
-      size += chunk.length;
+      if (done) return buf.subarray(0, size);
     }
-    if (chunks.length === 1) return chunks[0];
-    const all = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
   }
 }
 

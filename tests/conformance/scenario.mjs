@@ -108,6 +108,22 @@ export async function runScenario({ sdk, webhooks, phone, baseUrl, apiKey }) {
       const next = await client.numbers.list({ limit: 1, starting_after: page.data[0].id });
       check(next.data[0].id === s.number.id, "starting_after pages");
     }],
+    ["answers without a Content-Length: read whole, or refused past maxResponseSize while they stream in", async () => {
+      // The emulator answers chunked: the client reads the body as a stream, through a BYOB
+      // reader where this runtime's fetch gives byte streams, else a default one.
+      const res = await fetch(`${baseUrl}/v1/numbers`, { headers: { authorization: `Bearer ${apiKey}` } });
+      let byob = false;
+      try {
+        byob = res.body.getReader({ mode: "byob" }) instanceof ReadableStreamBYOBReader;
+      } catch {}
+      await res.body?.cancel().catch(() => {});
+      const whole = await client.numbers.list({ limit: 2 });
+      check(whole.data.length === 2 && whole.data.every((n) => typeof n.id === "string"), "the page, read whole");
+      const small = new CallingBox({ apiKey, baseUrl, maxResponseSize: 200, maxRetries: 0, dangerouslyAllowBrowser: true });
+      const e = await rejects(small.numbers.list({ limit: 2 }), sdk.InvalidResponseError, "invalid_response", "an answer over maxResponseSize");
+      check(/larger than maxResponseSize \(200 bytes\)/.test(e.message), e.message);
+      return byob ? "fetch bodies are byte streams (BYOB reads)" : "fetch bodies are not byte streams (default reads)";
+    }],
     ["agents.create / list / retrieve / update", async () => {
       s.agent = await client.agents.create({
         name: "Reminders", type: "outbound", instructions: "Confirm the appointment.", returns: { confirmed: "boolean" },

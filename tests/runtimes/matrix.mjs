@@ -251,6 +251,8 @@ for (const cell of cells.filter((c) => only.length === 0 || only.includes(c.id))
   const row = { cell: cell.label, version: r.version ?? "", entry: r.entry ?? "?", ua, steps: `${passed}/${results.length}`, result: ok ? "PASS" : "FAIL", secs: ((Date.now() - started) / 1000).toFixed(1) };
   rows.push(row);
   console.log(`${row.result}  ${row.cell}: ${row.steps} steps, entry ${row.entry}, User-Agent ${ua} (${row.secs} s)`);
+  // What a step observed that differs between runtimes.
+  for (const x of results.filter((x) => x.ok && x.note)) console.log(`      · ${x.note}`);
   if (!ok) {
     for (const x of results.filter((x) => !x.ok)) console.log(`      ✗ ${x.name}: ${x.error}`);
     if (r.exitCode !== undefined && r.exitCode !== 0) console.log(`      exit code ${r.exitCode}`);
