@@ -50,6 +50,28 @@ struct Inner {
     /// The client's retry options, as the core's option names and values (ms).
     retry: Vec<(&'static str, f64)>,
     transport: Arc<dyn Transport>,
+    on_retry: Option<OnRetry>,
+}
+
+/// The hook of [`ClientBuilder::on_retry`].
+type OnRetry = Arc<dyn Fn(&RetryInfo) + Send + Sync>;
+
+/// What [`ClientBuilder::on_retry`] is told before the client waits to retry.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RetryInfo {
+    /// The operation (`calls.create`).
+    pub operation: &'static str,
+    /// The attempt that failed (1 for the first).
+    pub attempt: u32,
+    /// Why it is retried: `rate_limited`, `server_error`, `timeout`, `connection_lost`, ...
+    pub reason: &'static str,
+    /// How long the client waits before the next attempt.
+    pub delay: Duration,
+    /// The failed attempt's HTTP status, when the API answered.
+    pub status: Option<u16>,
+    /// The `Idempotency-Key` every attempt of a POST carries.
+    pub idempotency_key: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -69,6 +91,8 @@ pub struct RequestOptions {
     max_retries: Option<u32>,
     timeout: Option<Duration>,
     deadline: Option<Duration>,
+    /// Headers over the client's (`None`: drop one of the client's).
+    headers: Vec<(String, Option<String>)>,
 }
 
 impl RequestOptions {
@@ -102,6 +126,64 @@ impl RequestOptions {
         self.deadline = Some(deadline);
         self
     }
+
+    /// A header for these requests, over a client header of the same name (not
+    /// `Authorization`, `Content-Type` or `Idempotency-Key`, which the client sets, nor a
+    /// name the Fetch standard forbids).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> RequestOptions {
+        self.headers.push((name.into(), Some(value.into())));
+        self
+    }
+
+    /// Leaves out a header the client was built with ([`ClientBuilder::header`]).
+    pub fn remove_header(mut self, name: impl Into<String>) -> RequestOptions {
+        self.headers.push((name.into(), None));
+        self
+    }
+}
+
+/// The client's settings with `headers` applied over its own headers, checked as the client's
+/// are (errors name the field `headers`).
+fn with_headers(
+    config: &ClientConfig,
+    headers: &[(String, Option<String>)],
+) -> Result<ClientConfig, CoreError> {
+    let mut merged = config.default_headers.clone();
+    for (name, value) in headers {
+        if ["authorization", "content-type", "idempotency-key"]
+            .iter()
+            .any(|own| name.eq_ignore_ascii_case(own))
+        {
+            return Err(CoreError::validation(
+                "headers",
+                format!("cannot set \"{name}\": the client sets it (a key of your own: RequestOptions::idempotency_key)"),
+            ));
+        }
+        merged.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        if let Some(v) = value {
+            merged.push((name.clone(), v.clone()));
+        }
+    }
+    // The same checks as the client's headers (the URL was checked when the client was built).
+    let checked = ClientConfig::with(
+        Some(&config.api_key),
+        Some(&config.base_url),
+        None,
+        merged,
+        true,
+    )
+    .map_err(|e| match e {
+        CoreError::Validation { message, phone, .. } => CoreError::Validation {
+            field: "headers".into(),
+            message,
+            phone,
+        },
+        other => other,
+    })?;
+    Ok(ClientConfig {
+        default_headers: checked.default_headers,
+        ..config.clone()
+    })
 }
 
 /// Builds a [`Client`] ([`Client::builder`]).
@@ -113,6 +195,7 @@ pub struct ClientBuilder {
     default_country: Option<String>,
     retry: Vec<(&'static str, f64)>,
     transport: Option<Arc<dyn Transport>>,
+    on_retry: Option<OnRetry>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -192,6 +275,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Called before each retry (to log or count them), with why and after how long. It runs
+    /// inside the request: keep it short, and do not panic in it.
+    pub fn on_retry(mut self, hook: impl Fn(&RetryInfo) + Send + Sync + 'static) -> ClientBuilder {
+        self.on_retry = Some(Arc::new(hook));
+        self
+    }
+
     /// The transport that sends requests (default: reqwest natively, gloo-net in wasm32).
     pub fn transport(mut self, transport: impl Transport + 'static) -> ClientBuilder {
         self.transport = Some(Arc::new(transport));
@@ -235,6 +325,7 @@ impl ClientBuilder {
                 config,
                 retry: self.retry,
                 transport,
+                on_retry: self.on_retry,
             }),
             options: RequestOptions::default(),
         })
@@ -344,6 +435,7 @@ impl Client {
             default_country: None,
             retry: Vec::new(),
             transport: None,
+            on_retry: None,
         }
     }
 
@@ -420,14 +512,15 @@ impl Client {
                 )
             }
         };
-        let built = request::build(
-            &inner.config,
-            op,
-            ids,
-            params.as_ref(),
-            idempotency_key.as_deref(),
-        )
-        .map_err(core)?;
+        let merged;
+        let config = if self.options.headers.is_empty() {
+            &inner.config
+        } else {
+            merged = with_headers(&inner.config, &self.options.headers).map_err(core)?;
+            &merged
+        };
+        let built = request::build(config, op, ids, params.as_ref(), idempotency_key.as_deref())
+            .map_err(core)?;
         let req = HttpRequest {
             method: built.method,
             url: built.url,
@@ -489,8 +582,21 @@ impl Client {
                     delay_ms,
                     timeout_ms,
                     ambiguous: still,
-                    ..
+                    reason,
                 } => {
+                    if let Some(hook) = &inner.on_retry {
+                        hook(&RetryInfo {
+                            operation: op.name,
+                            attempt,
+                            reason,
+                            delay: Duration::from_millis(delay_ms as u64),
+                            status: match &answer {
+                                Answer::Response(r) => Some(r.status),
+                                _ => None,
+                            },
+                            idempotency_key: idempotency_key.clone(),
+                        });
+                    }
                     ambiguous = still;
                     timeout = timeout_ms;
                     runtime::sleep(delay_ms as u64).await;

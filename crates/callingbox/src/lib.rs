@@ -78,7 +78,7 @@ pub mod transport;
 mod wait;
 mod webhooks;
 
-pub use client::{Client, ClientBuilder, RequestOptions};
+pub use client::{Client, ClientBuilder, RequestOptions, RetryInfo};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use generated::*;
 pub use transport::Transport;

@@ -8,11 +8,14 @@
 
 mod support;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use callingbox::emulator::EmulatorTransport;
 use callingbox::transport::{HttpRequest, HttpResponse, Transport, TransportFuture};
-use callingbox::{ApiErrorKind, CallCreateParams, CallStatus, Client, Error, RequestOptions};
+use callingbox::{
+    ApiErrorKind, CallCreateParams, CallStatus, Client, Error, RequestOptions, RetryInfo,
+};
 use callingbox_emulator::FaultKind;
 use support::{emulator_client, every_endpoint, outbound_agent, KEY};
 
@@ -158,6 +161,58 @@ async fn api_errors_are_typed_with_the_request_id() {
     };
     assert_eq!(api.kind(), ApiErrorKind::Conflict);
     assert_eq!(api.idempotency_key.as_deref(), Some("order-1"));
+}
+
+#[tokio::test]
+async fn on_retry_is_told_of_each_retry() {
+    let emulator = EmulatorTransport::new();
+    let seen: Arc<Mutex<Vec<RetryInfo>>> = Arc::default();
+    let sink = seen.clone();
+    let client = Client::builder(KEY)
+        .transport(emulator.clone())
+        .initial_retry_delay(Duration::from_millis(1))
+        .max_retry_delay(Duration::from_millis(20))
+        .on_retry(move |info| sink.lock().unwrap().push(info.clone()))
+        .build()
+        .unwrap();
+    let agent = outbound_agent(&client).await;
+    assert!(seen.lock().unwrap().is_empty(), "no retry, no call");
+    for kind in [
+        FaultKind::DropAfterProcessing,
+        FaultKind::Unavailable,
+        FaultKind::RateLimited,
+    ] {
+        emulator.emulator().queue_fault(kind);
+    }
+    let call = client
+        .with_options(
+            RequestOptions::new()
+                .max_retries(3)
+                .idempotency_key("row-7"),
+        )
+        .calls()
+        .create(CallCreateParams::new(agent.id.clone(), "+14155550123"))
+        .await
+        .unwrap();
+    assert_eq!(call.status, Some(CallStatus::Queued));
+    let seen = seen.lock().unwrap().clone();
+    let got: Vec<(u32, &str, Option<u16>)> = seen
+        .iter()
+        .map(|r| (r.attempt, r.reason, r.status))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "connection_lost", None),
+            (2, "server_error", Some(503)),
+            (3, "rate_limited", Some(429)),
+        ]
+    );
+    assert!(seen
+        .iter()
+        .all(|r| r.operation == "calls.create" && r.idempotency_key.as_deref() == Some("row-7")));
+    // The 429's Retry-After (1 s) asks for more than max_retry_delay allows: the cap.
+    assert_eq!(seen[2].delay, Duration::from_millis(20));
 }
 
 #[tokio::test]
@@ -336,4 +391,98 @@ async fn a_dropped_future_sends_nothing_more() {
     assert!(raced.is_err(), "the delayed answer cannot have come yet");
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(counting.count() - before, 1);
+}
+
+/// The headers of one request.
+type Headers = Vec<(String, String)>;
+
+/// Keeps the headers of each request it passes on.
+#[derive(Clone)]
+struct Recording {
+    inner: EmulatorTransport,
+    headers: Arc<Mutex<Vec<Headers>>>,
+}
+
+impl Transport for Recording {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        self.headers.lock().unwrap().push(request.headers.clone());
+        self.inner.send(request)
+    }
+}
+
+#[tokio::test]
+async fn per_request_headers_go_over_the_clients() {
+    let recording = Recording {
+        inner: EmulatorTransport::new(),
+        headers: Arc::default(),
+    };
+    let client = Client::builder(KEY)
+        .transport(recording.clone())
+        .header("x-team", "a")
+        .header("x-drop", "1")
+        .build()
+        .unwrap();
+    let last = || {
+        let all = recording.headers.lock().unwrap();
+        let mut names: Vec<(String, String)> = all
+            .last()
+            .unwrap()
+            .iter()
+            .filter(|(n, _)| n.starts_with("x-") || n.starts_with("X-"))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+            .collect();
+        names.sort();
+        names
+    };
+    let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+
+    let tagged = client.with_options(
+        RequestOptions::new()
+            .header("X-Team", "b")
+            .remove_header("X-DROP")
+            .header("x-trace", "t1"),
+    );
+    tagged.agents().list(Default::default()).await.unwrap();
+    assert_eq!(last(), [pair("x-team", "b"), pair("x-trace", "t1")]);
+    // The client's own headers are untouched for other handles.
+    client.agents().list(Default::default()).await.unwrap();
+    assert_eq!(last(), [pair("x-drop", "1"), pair("x-team", "a")]);
+
+    let sent = recording.headers.lock().unwrap().len();
+    for (options, what) in [
+        (
+            RequestOptions::new().header("Authorization", "Bearer other"),
+            "reserved",
+        ),
+        (
+            RequestOptions::new().header("idempotency-key", "k"),
+            "reserved",
+        ),
+        (RequestOptions::new().header("Cookie", "a=1"), "forbidden"),
+        (
+            RequestOptions::new().header("x-bad name", "1"),
+            "invalid name",
+        ),
+        (
+            RequestOptions::new().header("x-split", "a\r\nInjected: 1"),
+            "line break",
+        ),
+    ] {
+        let err = client
+            .with_options(options)
+            .agents()
+            .list(Default::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation { field, .. } if field == "headers"),
+            "{what}: {err:?}"
+        );
+        assert!(!err.to_string().contains(KEY), "{what}: {err}");
+    }
+    assert_eq!(
+        recording.headers.lock().unwrap().len(),
+        sent,
+        "nothing sent"
+    );
 }
