@@ -35,9 +35,24 @@ REJECTIONS: dict[str, Counter] = defaultdict(Counter)
 OTHER_METHODS: Counter = Counter()
 # Failures filter_failure dropped, by reason, so that they stay visible.
 DROPPED: Counter = Counter()
-# The ids of the objects the run created (the `id` of each 201 answer's body).
-CREATED: set[str] = set()
+# The ids the API has said exist: the fixtures' (the *.dict files of $CALLINGBOX_ST_DICT) and
+# the `id` of every 2xx answer to a POST, PUT or PATCH. A 404 that names another id is not
+# about an object the run created.
+KNOWN: set[str] = set()
 NOT_FOUND = re.compile(r"[a-z ]+ (\S+) not found")
+
+
+def _fixture_ids():
+    folder = os.environ.get("CALLINGBOX_ST_DICT", "")
+    if not os.path.isdir(folder):
+        return
+    for name in os.listdir(folder):
+        if name.endswith(".dict"):
+            with open(os.path.join(folder, name), encoding="utf-8") as fd:
+                KNOWN.update(json.loads(line) for line in fd if line.strip())
+
+
+_fixture_ids()
 
 
 WELL_FORMED_KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -134,17 +149,6 @@ def filter_failure(context, failure, case, response):
     return reason is None
 
 
-def _body_strings(body):
-    """The non-empty strings of a body's top-level values and of its lists (e.g. number_ids)."""
-    values = body.values() if isinstance(body, dict) else []
-    out = []
-    for value in values:
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and item:
-                out.append(item)
-    return out
-
-
 def _dropped(code, case, response):
     """Why a failure is not the emulator's fault or is a known bug, or None to keep it."""
     path = case.operation.path
@@ -163,24 +167,18 @@ def _dropped(code, case, response):
         params = case.path_parameters or {}
         if params.get("id") == params.get("numberId"):
             return "inferred link put the agent id in numberId"
-    # The created resource was found, but an id in the body was not (e.g. a generated
-    # number_id for PUT /v1/agents/{id}/primary-number, or one of PATCH's number_ids): a 404
-    # the API documents, whose message names the body's id and none of the path's.
+    # The emulator's 404 names the missing object ("number <id> not found").
     if code == "ST302" and response.status_code == 404:
         try:
             message = str(response.json().get("error", ""))
         except Exception:
             message = ""
-        in_body = _body_strings(case.body)
-        in_path = [str(v) for v in (case.path_parameters or {}).values() if v]
-        if any(v in message for v in in_body) and not any(v in message for v in in_path):
-            return "the 404 names an id of the body, not the created resource"
-        # The emulator's 404 names the missing object ("number <id> not found"); when no create
-        # of this run returned that id (e.g. a generated {numberId} next to a linked agent id),
-        # the missing object is not the created resource.
+        # An id the API never gave out is not the created resource: a generated number_id
+        # of PUT /v1/agents/{id}/primary-number, one of PATCH's number_ids, a generated
+        # {numberId} next to a linked agent id.
         named = NOT_FOUND.fullmatch(message)
-        if named and named.group(1) not in CREATED:
-            return "the 404 names an id no create returned, not the created resource"
+        if named and named.group(1) not in KNOWN:
+            return "the 404 names an id the API never returned, not the created resource"
     return None
 
 
@@ -194,9 +192,9 @@ def after_call(context, case, response):
         return
     label = f"{sent.upper()} {case.operation.path}"
     TALLY[label][response.status_code] += 1
-    if response.status_code == 201:
+    if 200 <= response.status_code < 300 and sent.upper() in ("POST", "PUT", "PATCH"):
         try:
-            CREATED.add(str(response.json()["id"]))
+            KNOWN.add(str(response.json()["id"]))
         except Exception:
             pass
     if response.status_code == 400:

@@ -27,7 +27,8 @@ def case(method, path, path_parameters, body):
 AGENT = "7da3c3b2-ced9-4008-ac19-f8271f595226"
 NUMBER = "23853bc5-521a-451a-985d-d6978dadcd9e"
 CREATED_NUMBER = "5b0c9a1e-6f0d-4c43-9a55-0b5e8f1d2c3a"
-hooks.CREATED.update({AGENT, CREATED_NUMBER})
+FIXTURE_AGENT = "b99fd21d-a39c-4e9f-bc2e-57e8739e284b"
+hooks.KNOWN.update({AGENT, CREATED_NUMBER, FIXTURE_AGENT})
 
 CHECKS = [
     # A PATCH whose number_ids name a number that does not exist: the agent was found.
@@ -45,6 +46,12 @@ CHECKS = [
     # ... but a created number that went missing is a real finding.
     ("kept", "ST302", case("DELETE", "/v1/agents/{id}/numbers/{numberId}", {"id": AGENT, "numberId": CREATED_NUMBER}, None),
      Response(404, {"error": f"number {CREATED_NUMBER} not found"})),
+    # A fixture agent that went missing after an attach (answered 200) is a real finding.
+    ("kept", "ST302", case("DELETE", "/v1/agents/{id}/numbers/{numberId}", {"id": FIXTURE_AGENT, "numberId": NUMBER}, None),
+     Response(404, {"error": f"agent {FIXTURE_AGENT} not found"})),
+    # A short body string that happens to be in the message does not make it the body's id.
+    ("kept", "ST302", case("PATCH", "/v1/agents/{id}", {"id": AGENT}, {"name": "o"}),
+     Response(404, {"error": f"agent {AGENT} not found"})),
     # A 404 that names no id at all is kept too.
     ("kept", "ST302", case("PATCH", "/v1/agents/{id}", {"id": AGENT}, {"number_ids": [NUMBER]}),
      Response(404, {"error": "not found"})),
