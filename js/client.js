@@ -298,16 +298,16 @@ function neverSent(e) {
 /**
  * Sleeps `ms`, or rejects with the signal's AbortError at once.
  * @param {number} ms
- * @param {AbortSignal | undefined} signal
- * @param {() => Error} makeAbort
+ * @param {AbortSignal} [signal]
+ * @param {() => Error} [makeAbort] (needed with a signal)
  * @returns {Promise<void>}
  */
 function sleep(ms, signal, makeAbort) {
   return new Promise((resolve, reject) => {
-    if (signal && signal.aborted) return reject(makeAbort());
+    if (signal && signal.aborted) return reject(/** @type {() => Error} */ (makeAbort)());
     const unwatch = signal ? onAbort(signal, () => {
       clearTimeout(timer);
-      reject(makeAbort());
+      reject(/** @type {() => Error} */ (makeAbort)());
     }) : undefined;
     const timer = setTimeout(() => {
       if (unwatch) unwatch();
@@ -996,65 +996,68 @@ export class CallingBox {
     const encoded = this.#platform === "browser" || (header("content-encoding") || "identity").toLowerCase() !== "identity";
     if (ok && !encoded && length > limit) throw tooLarge();
     const stream = res.body;
+    /** @type {any} */
+    let reader;
+    /** @type {Uint8Array} */
+    let buf;
+    let size = 0;
     if (!stream || typeof stream.getReader !== "function" || (!encoded && length <= limit && typeof res.arrayBuffer === "function")) {
       // A known, small enough length (the body cannot exceed it), or a Response-like object
       // without a stream (a custom fetch): read whole, then check.
-      const whole = typeof res.arrayBuffer === "function" ? new Uint8Array(await gated(res.arrayBuffer())) : utf8.encode(String(await gated(res.text())));
-      if (whole.length <= limit) return whole;
-      if (ok) throw tooLarge();
-      return whole.subarray(0, limit);
-    }
-    // One buffer that grows. A BYOB reader fills it in place: in Deno that costs less than
-    // res.text(), where a default reader adds about 40 µs an answer. Runtimes whose bodies
-    // are not byte streams (Bun) give a default reader, whose chunks are copied in.
-    /** @type {ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader} */
-    let reader;
-    try {
-      reader = stream.getReader({ mode: "byob" });
-    } catch {
-      reader = stream.getReader();
-    }
-    const byob = typeof ReadableStreamBYOBReader === "function" && reader instanceof ReadableStreamBYOBReader;
-    /** @type {Uint8Array} */
-    let buf = new Uint8Array(0);
-    let size = 0;
-    /** @param {number} need */
-    const room = (need) => {
-      if (need <= buf.length) return;
-      const next = new Uint8Array(Math.min(Math.max(need, 2 * buf.length, 8192), limit + 1));
-      next.set(buf.subarray(0, size));
-      buf = next;
-    };
-    for (;;) {
-      // (size is at most limit here, so there is room for one more byte)
-      if (byob) room(size + 1);
-      const { done, value } = await gated(byob
-        ? /** @type {ReadableStreamBYOBReader} */ (reader).read(buf.subarray(size))
-        : /** @type {ReadableStreamDefaultReader<Uint8Array>} */ (reader).read());
-      if (byob) {
-        // The buffer was handed over; it comes back as the value's (a reader that gives none
-        // back throws here, a failure to read the body like any other).
-        const filled = /** @type {Uint8Array} */ (value);
-        buf = new Uint8Array(filled.buffer);
-        size += filled.byteLength;
-      } else if (!done) {
-        const chunk = value instanceof Uint8Array ? value : new Uint8Array(/** @type {ArrayBuffer} */ (/** @type {unknown} */ (value)));
-        const n = Math.min(chunk.length, limit + 1 - size);
-        if (size) {
-          room(size + n);
-          buf.set(chunk.subarray(0, n), size);
-        } else {
-          buf = chunk; // the first chunk is kept as it is (most answers are one chunk)
+      buf = typeof res.arrayBuffer === "function" ? new Uint8Array(await gated(res.arrayBuffer())) : utf8.encode(String(await gated(res.text())));
+      size = buf.length;
+    } else {
+      // One buffer that grows. A BYOB reader fills it in place: in Deno that costs less than
+      // res.text(), where a default reader adds about 40 µs an answer. Runtimes whose bodies
+      // are not byte streams (Bun) give a default reader, whose chunks are copied in.
+      try {
+        reader = stream.getReader({ mode: "byob" });
+      } catch {
+        // not a byte stream
+      }
+      // Known by its class's name: a stream of another realm (an iframe's fetch) fails
+      // instanceof. A Response-like object's reader that ignored the mode is not one: its
+      // stream is asked again, for a plain reader.
+      const byob = reader?.constructor?.name === "ReadableStreamBYOBReader";
+      if (!byob) reader = stream.getReader();
+      buf = new Uint8Array(0);
+      /** @param {number} need */
+      const room = (need) => {
+        if (need <= buf.length) return;
+        const next = new Uint8Array(Math.min(Math.max(need, 2 * buf.length, 8192), limit + 1));
+        next.set(buf.subarray(0, size));
+        buf = next;
+      };
+      for (;;) {
+        // (size is at most limit here, so there is room for one more byte)
+        if (byob) room(size + 1);
+        const { done, value } = await gated(byob ? reader.read(buf.subarray(size)) : reader.read());
+        if (byob) {
+          // The buffer was handed over; it comes back as the value's (a reader that gives
+          // none back throws here, a failure to read the body like any other).
+          buf = new Uint8Array(value.buffer);
+          size += value.byteLength;
+        } else if (!done) {
+          // The bytes of any view (a DataView's too), or of an ArrayBuffer.
+          const chunk = new Uint8Array(value.buffer || value, value.byteOffset, value.byteLength);
+          // A stream of empty chunks must not keep the timeout's timer from running.
+          if (!chunk.length) await sleep(0);
+          const n = Math.min(chunk.length, limit + 1 - size);
+          if (size) {
+            room(size + n);
+            buf.set(chunk.subarray(0, n), size);
+          } else {
+            buf = chunk; // the first chunk is kept as it is (most answers are one chunk)
+          }
+          size += n;
         }
-        size += n;
+        if (done || size > limit) break;
       }
-      if (size > limit) {
-        reader.cancel().catch(() => {});
-        if (ok) throw tooLarge();
-        return buf.subarray(0, limit);
-      }
-      if (done) return buf.subarray(0, size);
     }
+    if (size <= limit) return buf.subarray(0, size);
+    reader?.cancel().catch(() => {});
+    if (ok) throw tooLarge();
+    return buf.subarray(0, limit);
   }
 }
 

@@ -80,7 +80,10 @@ function response(res) {
     },
     // Read in chunks (a body of unknown or compressed length is counted as it arrives).
     body: {
-      getReader() {
+      /** @param {{ mode?: string }} [options] */
+      getReader(options) {
+        // Not a byte stream: a BYOB reader is refused, as the standard's streams refuse it.
+        if (options && options.mode === "byob") throw new TypeError("not a byte stream");
         const chunks = res[Symbol.asyncIterator]();
         return {
           read: () => chunks.next(),

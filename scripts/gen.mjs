@@ -572,9 +572,9 @@ function callNotEnded() {
 function waitPolicy() {
   const wait = spec["x-client-wait"];
   const keys = ["interval-ms", "growth", "max-interval-ms", "timeout-ms"];
-  if (!wait || keys.some((k) => typeof wait[k] !== "number" || !(wait[k] > 0)) || !Number.isInteger(wait["timeout-ms"]) || wait.growth < 1) {
-    throw new Error(`x-client-wait needs positive numbers ${keys.join(", ")} (growth at least 1)`);
-  }
+  const ms = (k) => Number.isInteger(wait[k]) && wait[k] > 0 && wait[k] <= 2 ** 31 - 1; // one setTimeout
+  const ok = wait && ["interval-ms", "max-interval-ms", "timeout-ms"].every(ms) && Number.isFinite(wait.growth) && wait.growth >= 1;
+  if (!ok) throw new Error(`x-client-wait needs ${keys.join(", ")}: whole milliseconds from 1 to 2^31 - 1, and a finite growth of at least 1`);
   return wait;
 }
 

@@ -57,7 +57,7 @@ test("any body, any limit, any reader: the body, InvalidResponseError past the l
         const bytes = utf8.encode(json);
         const fetch = async () => new Response(body(bytes, cuts, kind), { status, headers: { "content-type": "application/json" } });
         const c = client(fetch, { maxRetries: 0, ...(maxResponseSize ? { maxResponseSize } : {}) });
-        const limit = maxResponseSize ?? 10 * 1024 * 1024;
+        const limit = maxResponseSize ?? 16 * 1024 * 1024; // the default
         if (status === 200 && bytes.length <= limit) {
           const call = await c.calls.retrieve("c1");
           assert.equal(call.metadata.p, pad);
@@ -94,4 +94,69 @@ test("a byte stream is read into one buffer, grown as the body comes (a 1 MB bod
   assert.equal(call.metadata.p.length, 1 << 20);
   // The buffer starts at 8 KiB and doubles: 9 reads to hold 1 MB, and the one that ends.
   assert.equal(reads.byob - before, 10);
+});
+
+/** A Response-like answer (a custom fetch's) with this body object and no Content-Length. */
+const answer = (body) => async () => ({
+  status: 200,
+  headers: new Headers({ "content-type": "application/json" }),
+  body,
+  text: async () => {
+    throw new Error("the client must read the stream");
+  },
+});
+const CALL = utf8.encode(JSON.stringify({ id: "c1", metadata: { p: "é".repeat(3000) } }));
+
+test("a BYOB reader of another realm (another class of the same name) is read as one", async () => {
+  let reads = 0;
+  const real = new Response(CALL).body;
+  // What instanceof cannot recognise: a reader from an iframe's fetch, say.
+  const ReadableStreamBYOBReader = class {
+    #inner = real.getReader({ mode: "byob" });
+    read(view) {
+      reads++;
+      return this.#inner.read(view);
+    }
+    cancel(reason) {
+      return this.#inner.cancel(reason);
+    }
+  };
+  const body = { getReader: (options) => (options?.mode === "byob" ? new ReadableStreamBYOBReader() : real.getReader()) };
+  const call = await client(answer(body)).calls.retrieve("c1");
+  assert.equal(call.metadata.p.length, 3000);
+  assert.ok(reads >= 2, `${reads} reads through the foreign reader`);
+});
+
+test("a reader that ignores the BYOB mode, and chunks of any kind of view, read as the body", async () => {
+  const views = [(b) => new DataView(b.buffer, b.byteOffset, b.byteLength), (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), (b) => new Uint8Array(b)];
+  let i = 0;
+  const chunks = [];
+  for (let at = 0; at < CALL.length; at += 700) chunks.push(views[i++ % views.length](CALL.slice(at, at + 700)));
+  // Its getReader() answers a plain reader whatever it is asked.
+  const body = { getReader: () => ({ read: async () => (chunks.length ? { done: false, value: chunks.shift() } : { done: true }), cancel: async () => {} }) };
+  const call = await client(answer(body)).calls.retrieve("c1");
+  assert.equal(call.metadata.p, "é".repeat(3000));
+});
+
+test("a stream of empty chunks ends on the timeout instead of holding the process", async () => {
+  const endless = new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(0)) });
+  const c = client(async () => new Response(endless, { status: 200 }), { timeout: 200, maxRetries: 0 });
+  const started = Date.now();
+  const err = await failure(c.calls.retrieve("c1"));
+  assert.ok(err instanceof pkg.TimeoutError, `${err.name}: ${err.message}`);
+  assert.ok(Date.now() - started < 3_000, `${Date.now() - started} ms`);
+});
+
+test("exactly maxResponseSize bytes read; one byte more refused; for every reader and chunking", async () => {
+  const bytes = utf8.encode(JSON.stringify({ id: "c1", metadata: { p: "ab€".repeat(3000) } }));
+  for (const kind of ["bytes", "plain", "whole"]) {
+    for (const cuts of [[], [0.5], [0.1, 0.2, 0.3, 0.9, 0.9999]]) {
+      for (const [limit, fits] of [[bytes.length, true], [bytes.length - 1, false], [bytes.length + 1, true]]) {
+        const c = client(async () => new Response(body(bytes, cuts, kind), { status: 200 }), { maxResponseSize: limit, maxRetries: 0 });
+        const what = `${kind} ${JSON.stringify(cuts)} limit ${limit - bytes.length >= 0 ? "+" : ""}${limit - bytes.length}`;
+        if (fits) assert.equal((await c.calls.retrieve("c1")).metadata.p.length, 9000, what);
+        else assert.ok((await failure(c.calls.retrieve("c1"))) instanceof InvalidResponseError, what);
+      }
+    }
+  }
 });

@@ -168,12 +168,13 @@ async fn wait(
     let left = || timeout_ms.saturating_sub(started.elapsed().as_millis() as u64);
     let cap = WAIT_MAX_INTERVAL_MS.max(first_interval) as f64;
     let mut interval = first_interval as f64;
-    let mut seen: Option<Option<CallStatus>> = None;
+    // As in JS: a call without a status is no change from "nothing seen yet".
+    let mut seen: Option<CallStatus> = None;
     let mut failure: Option<Error> = None;
     loop {
         if let Some(current) = call.take() {
-            if seen.as_ref() != Some(&current.status) {
-                seen = Some(current.status.clone());
+            if current.status != seen {
+                seen.clone_from(&current.status);
                 if let Some(f) = options.on_status.as_mut() {
                     f(&current);
                 }
