@@ -1016,10 +1016,10 @@ export class CallingBox {
         // not a byte stream
       }
       // Known by its class's name: a stream of another realm (an iframe's fetch) fails
-      // instanceof. A Response-like object's reader that ignored the mode is not one: its
-      // stream is asked again, for a plain reader.
+      // instanceof. A reader given whatever the mode (node:http's answers, a Response-like
+      // object's) is read as a plain one.
       const byob = reader?.constructor?.name === "ReadableStreamBYOBReader";
-      if (!byob) reader = stream.getReader();
+      reader ??= stream.getReader();
       buf = new Uint8Array(0);
       /** @param {number} need */
       const room = (need) => {

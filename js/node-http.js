@@ -80,10 +80,9 @@ function response(res) {
     },
     // Read in chunks (a body of unknown or compressed length is counted as it arrives).
     body: {
-      /** @param {{ mode?: string }} [options] */
-      getReader(options) {
-        // Not a byte stream: a BYOB reader is refused, as the standard's streams refuse it.
-        if (options && options.mode === "byob") throw new TypeError("not a byte stream");
+      // A plain reader, whatever the mode asked for (the client reads it as one, without the
+      // cost of an exception a refusal would take).
+      getReader() {
         const chunks = res[Symbol.asyncIterator]();
         return {
           read: () => chunks.next(),
