@@ -304,13 +304,13 @@ function neverSent(e) {
  */
 function sleep(ms, signal, makeAbort) {
   return new Promise((resolve, reject) => {
-    if (signal && signal.aborted) return reject(/** @type {() => Error} */ (makeAbort)());
+    if (signal?.aborted) return reject(/** @type {() => Error} */ (makeAbort)());
     const unwatch = signal ? onAbort(signal, () => {
       clearTimeout(timer);
       reject(/** @type {() => Error} */ (makeAbort)());
     }) : undefined;
     const timer = setTimeout(() => {
-      if (unwatch) unwatch();
+      unwatch?.();
       resolve();
     }, ms);
   });
@@ -573,7 +573,7 @@ export class CallingBox {
         throw new WaitTimeoutError(`call ${id} had not ended after ${timeout} ms (last status: ${call ? call.status : "unknown"})`, { call, timeout, cause: failure });
       }
       if (call || failure) {
-        await sleep(Math.min(interval, end - Date.now()), signal, () => new AbortError(`calls.waitUntilDone(${id}) was aborted`, { cause: signal && signal.reason }));
+        await sleep(Math.min(interval, end - Date.now()), signal, () => new AbortError(`calls.waitUntilDone(${id}) was aborted`, { cause: signal?.reason }));
         interval = Math.min(interval * WAIT_GROWTH, Math.max(WAIT_MAX_INTERVAL, pollInterval));
       }
       const left = Math.max(1, end - Date.now());
@@ -618,16 +618,17 @@ export class CallingBox {
       throw new ValidationError(`${op}: params could not be read (a getter threw)`, { field: "params" });
     }
     const backwards = base.ending_before != null;
-    let cursor = backwards ? base.ending_before : base.starting_after;
+    // Every cursor so far: a server that cycles through pages (A, B, A) is stopped too.
+    const cursors = new Set([backwards ? base.ending_before : base.starting_after]);
     for (;;) {
       yield* backwards ? [...page.data].reverse() : page.data;
       if (!page.has_more || page.data.length === 0) return;
       const edge = backwards ? page.data[0] : page.data[page.data.length - 1];
       const id = edge !== null && typeof edge === "object" ? /** @type {{ id?: unknown }} */ (edge).id : undefined;
-      if (typeof id !== "string" || id === "" || id === cursor) {
-        throw new InvalidResponseError(`${op}: the list says has_more but does not advance (its ${backwards ? "first" : "last"} item's id is ${typeof id === "string" ? `"${redactSecret(id.slice(0, 64), this.#key)}" again` : "missing"}); stopped instead of repeating it`, { status: page.lastResponse && page.lastResponse.status });
+      if (typeof id !== "string" || id === "" || cursors.has(id)) {
+        throw new InvalidResponseError(`${op}: the list says has_more but does not advance (its ${backwards ? "first" : "last"} item's id is ${typeof id === "string" ? `"${redactSecret(id.slice(0, 64), this.#key)}" again` : "missing"}); stopped instead of repeating it`, { status: page.lastResponse?.status });
       }
-      cursor = id;
+      cursors.add(id);
       page = /** @type {Page} */ (await this.#request(op, false, ids, { ...base, ...(backwards ? { ending_before: id } : { starting_after: id }) }, options));
     }
   }
@@ -753,8 +754,8 @@ export class CallingBox {
       else this.#perRequest = [configJson, decision = this.#decide(configJson, { kind: "start" })];
     }
     const signal = opts.signal ?? undefined;
-    const aborted = (/** @type {string} */ when) => new AbortError(`${op} was aborted ${when}`, { cause: signal && signal.reason, idempotencyKey: key });
-    if (signal && signal.aborted) throw aborted("before it was sent");
+    const aborted = (/** @type {string} */ when) => new AbortError(`${op} was aborted ${when}`, { cause: signal?.reason, idempotencyKey: key });
+    if (signal?.aborted) throw aborted("before it was sent");
     const fetchFn = this.#fetch ?? defaultFetch();
     const own = this.#fetch === undefined || fetchFn === globalThis.fetch; // the runtime's own: see NEVER_SENT
     if (typeof fetchFn !== "function") {
@@ -866,7 +867,7 @@ export class CallingBox {
    */
   async #attempt(fetchFn, own, built, timeout, signal, aborted, state) {
     // The signal may have fired between the end of a backoff wait and this attempt.
-    if (signal && signal.aborted) throw aborted("before it was sent");
+    if (signal?.aborted) throw aborted("before it was sent");
     const controller = new AbortController();
     // A fetch that ignores its signal must not hang us: every await below also settles when
     // the timeout or the user's signal fires (`gated`). Rejecting it directly from those two
@@ -884,7 +885,7 @@ export class CallingBox {
     const stop = () => {
       controller.abort();
       stopped = true;
-      if (interrupt) interrupt(controller.signal.reason);
+      interrupt?.(controller.signal.reason);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -893,7 +894,7 @@ export class CallingBox {
     const unwatch = signal ? onAbort(signal, stop) : undefined;
     /** @type {(error: unknown, sync?: boolean) => AttemptResult} */
     const failed = (error, sync) => {
-      if (signal && signal.aborted) throw aborted("during the request");
+      if (signal?.aborted) throw aborted("during the request");
       if (timedOut) return { kind: "timeout", error, timeout };
       // fetch throwing before it returned a promise never sent anything (bad URL or header).
       return { kind: sync || (own && neverSent(error)) ? "before_send" : "lost", error };
@@ -934,7 +935,7 @@ export class CallingBox {
       // (A custom fetch may give anything: only non-empty strings count as header values.)
       /** @type {HeaderFn} */
       const header = (name) => {
-        const v = headers && headers.get(name);
+        const v = headers?.get(name);
         return typeof v === "string" && v !== "" ? v : undefined;
       };
       const ok = status >= 200 && status <= 299;
@@ -969,7 +970,7 @@ export class CallingBox {
       };
     } finally {
       clearTimeout(timer);
-      if (unwatch) unwatch();
+      unwatch?.();
       // An answer given up before its body ended (refused by its status or its length, or a
       // failure reading it) is cancelled: its connection must not stay open, waiting for a
       // body nobody reads.

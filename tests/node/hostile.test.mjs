@@ -325,6 +325,23 @@ describe("what fetch returns, and what callers pass", () => {
     assert.equal(seen.length, 2, "the first page, then the same page once: then it stops");
     assert.equal(fetch.calls.length, 2);
   });
+
+  test("a list whose pages come round again (A, B, A) stops too, forwards and backwards", async () => {
+    for (const params of [{}, { ending_before: "c0" }]) {
+      // The page after c1 is c2's, after c2 c1's again, and so on for ever.
+      const fetch = fakeFetch((url) => {
+        const cursor = new URL(url).searchParams.get(params.ending_before ? "ending_before" : "starting_after");
+        return json(200, { data: [{ ...call, id: cursor === "c1" ? "c2" : "c1" }], has_more: true });
+      });
+      const seen = [];
+      const err = await failure(async () => {
+        for await (const c of client(fetch).calls.list(params)) seen.push(c.id);
+      });
+      assert.ok(err instanceof InvalidResponseError && /"c1" again/.test(err.message), `${err.name}: ${err.message}`);
+      assert.deepEqual(seen, ["c1", "c2", "c1"]);
+      assert.equal(fetch.calls.length, 3);
+    }
+  });
 });
 
 describe("the key never leaves in a thrown error", () => {

@@ -3,7 +3,7 @@
 //! (`starting_after`), or the first item's when paging backwards from `ending_before`; the
 //! stream ends when the API says `has_more: false`.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
@@ -32,6 +32,8 @@ struct State<P, T> {
     items: VecDeque<T>,
     /// What comes once `items` are yielded: another page, an error, or the end.
     next: Next,
+    /// Every cursor so far: a server that cycles through pages (A, B, A) is stopped too.
+    cursors: HashSet<String>,
 }
 
 enum Next {
@@ -41,8 +43,8 @@ enum Next {
 }
 
 /// The stream of `op`'s items from the page `params` asks for on. A failed page request is
-/// the stream's last item; a server that says `has_more` but does not move the cursor ends it
-/// with [`Error::InvalidResponse`] rather than the same items forever.
+/// the stream's last item; a server that says `has_more` but gives a cursor it gave before
+/// ends it with [`Error::InvalidResponse`] rather than the same items forever.
 pub(crate) fn items<P, T>(
     client: Client,
     op: &'static str,
@@ -52,7 +54,13 @@ where
     P: Cursors + Serialize,
     T: Listed + DeserializeOwned,
 {
-    let backwards = params.cursors().1.is_some();
+    let (after, before) = params.cursors();
+    let backwards = before.is_some();
+    let first = if backwards {
+        before.clone()
+    } else {
+        after.clone()
+    };
     let state = State {
         client,
         op,
@@ -60,6 +68,7 @@ where
         backwards,
         items: VecDeque::new(),
         next: Next::Page,
+        cursors: first.into_iter().collect(),
     };
     // Boxed so that callers can poll it without pinning it themselves.
     Box::pin(stream::unfold(state, |mut s| async move {
@@ -100,9 +109,7 @@ impl<P: Cursors, T: Listed> State<P, T> {
         let Some(id) = edge.map(Listed::list_id) else {
             return Next::End; // an empty page ends the list, whatever it says
         };
-        let (after, before) = self.params.cursors();
-        let cursor = if self.backwards { before } else { after };
-        if id.is_empty() || cursor.as_deref() == Some(id) {
+        if id.is_empty() || self.cursors.contains(id) {
             let shown = if id.is_empty() {
                 "missing".to_string()
             } else {
@@ -119,7 +126,9 @@ impl<P: Cursors, T: Listed> State<P, T> {
                 request_id: None,
             });
         }
-        *cursor = Some(id.to_string());
+        self.cursors.insert(id.to_string());
+        let (after, before) = self.params.cursors();
+        *(if self.backwards { before } else { after }) = Some(id.to_string());
         Next::Page
     }
 }

@@ -211,6 +211,32 @@ async fn a_cursor_that_does_not_move_ends_the_stream_with_an_error() {
 }
 
 #[tokio::test]
+async fn pages_that_come_round_again_end_the_stream_too() {
+    // c1's page, then c2's, then c1's again (for ever, were it not stopped).
+    let transport = Scripted::new(&[
+        (200, r#"{"data":[{"id":"c1"}],"has_more":true}"#),
+        (200, r#"{"data":[{"id":"c2"}],"has_more":true}"#),
+        (200, r#"{"data":[{"id":"c1"}],"has_more":true}"#),
+        (200, r#"{"data":[{"id":"c2"}],"has_more":true}"#),
+    ]);
+    let results: Vec<_> = scripted_client(&transport)
+        .calls()
+        .list_all(CallsListParams::new())
+        .collect()
+        .await;
+    let ids: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|c| c.id.as_str()))
+        .collect();
+    assert_eq!(ids, ["c1", "c2", "c1"]);
+    assert!(
+        matches!(results.last(), Some(Err(Error::InvalidResponse { message, .. })) if message.contains("\"c1\" again")),
+        "{results:?}"
+    );
+    assert_eq!(transport.urls.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
 async fn a_failed_page_is_the_last_item() {
     let transport = Scripted::new(&[
         (200, r#"{"data":[{"id":"c1"},{"id":"c2"}],"has_more":true}"#),
