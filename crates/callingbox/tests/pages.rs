@@ -163,6 +163,23 @@ impl Transport for Scripted {
     }
 }
 
+/// Everything `calls().list_all()` yields from `transport`.
+async fn every_call(transport: &Scripted) -> Vec<Result<callingbox::Call, Error>> {
+    scripted_client(transport)
+        .calls()
+        .list_all(CallsListParams::new())
+        .collect()
+        .await
+}
+
+/// The ids of the calls among `results`.
+fn ids(results: &[Result<callingbox::Call, Error>]) -> Vec<&str> {
+    results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|c| c.id.as_str()))
+        .collect()
+}
+
 fn scripted_client(transport: &Scripted) -> Client {
     Client::builder(KEY)
         .transport(transport.clone())
@@ -176,17 +193,12 @@ async fn a_cursor_that_does_not_move_ends_the_stream_with_an_error() {
     // The last item's id is the key itself: it must not reach the error.
     let page = format!(r#"{{"data":[{{"id":"c1"}},{{"id":"{KEY}"}}],"has_more":true}}"#);
     let transport = Scripted::new(&[(200, &page)]);
-    let client = scripted_client(&transport);
-    let results: Vec<Result<callingbox::Call, Error>> = client
-        .calls()
-        .list_all(CallsListParams::new())
-        .collect()
-        .await;
-    let ids: Vec<&str> = results
-        .iter()
-        .filter_map(|r| r.as_ref().ok().map(|c| c.id.as_str()))
-        .collect();
-    assert_eq!(ids, ["c1", KEY, "c1", KEY], "two pages, then the error");
+    let results = every_call(&transport).await;
+    assert_eq!(
+        ids(&results),
+        ["c1", KEY, "c1", KEY],
+        "two pages, then the error"
+    );
     let Some(Err(err @ Error::InvalidResponse { .. })) = results.last() else {
         panic!("{results:?}");
     };
@@ -219,16 +231,8 @@ async fn pages_that_come_round_again_end_the_stream_too() {
         (200, r#"{"data":[{"id":"c1"}],"has_more":true}"#),
         (200, r#"{"data":[{"id":"c2"}],"has_more":true}"#),
     ]);
-    let results: Vec<_> = scripted_client(&transport)
-        .calls()
-        .list_all(CallsListParams::new())
-        .collect()
-        .await;
-    let ids: Vec<&str> = results
-        .iter()
-        .filter_map(|r| r.as_ref().ok().map(|c| c.id.as_str()))
-        .collect();
-    assert_eq!(ids, ["c1", "c2", "c1"]);
+    let results = every_call(&transport).await;
+    assert_eq!(ids(&results), ["c1", "c2", "c1"]);
     assert!(
         matches!(results.last(), Some(Err(Error::InvalidResponse { message, .. })) if message.contains("\"c1\" again")),
         "{results:?}"
