@@ -94,12 +94,14 @@ async function pool(server, batch, read = (res) => res.text()) {
  * @param {Awaited<ReturnType<typeof freshEmulator>>} server @param {string} batch
  */
 async function poolStream(server, batch) {
-  return pool(server, batch, async (res) => {
-    const reader = /** @type {ReadableStream<Uint8Array>} */ (res.body).getReader();
-    const chunks = [];
-    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
-    return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : await new Blob(chunks).arrayBuffer());
-  });
+  return pool(server, batch, (res) => readChunks(/** @type {ReadableStream<Uint8Array>} */ (res.body).getReader()));
+}
+
+/** @param {ReadableStreamDefaultReader<Uint8Array>} reader every chunk, as text */
+async function readChunks(reader) {
+  const chunks = [];
+  for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : await new Blob(chunks).arrayBuffer());
 }
 
 /**
@@ -114,10 +116,7 @@ async function poolByob(server, batch) {
     try {
       reader = stream.getReader({ mode: "byob" });
     } catch {
-      const chunks = [];
-      const plain = stream.getReader();
-      for (let r = await plain.read(); !r.done; r = await plain.read()) chunks.push(r.value);
-      return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : await new Blob(chunks).arrayBuffer());
+      return readChunks(stream.getReader());
     }
     let buf = new Uint8Array(8192);
     let size = 0;

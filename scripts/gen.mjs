@@ -177,6 +177,8 @@ function unwrap(schema) {
   return { inner: schema, nullable: types(schema).nullable };
 }
 
+/** The fields an answer must have to be this resource (`x-client-required`, else its `id`). */
+const clientRequired = (name) => schemas[name]["x-client-required"] ?? (schemas[name].properties?.id ? ["id"] : []);
 const isPhone = (schema) => resolve(unwrap(schema).inner)["x-format"] === "e164";
 
 /** How the client checks a parameter before any I/O (`ops::Param`). */
@@ -282,9 +284,7 @@ function genCore() {
   out.push("    pub fn required(self) -> &'static [&'static str] {");
   out.push("        match self {");
   for (const r of resources) {
-    const s = schemas[r];
-    const req = s["x-client-required"] ?? (s.properties?.id ? ["id"] : []);
-    out.push(`            Resource::${r} => &[${req.map(rustStr).join(", ")}],`);
+    out.push(`            Resource::${r} => &[${clientRequired(r).map(rustStr).join(", ")}],`);
   }
   out.push("        }");
   out.push("    }");
@@ -296,7 +296,7 @@ function genCore() {
   out.push("        match self {");
   for (const r of resources) {
     const s = schemas[r];
-    const req = s["x-client-required"] ?? (s.properties?.id ? ["id"] : []);
+    const req = clientRequired(r);
     // Required fields first: the response check relies on it.
     const props = Object.entries(s.properties || {}).sort(([a], [b]) => Number(!req.includes(a)) - Number(!req.includes(b)));
     out.push(`            Resource::${r} => &[${props.map(([n, s]) => `(${rustStr(n)}, ${coreKind(s)})`).join(", ")}],`);
@@ -532,15 +532,15 @@ function genJsOperations() {
   }
   out.push("};");
   out.push("", "/** The call statuses a call never leaves (`x-terminal` of CallStatus). */", `export const TERMINAL_CALL_STATUSES = new Set([${terminalCallStatuses().map((v) => JSON.stringify(v)).join(", ")}]);`);
-  const notEnded = Object.entries(callNotEnded()).map(([field, value]) => `call.${field} === ${JSON.stringify(value)}`).join(" && ");
+  const notEnded = Object.entries(callNotEnded());
   out.push(
     "",
     "/**",
     " * Whether a call is over for a client following it: a terminal status, but not while",
-    ` * ${Object.entries(callNotEnded()).map(([field, value]) => `${field} is ${value}`).join(" and ")} (\`x-client-not-ended\` of Call).`,
+    ` * ${notEnded.map(([field, value]) => `${field} is ${value}`).join(" and ")} (\`x-client-not-ended\` of Call).`,
     " * @param {{ status?: unknown, result_status?: unknown }} call",
     " */",
-    `export const callEnded = (call) => TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(${notEnded});`,
+    `export const callEnded = (call) => TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(${notEnded.map(([field, value]) => `call.${field} === ${JSON.stringify(value)}`).join(" && ")});`,
   );
   const wait = waitPolicy();
   out.push(
@@ -571,10 +571,11 @@ function callNotEnded() {
 /** `x-client-wait`: how waitUntilDone polls. */
 function waitPolicy() {
   const wait = spec["x-client-wait"];
-  const keys = ["interval-ms", "growth", "max-interval-ms", "timeout-ms"];
+  const durations = ["interval-ms", "max-interval-ms", "timeout-ms"];
   const ms = (k) => Number.isInteger(wait[k]) && wait[k] > 0 && wait[k] <= 2 ** 31 - 1; // one setTimeout
-  const ok = wait && ["interval-ms", "max-interval-ms", "timeout-ms"].every(ms) && Number.isFinite(wait.growth) && wait.growth >= 1;
-  if (!ok) throw new Error(`x-client-wait needs ${keys.join(", ")}: whole milliseconds from 1 to 2^31 - 1, and a finite growth of at least 1`);
+  if (!(wait && durations.every(ms) && Number.isFinite(wait.growth) && wait.growth >= 1)) {
+    throw new Error(`x-client-wait needs ${durations.join(", ")} in whole milliseconds from 1 to 2^31 - 1, and a finite growth of at least 1`);
+  }
   return wait;
 }
 
@@ -1056,7 +1057,7 @@ function rustEnum(name) {
 /** An answer's model: the fields the client requires are plain, every other one an `Option`. */
 function rustResource(name) {
   const s = schemas[name];
-  const req = new Set(s["x-client-required"] ?? (s.properties?.id ? ["id"] : []));
+  const req = new Set(clientRequired(name));
   const out = [rustDoc(s.description || `A \`${name}\` as the API returns it.`)];
   out.push("///", "/// Every field but the ones the client checks for is optional (the client accepts every variant the", "/// API may send); fields this version does not know are kept in `extra`.");
   out.push("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]", "#[non_exhaustive]", `pub struct ${name} {`);
@@ -1226,8 +1227,7 @@ const paged = (op) => op.method === "list" && ["starting_after", "ending_before"
 /** What `list_all` needs: the cursors of the parameters and the id of the items. */
 function rustPaged(op) {
   const item = resourceOf(op.result).name;
-  const s = schemas[item];
-  const required = new Set(s["x-client-required"] ?? (s.properties?.id ? ["id"] : []));
+  const idRequired = clientRequired(item).includes("id");
   return [
     `impl crate::pages::Cursors for ${rustParamsName(op)} {`,
     "    fn cursors(&mut self) -> (&mut Option<String>, &mut Option<String>) {",
@@ -1237,7 +1237,7 @@ function rustPaged(op) {
     "",
     `impl crate::pages::Listed for ${item} {`,
     "    fn list_id(&self) -> &str {",
-    required.has("id") ? "        &self.id" : "        self.id.as_deref().unwrap_or_default()",
+    idRequired ? "        &self.id" : "        self.id.as_deref().unwrap_or_default()",
     "    }",
     "}",
     "",
@@ -1247,7 +1247,7 @@ function rustPaged(op) {
 /** `Call::has_ended` (`x-terminal` and `x-client-not-ended`) and the wait policy (`x-client-wait`). */
 function rustCallEnded() {
   const s = schemas.Call;
-  const required = new Set(s["x-client-required"] ?? ["id"]);
+  const required = new Set(clientRequired("Call"));
   const field = (name, value) => {
     const variant = `${refName(s.properties[name])}::${pascal(value.replace(/\./g, "_"))}`;
     return `self.${rustIdent(name)} == ${required.has(name) ? variant : `Some(${variant})`}`;

@@ -30,6 +30,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Header names the client owns; `defaultHeaders` cannot replace them.
 const RESERVED: &[&str] = &["authorization", "content-type", "idempotency-key"];
 
+/// Whether a header name is one the client sets itself (`Authorization`, `Content-Type`,
+/// `Idempotency-Key`), which other headers do not replace.
+pub fn reserved_header(name: &str) -> bool {
+    RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r))
+}
+
 /// The Fetch standard's forbidden request-header names (https://fetch.spec.whatwg.org/#forbidden-request-header),
 /// plus its `proxy-`/`sec-` prefixes and method overrides: browsers drop them silently and
 /// Node's fetch refuses some at send time (so a POST would end "outcome unknown" although
@@ -479,7 +485,7 @@ pub fn build(
         }
     }
     for (name, value) in &cfg.default_headers {
-        if !RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r)) {
+        if !reserved_header(name) {
             add(name, value);
         }
     }

@@ -150,10 +150,7 @@ fn with_headers(
 ) -> Result<ClientConfig, CoreError> {
     let mut merged = config.default_headers.clone();
     for (name, value) in headers {
-        if ["authorization", "content-type", "idempotency-key"]
-            .iter()
-            .any(|own| name.eq_ignore_ascii_case(own))
-        {
+        if request::reserved_header(name) {
             return Err(CoreError::validation(
                 "headers",
                 format!("cannot set \"{name}\": the client sets it (a key of your own: RequestOptions::idempotency_key)"),

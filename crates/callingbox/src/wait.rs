@@ -129,7 +129,8 @@ impl Calls<'_> {
     /// # }
     /// ```
     pub async fn wait_until_done(self, id: &str, options: WaitOptions) -> Result<Call, Error> {
-        wait(self, id, None, options).await
+        let plan = Plan::new(options)?;
+        wait(self, id, None, plan).await
     }
 
     /// Dispatches a call ([`create`](Self::create), with one `Idempotency-Key` across its
@@ -141,12 +142,27 @@ impl Calls<'_> {
         params: CallCreateParams,
         options: WaitOptions,
     ) -> Result<Call, Error> {
-        // Options are checked before the call is placed.
-        millis(options.timeout, WAIT_TIMEOUT_MS, "timeout")?;
-        millis(options.poll_interval, WAIT_INTERVAL_MS, "poll_interval")?;
+        let plan = Plan::new(options)?; // checked before the call is placed
         let call = self.create(params).await?;
         let id = call.id.clone();
-        wait(self, &id, Some(call), options).await
+        wait(self, &id, Some(call), plan).await
+    }
+}
+
+/// [`WaitOptions`], checked, with the defaults filled in.
+struct Plan {
+    timeout_ms: u64,
+    first_interval: u64,
+    on_status: Option<OnStatus>,
+}
+
+impl Plan {
+    fn new(options: WaitOptions) -> Result<Plan, Error> {
+        Ok(Plan {
+            timeout_ms: millis(options.timeout, WAIT_TIMEOUT_MS, "timeout")?,
+            first_interval: millis(options.poll_interval, WAIT_INTERVAL_MS, "poll_interval")?,
+            on_status: options.on_status,
+        })
     }
 }
 
@@ -154,10 +170,13 @@ async fn wait(
     calls: Calls<'_>,
     id: &str,
     mut call: Option<Call>,
-    mut options: WaitOptions,
+    mut plan: Plan,
 ) -> Result<Call, Error> {
-    let timeout_ms = millis(options.timeout, WAIT_TIMEOUT_MS, "timeout")?;
-    let first_interval = millis(options.poll_interval, WAIT_INTERVAL_MS, "poll_interval")?;
+    let Plan {
+        timeout_ms,
+        first_interval,
+        ..
+    } = plan;
     if id.is_empty() {
         return Err(Error::Validation {
             field: "id".into(),
@@ -175,7 +194,7 @@ async fn wait(
         if let Some(current) = call.take() {
             if current.status != seen {
                 seen.clone_from(&current.status);
-                if let Some(f) = options.on_status.as_mut() {
+                if let Some(f) = plan.on_status.as_mut() {
                     f(&current);
                 }
             }
