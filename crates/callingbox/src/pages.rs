@@ -113,8 +113,13 @@ impl<P: Cursors, T: Listed> State<P, T> {
             let shown = if id.is_empty() {
                 "missing".to_string()
             } else {
-                let head: String = id.chars().take(64).collect();
-                format!("\"{}\" again", redact(head, self.client.api_key()))
+                // The key out first: clipped, an echoed key could be cut where redaction no
+                // longer finds it.
+                let head: String = redact(id.to_string(), self.client.api_key())
+                    .chars()
+                    .take(64)
+                    .collect();
+                format!("\"{head}\" again")
             };
             return Next::Fail(Error::InvalidResponse {
                 status: 200,

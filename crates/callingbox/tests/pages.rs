@@ -223,6 +223,23 @@ async fn a_cursor_that_does_not_move_ends_the_stream_with_an_error() {
 }
 
 #[tokio::test]
+async fn a_key_echoed_past_the_clipped_id_stays_out_of_the_error() {
+    // The id is clipped to 64 characters in the message: the key straddles that cut.
+    let id = format!("{}{KEY}", "x".repeat(50));
+    let page = format!(r#"{{"data":[{{"id":"{id}"}}],"has_more":true}}"#);
+    let transport = Scripted::new(&[(200, &page)]);
+    let results = every_call(&transport).await;
+    let Some(Err(err)) = results.last() else {
+        panic!("{results:?}");
+    };
+    let text = format!("{err} {err:?}");
+    for start in 0..=KEY.len() - 8 {
+        let piece = &KEY[start..start + 8];
+        assert!(!text.contains(piece), "{piece} of the key in {text}");
+    }
+}
+
+#[tokio::test]
 async fn pages_that_come_round_again_end_the_stream_too() {
     // c1's page, then c2's, then c1's again (for ever, were it not stopped).
     let transport = Scripted::new(&[
