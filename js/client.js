@@ -259,7 +259,7 @@ function newIdempotencyKey() {
 function describe(e) {
   try {
     const msg = e && typeof e.message === "string" ? e.message : String(e);
-    const cause = e && e.cause && typeof e.cause.message === "string" ? ` (${e.cause.message})` : "";
+    const cause = typeof e?.cause?.message === "string" ? ` (${e.cause.message})` : "";
     return msg + cause;
   } catch {
     return "(an error that cannot be read)"; // a hostile getter or toString
@@ -291,7 +291,7 @@ const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|
  * @returns {boolean}
  */
 function neverSent(e) {
-  const code = (e && e.cause && e.cause.code) || (e && e.code);
+  const code = e?.cause?.code || e?.code;
   return (typeof code === "string" && NEVER_SENT.test(code)) || /tcp connect error|dns error/i.test(describe(e));
 }
 
@@ -570,6 +570,7 @@ export class CallingBox {
       }
       if (call && callEnded(call)) return call;
       if (end - Date.now() <= 0) {
+        scrub({ call }, this.#key); // the key removed from the API's JSON, where it echoed it
         throw new WaitTimeoutError(`call ${id} had not ended after ${timeout} ms (last status: ${call ? call.status : "unknown"})`, { call, timeout, cause: failure });
       }
       if (call || failure) {

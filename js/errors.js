@@ -28,7 +28,7 @@ export class CallingBoxError extends Error {
    * @param {ErrorProps} [props]
    */
   constructor(message, props) {
-    super(message, props && props.cause !== undefined ? { cause: props.cause } : undefined);
+    super(message, props?.cause !== undefined ? { cause: props.cause } : undefined);
     if (props) {
       for (const key of Object.keys(props)) {
         if (key !== "cause" && key !== "name" && key !== "message") /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this))[key] = /** @type {Record<string, unknown>} */ (props)[key];

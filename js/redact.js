@@ -137,11 +137,12 @@ export function scrub(err, secret) {
   for (const key of Object.keys(err)) {
     const v = err[key];
     if (typeof v === "string") err[key] = clean(v);
-    else if (key === "body" && v && typeof v === "object") err[key] = scrubJson(/** @type {Bag} */ (v), clean);
+    // A parsed error body, or a WaitTimeoutError's last call (in place: the API's JSON).
+    else if ((key === "body" || key === "call") && v && typeof v === "object") err[key] = scrubJson(/** @type {Bag} */ (v), clean);
   }
   // (The `cause` of an error made here is an own property.)
   const cause = Object.getOwnPropertyDescriptor(err, "cause");
-  if (cause && cause.value !== undefined) {
+  if (cause?.value !== undefined) {
     try {
       err.cause = copyCause(cause.value, clean, 8);
     } catch {

@@ -2,7 +2,8 @@
 // emulator (its virtual clock, run fast with start({ speed })), with faults, timeouts and aborts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { failure, fakeFetch, hangingFetch, json, pkg } from "./helpers.mjs";
+import { inspect } from "node:util";
+import { KEY, failure, fakeFetch, hangingFetch, json, pkg } from "./helpers.mjs";
 
 const emu = await import(new URL("../../target/consumer/emulator.mjs", import.meta.url).href);
 const { CallingBox, WaitTimeoutError, TimeoutError, AbortError, NotFoundError, ValidationError } = pkg;
@@ -157,4 +158,13 @@ test("a Call that has ended is returned without a request; bad arguments are Val
     await assert.rejects(client.calls.waitUntilDone(arg, options), (e) => e instanceof ValidationError, JSON.stringify([arg, options]));
   }
   assert.equal(fetch.calls.length, 0);
+});
+
+test("a key the server echoes in the call stays out of WaitTimeoutError (message, call, every rendering)", async () => {
+  const c = new CallingBox({ apiKey: KEY, fetch: async () => json(200, { id: "c1", status: KEY, metadata: { note: `x${KEY}y` } }) });
+  const err = await failure(c.calls.waitUntilDone("c1", { timeout: 30, pollInterval: 5 }));
+  assert.ok(err instanceof WaitTimeoutError, `${err && err.name}`);
+  assert.equal(err.call.id, "c1", "the last call is kept, without the key");
+  const text = [err.message, String(err.stack), JSON.stringify(err.call), inspect(err, { depth: 8 })].join("\n");
+  for (let i = 0; i + 8 <= KEY.length; i++) assert.ok(!text.includes(KEY.slice(i, i + 8)), `${KEY.slice(i, i + 8)} in ${text}`);
 });

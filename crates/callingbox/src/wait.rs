@@ -8,6 +8,7 @@ use std::time::Duration;
 use callingbox_core::retry::MAX_TIMER_MS;
 use futures_util::future::{select, Either};
 
+use crate::error::redact;
 use crate::generated::{WAIT_GROWTH, WAIT_INTERVAL_MS, WAIT_MAX_INTERVAL_MS, WAIT_TIMEOUT_MS};
 use crate::runtime::{self, Instant};
 use crate::{Call, CallCreateParams, CallStatus, Calls, Error};
@@ -89,6 +90,18 @@ fn millis(value: Option<Duration>, default: u64, field: &str) -> Result<u64, Err
         });
     }
     Ok(ms as u64)
+}
+
+/// The call with the API key removed from every text it carries, for an error (a hostile
+/// server may echo the key in any field; the error's message quotes the status). None if it
+/// cannot be read back.
+fn without_key(call: Call, key: &str) -> Option<Call> {
+    let text = serde_json::to_string(&call).ok()?;
+    let clean = redact(text.clone(), key);
+    if clean == text {
+        return Some(call);
+    }
+    serde_json::from_str(&clean).ok()
 }
 
 /// A poll failure that a later poll may not meet: the API unreachable or slow, 429, 5xx.
@@ -204,10 +217,11 @@ async fn wait(
             call = Some(current);
         }
         if left() == 0 {
+            let key = calls.client.api_key();
             return Err(Error::WaitTimeout {
                 call_id: id.to_string(),
                 timeout_ms,
-                call: call.map(Box::new),
+                call: call.and_then(|c| without_key(c, key)).map(Box::new),
                 cause: failure.map(Box::new),
             });
         }

@@ -414,3 +414,43 @@ fn the_wait_can_run_on_a_multi_threaded_runtime() {
     );
     assert_send(&create);
 }
+
+/// Answers every request with `body` (200).
+#[derive(Clone)]
+struct Answering(String);
+
+impl Transport for Answering {
+    fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
+        let body = self.0.clone().into_bytes();
+        Box::pin(async move {
+            Ok(callingbox::transport::HttpResponse {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body,
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_key_the_server_echoes_in_the_call_stays_out_of_the_timeout() {
+    let body = format!(r#"{{"id":"c1","status":"{KEY}","metadata":{{"note":"x{KEY}y"}}}}"#);
+    let client = client_on(Answering(body));
+    let err = client
+        .calls()
+        .wait_until_done("c1", bounded(30, 5))
+        .await
+        .unwrap_err();
+    let Error::WaitTimeout {
+        call: Some(last), ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(last.id, "c1", "the call is kept, without the key");
+    let text = format!("{err} {err:?}");
+    for start in 0..=KEY.len() - 8 {
+        let piece = &KEY[start..start + 8];
+        assert!(!text.contains(piece), "{piece} of the key in {text}");
+    }
+}
