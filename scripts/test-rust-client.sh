@@ -26,6 +26,13 @@ cargo clippy --quiet -p callingbox --target wasm32-unknown-unknown --no-default-
 # origin use its admin routes.
 step "publishable: the crate and the two it depends on package and build as crates.io would serve them"
 # Packaged together (core, emulator, client): each is built from its .crate against the others'.
+# Cargo verifies through a temporary registry in target/package. It unpacks those crates into
+# $CARGO_HOME/registry/src/-<hash of that path>/ and builds them into target/debug, and trusts
+# both on the next run from the same folder, as it trusts anything from a registry (same name and
+# version, same crate): this commit's client would be built against an earlier commit's core.
+# The unpacked copies and the built ones go first.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/callingbox*-[0-9]*
+cargo clean --quiet -p callingbox-core -p callingbox-emulator -p callingbox
 cargo package --quiet -p callingbox-core -p callingbox-emulator -p callingbox --allow-dirty
 
 [ -f pkg/emulator-node.js ] || bash scripts/build.sh
