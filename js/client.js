@@ -12,7 +12,7 @@ import {
   TimeoutError, ValidationError, WaitTimeoutError,
 } from "./errors.js";
 import { notAString, phoneError, refusal } from "./phone-answer.js";
-import { OPERATIONS, WAIT_GROWTH, WAIT_INTERVAL, WAIT_MAX_INTERVAL, WAIT_TIMEOUT, callEnded } from "./operations.js";
+import { CLIENT_HEADERS, OPERATIONS, WAIT_GROWTH, WAIT_INTERVAL, WAIT_MAX_INTERVAL, WAIT_TIMEOUT, callEnded } from "./operations.js";
 import { redactSecret, scrub } from "./redact.js";
 
 export {
@@ -159,6 +159,8 @@ function isSignal(s) {
 /** @typedef {Set<() => void> & { fire: () => void }} Watchers */
 /** @type {WeakMap<AbortSignal, Watchers>} */
 const watchers = new WeakMap(); // signal → Set of callbacks, with .fire
+/** APIErrors whose status the core's retry rules retry (408, 429, 5xx): a later poll may do better. */
+const retriable = new WeakSet();
 /**
  * @param {AbortSignal} signal
  * @param {() => void} fn
@@ -539,7 +541,8 @@ export class CallingBox {
   /**
    * Polls `calls.retrieve` until the call is over (see `callEnded` and WAIT_* for the intervals).
    * Given an id it polls at once; given a Call, it first waits. A poll that fails for a reason
-   * a retry can fix (429, 5xx, the connection, a timeout) after the request's own retries is
+   * a retry can fix (the connection, a timeout, a status the core retries: see `retriable`)
+   * after the request's own retries is
    * followed by the next poll; any other error ends the wait. No poll outlives the wait's
    * `timeout`.
    * @param {unknown} idOrCall
@@ -584,8 +587,7 @@ export class CallingBox {
         }));
         failure = undefined;
       } catch (e) {
-        const status = e instanceof APIError ? /** @type {number} */ (/** @type {any} */ (e).status) : 0;
-        if (!(e instanceof APIConnectionError || e instanceof TimeoutError || status === 429 || status >= 500)) throw e;
+        if (!(e instanceof APIConnectionError || e instanceof TimeoutError || retriable.has(e))) throw e;
         failure = e;
       }
     }
@@ -717,7 +719,7 @@ export class CallingBox {
       const proto = typeof h === "object" && Object.getPrototypeOf(h);
       const names = (proto === Object.prototype || proto === null) && Object.values(h).every((v) => v === null || typeof v === "string") ? Object.keys(h) : undefined;
       if (!names) throw new ValidationError("headers must be a plain object of header names to strings (or null to drop a default one)", { field: "headers" });
-      const own = names.find((n) => /^(authorization|content-type|idempotency-key)$/i.test(n));
+      const own = names.find((n) => CLIENT_HEADERS.test(n));
       if (own) throw new ValidationError(`headers cannot set "${own}": the client sets it (a key of your own: the idempotencyKey option)`, { field: "headers" });
       const o = JSON.parse(config);
       const lower = (/** @type {object} */ h) => Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -822,7 +824,11 @@ export class CallingBox {
         normalised = wasm(coreDecode, [op, r.status, r.bytes, r.requestId ?? "", typeof ids[0] === "string" ? ids[0] : "", r.location ?? "", parsed],
           (m, cause) => new InvalidResponseError(`${op}: ${m}`, { status: r.status, requestId: r.requestId, cause }));
       } catch (e) {
-        if (e instanceof APIError) /** @type {ErrorProps} */ (e).headers = headerRecord(r.headers, this.#key);
+        if (e instanceof APIError) {
+          /** @type {ErrorProps} */ (e).headers = headerRecord(r.headers, this.#key);
+          // The core would have retried this status (408, 429, 5xx) had retries been left.
+          if (decision.reason !== "not_retryable") retriable.add(e);
+        }
         throw e;
       }
       if (normalised !== "" || !parsed) {

@@ -141,7 +141,7 @@ export interface CallHelpers {
    * Polls the call until it is over: a terminal status (completed, no_answer, busy, canceled,
    * failed) and, for a completed call, its result extracted (`result_status` not "pending").
    * Given an id it polls at once; given a Call, it first waits `pollInterval`. A poll that fails
-   * with 429, 5xx, a lost connection or a request timeout (after the request's own retries,
+   * with 408, 429, 5xx, a lost connection or a request timeout (after the request's own retries,
    * which honour Retry-After) is followed by the next poll; other errors end the wait. Throws
    * WaitTimeoutError (with the last Call, and the last poll's error as `cause`) or AbortError.
    */

@@ -53,6 +53,9 @@ export const TERMINAL_CALL_STATUSES = new Set(["completed", "no_answer", "busy",
  */
 export const callEnded = (call) => TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(call.status === "completed" && call.result_status === "pending");
 
+/** The headers the client sets itself (the bearer scheme's, the JSON bodies' Content-Type, the operations' header parameters): a caller's headers may not name them. */
+export const CLIENT_HEADERS = /^(authorization|content-type|idempotency-key)$/i;
+
 /** `calls.waitUntilDone` (`x-client-wait`): the first interval between polls (ms), its growth after each poll, its cap, and the default timeout (ms). */
 export const WAIT_INTERVAL = 1000;
 export const WAIT_GROWTH = 1.5;

@@ -76,6 +76,7 @@ function operations() {
         if (!params.some((q) => q.in === "path" && q.name === p)) throw new Error(`${o.operationId}: path parameter ${p} is not declared`);
       }
       const query = params.filter((p) => p.in === "query");
+      const headers = params.filter((p) => p.in === "header").map((p) => p.name);
       const bodySchemaRef = o.requestBody?.content?.["application/json"]?.schema;
       const body = bodySchemaRef ? resolve(bodySchemaRef) : undefined;
       // The core sends named parameters in the query string for GET and DELETE and in the
@@ -99,6 +100,7 @@ function operations() {
         path,
         pathParams,
         query,
+        headers,
         body,
         bodyName: refName(bodySchemaRef),
         idempotent: o["x-idempotent"] === true,
@@ -115,6 +117,20 @@ function operations() {
 }
 
 const OPS = operations();
+
+/**
+ * The headers the client sets itself, which a caller's headers do not replace: the bearer
+ * scheme's Authorization, the Content-Type of the JSON bodies, and the operations' header
+ * parameters (Idempotency-Key). Lowercase.
+ */
+function clientHeaders() {
+  const names = new Set();
+  if (Object.values(spec.components.securitySchemes ?? {}).some((s) => s.type === "http" && s.scheme === "bearer")) names.add("authorization");
+  if (OPS.some((op) => op.body)) names.add("content-type");
+  for (const op of OPS) for (const h of op.headers) names.add(h.toLowerCase());
+  for (const h of names) if (!/^[a-z0-9-]+$/.test(h)) throw new Error(`header ${h}: not a plain header name`);
+  return [...names];
+}
 
 /** The fields of a request: `[{ name, schema, required }]` from the query or the body schema. */
 function fieldsOf(op) {
@@ -245,6 +261,10 @@ function genCore() {
   out.push("//! The API as data: every operation, every resource's fields and the error statuses.");
   out.push("");
   out.push("use crate::ops::{Field, Kind, Method, Op, Param, Shape};");
+  out.push("");
+  out.push("/// The headers the client sets itself (lowercase), which other headers do not replace:");
+  out.push("/// the bearer scheme's, the JSON bodies' Content-Type, the operations' header parameters.");
+  out.push(`pub const CLIENT_HEADERS: &[&str] = &[${clientHeaders().map(rustStr).join(", ")}];`);
   out.push("");
   out.push("/// Every operation of the API.");
   out.push("pub const OPS: &[Op] = &[");
@@ -541,6 +561,11 @@ function genJsOperations() {
     " * @param {{ status?: unknown, result_status?: unknown }} call",
     " */",
     `export const callEnded = (call) => TERMINAL_CALL_STATUSES.has(/** @type {string} */ (call.status)) && !(${notEnded.map(([field, value]) => `call.${field} === ${JSON.stringify(value)}`).join(" && ")});`,
+  );
+  out.push(
+    "",
+    "/** The headers the client sets itself (the bearer scheme's, the JSON bodies' Content-Type, the operations' header parameters): a caller's headers may not name them. */",
+    `export const CLIENT_HEADERS = /^(${clientHeaders().join("|")})$/i;`,
   );
   const wait = waitPolicy();
   out.push(

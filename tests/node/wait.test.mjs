@@ -128,6 +128,36 @@ test("a poll that fails with 503 is followed by the next one; a 404 ends the wai
   assert.ok(err instanceof NotFoundError, `${err && err.name}`);
 });
 
+test("a poll that fails is followed by the next one exactly when requests retry its status (408, 429, 5xx)", async () => {
+  const KEY_ = "sk_test_abcdefgh12345678";
+  /** Whether a request answered `status` once is retried: the client's own rules (onRetry). */
+  const retried = async (status) => {
+    let retries = 0;
+    const fetch = fakeFetch(() => (fetch.calls.length === 1 ? json(status, { error: { message: "no" } }) : json(200, { id: "c1", status: "completed", result_status: "extracted" })));
+    const client = new CallingBox({ apiKey: KEY_, fetch, maxRetries: 1, maxRetryDelay: 0, onRetry: () => { retries++; } });
+    await client.calls.retrieve("c1").catch(() => {});
+    return retries === 1;
+  };
+  /** Whether waitUntilDone polls again after a poll answered `status` (no retries inside a poll). */
+  const polledAgain = async (status) => {
+    const fetch = fakeFetch(() => (fetch.calls.length === 1 ? json(status, { error: { message: "no" } }) : json(200, { id: "c1", status: "completed", result_status: "extracted" })));
+    const client = new CallingBox({ apiKey: KEY_, fetch, maxRetries: 0 });
+    const done = await client.calls.waitUntilDone("c1", { pollInterval: 1 }).catch((e) => e);
+    if (done.status === "completed") return true;
+    assert.equal(done.status, status, "the wait ended with the poll's error");
+    assert.equal(fetch.calls.length, 1);
+    return false;
+  };
+  const again = [];
+  for (let status = 400; status <= 599; status++) {
+    const w = await polledAgain(status);
+    assert.equal(w, await retried(status), `status ${status}: the wait and the request's retries disagree`);
+    if (w) again.push(status);
+  }
+  assert.deepEqual(again.filter((s) => s < 500), [408, 429]);
+  assert.equal(again.filter((s) => s >= 500).length, 100);
+});
+
 test("the intervals grow from pollInterval by half each poll", async () => {
   // The waits the client asks for, not the wall-clock gaps (a loaded machine fires timers late).
   const waits = [];

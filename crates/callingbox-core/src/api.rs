@@ -4,6 +4,10 @@
 
 use crate::ops::{Field, Kind, Method, Op, Param, Shape};
 
+/// The headers the client sets itself (lowercase), which other headers do not replace:
+/// the bearer scheme's, the JSON bodies' Content-Type, the operations' header parameters.
+pub const CLIENT_HEADERS: &[&str] = &["authorization", "content-type", "idempotency-key"];
+
 /// Every operation of the API.
 pub const OPS: &[Op] = &[
     Op {

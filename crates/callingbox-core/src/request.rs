@@ -27,13 +27,12 @@ pub struct ClientConfig {
 pub const DEFAULT_BASE_URL: &str = "https://api.callingbox.io";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Header names the client owns; `defaultHeaders` cannot replace them.
-const RESERVED: &[&str] = &["authorization", "content-type", "idempotency-key"];
-
 /// Whether a header name is one the client sets itself (`Authorization`, `Content-Type`,
-/// `Idempotency-Key`), which other headers do not replace.
+/// `Idempotency-Key`: [`crate::api::CLIENT_HEADERS`]), which other headers do not replace.
 pub fn reserved_header(name: &str) -> bool {
-    RESERVED.iter().any(|r| name.eq_ignore_ascii_case(r))
+    crate::api::CLIENT_HEADERS
+        .iter()
+        .any(|r| name.eq_ignore_ascii_case(r))
 }
 
 /// The Fetch standard's forbidden request-header names (https://fetch.spec.whatwg.org/#forbidden-request-header),
@@ -167,59 +166,8 @@ impl ClientConfig {
             }
         }
         for (name, value) in &default_headers {
-            if name.is_empty()
-                || !name.bytes().all(|b| {
-                    b.is_ascii_alphanumeric()
-                        || matches!(
-                            b,
-                            b'!' | b'#'
-                                | b'$'
-                                | b'%'
-                                | b'&'
-                                | b'\''
-                                | b'*'
-                                | b'+'
-                                | b'-'
-                                | b'.'
-                                | b'^'
-                                | b'_'
-                                | b'`'
-                                | b'|'
-                                | b'~'
-                        )
-                })
-            {
-                return Err(Error::invalid(
-                    "defaultHeaders",
-                    "has an invalid header name \"{}\"",
-                    &[name],
-                ));
-            }
-            if forbidden_header(name) {
-                return Err(Error::invalid(
-                    "defaultHeaders",
-                    "cannot set \"{}\": fetch does not let a script set it",
-                    &[name],
-                ));
-            }
-            if value.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-                return Err(Error::invalid(
-                    "defaultHeaders",
-                    "header \"{}\" has a line break in its value",
-                    &[name],
-                ));
-            }
-            // Header values are ByteStrings (Fetch spec): fetch refuses other characters.
-            // In UTF-8, a lead byte of 0xC4 or more starts a character above U+00FF.
-            if value
-                .bytes()
-                .any(|b| matches!(b, 0..=0x08 | 0x0A..=0x1F | 0x7F | 0xC4..))
-            {
-                return Err(Error::invalid(
-                    "defaultHeaders",
-                    "header \"{}\" has a character that cannot be sent in a header value",
-                    &[name],
-                ));
+            if let Some(problem) = header_problem(name, value) {
+                return Err(Error::invalid("defaultHeaders", problem, &[name]));
             }
         }
         let user_agent = match platform {
@@ -234,6 +182,76 @@ impl ClientConfig {
             default_headers,
             default_country: None,
         })
+    }
+
+    /// Puts one request's `headers` over the client's own, by name in any case: a value
+    /// replaces the client's header of that name, `None` leaves it out. The names the client
+    /// sets itself (see [`reserved_header`]) are refused, and the others are checked as
+    /// `defaultHeaders` are; errors name the field `headers`, and change nothing.
+    pub fn add_headers(&mut self, headers: &[(String, Option<String>)]) -> Result<(), Error> {
+        for (name, value) in headers {
+            if reserved_header(name) {
+                return Err(Error::invalid(
+                    "headers",
+                    "cannot set \"{}\": the client sets it (a key of your own: the idempotency \
+                     key option)",
+                    &[name],
+                ));
+            }
+            if let Some(problem) = header_problem(name, value.as_deref().unwrap_or_default()) {
+                return Err(Error::invalid("headers", problem, &[name]));
+            }
+        }
+        for (name, value) in headers {
+            self.default_headers
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            if let Some(v) = value {
+                self.default_headers.push((name.clone(), v.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong with a header for fetch, as a message template for its name (`{}`): a name
+/// that is not a token or that the Fetch standard forbids, a value with a line break or a
+/// character above U+00FF. `None`: fetch takes it.
+fn header_problem(name: &str, value: &str) -> Option<&'static str> {
+    let token = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            )
+    };
+    if name.is_empty() || !name.bytes().all(token) {
+        Some("has an invalid header name \"{}\"")
+    } else if forbidden_header(name) {
+        Some("cannot set \"{}\": fetch does not let a script set it")
+    } else if value.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
+        Some("header \"{}\" has a line break in its value")
+    } else if value
+        .bytes()
+        // Header values are ByteStrings (Fetch spec): fetch refuses other characters. In
+        // UTF-8, a lead byte of 0xC4 or more starts a character above U+00FF.
+        .any(|b| matches!(b, 0..=0x08 | 0x0A..=0x1F | 0x7F | 0xC4..))
+    {
+        Some("header \"{}\" has a character that cannot be sent in a header value")
+    } else {
+        None
     }
 }
 
@@ -649,6 +667,80 @@ mod tests {
             config_from_options(&bad, None).unwrap_err().message(),
             "defaultHeaders header \"X-Team\" must have a string value"
         );
+    }
+
+    #[test]
+    fn one_requests_headers_go_over_the_clients_by_name_in_any_case() {
+        let options = Value::parse(
+            r#"{"apiKey":"sk_test_abcdefgh","defaultHeaders":{"X-Team":"ops","X-Env":"prod"}}"#,
+        )
+        .unwrap();
+        let mut cfg = config_from_options(&options, None).unwrap();
+        cfg.add_headers(&[
+            ("x-team".into(), Some("sales".into())),
+            ("X-Trace".into(), Some("t-1".into())),
+            ("X-ENV".into(), None),
+        ])
+        .unwrap();
+        assert_eq!(
+            cfg.default_headers,
+            [
+                ("x-team".to_string(), "sales".to_string()),
+                ("X-Trace".to_string(), "t-1".to_string())
+            ]
+        );
+        let built = build(
+            &cfg,
+            crate::ops::find("calls.list").unwrap(),
+            &[],
+            None,
+            None,
+        )
+        .unwrap();
+        let sent = |name: &str| {
+            built
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(sent("X-Team"), Some("sales"));
+        assert_eq!(sent("x-env"), None);
+        assert_eq!(sent("authorization"), Some("Bearer sk_test_abcdefgh"));
+    }
+
+    #[test]
+    fn one_requests_headers_are_checked_name_their_field_and_change_nothing_when_refused() {
+        let base = config_from_options(
+            &Value::parse(r#"{"apiKey":"sk_test_abcdefgh","defaultHeaders":{"X-Team":"ops"}}"#)
+                .unwrap(),
+            None,
+        )
+        .unwrap();
+        for (name, value, says) in [
+            ("AUTHORIZATION", Some("Bearer x"), "the client sets it"),
+            ("idempotency-key", None, "the client sets it"),
+            ("Content-Type", Some("text/plain"), "the client sets it"),
+            ("Cookie", Some("a=1"), "fetch does not let a script set it"),
+            ("x bad", Some("1"), "invalid header name"),
+            ("X-Split", Some("a\r\nInjected: 1"), "line break"),
+            ("X-Wide", Some("\u{2603}"), "cannot be sent"),
+        ] {
+            let mut cfg = base.clone();
+            // A good header first: a refusal later in the list leaves it out too.
+            let err = cfg
+                .add_headers(&[
+                    ("X-Team".into(), None),
+                    (name.into(), value.map(String::from)),
+                ])
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Validation { field, .. } if field == "headers"),
+                "{name}"
+            );
+            assert!(err.message().contains(says), "{name}: {}", err.message());
+            assert_eq!(cfg, base, "{name}");
+        }
     }
 
     #[test]

@@ -209,6 +209,13 @@ pub fn first_timeout(cfg: &RetryConfig) -> f64 {
     t.ceil().max(1.0)
 }
 
+/// Whether an answer with this status may be followed by a better one for the same request:
+/// 408 (the server gave up waiting), 429 (too many requests), 5xx. The statuses [`decide`]
+/// retries; a host that repeats requests of its own (polling, say) goes by them too.
+pub fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500..=599)
+}
+
 /// Decides what follows `attempt` (see the module docs for the rules).
 pub fn decide(cfg: &RetryConfig, call: Call, attempt: &Attempt) -> Decision {
     // Does this outcome leave the POST's effect unknown, or settle it?
@@ -234,10 +241,10 @@ pub fn decide(cfg: &RetryConfig, call: Call, attempt: &Attempt) -> Decision {
         } => {
             let reason = match status {
                 200..=299 => return stop("success"),
+                _ if !retryable_status(status) => return stop("not_retryable"),
                 408 => "request_timeout",
                 429 => "rate_limited",
-                500..=599 => "server_error",
-                _ => return stop("not_retryable"),
+                _ => "server_error",
             };
             let requested = retry_after_ms
                 .and_then(parse_retry_after_ms)

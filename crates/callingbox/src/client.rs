@@ -142,47 +142,6 @@ impl RequestOptions {
     }
 }
 
-/// The client's settings with `headers` applied over its own headers, checked as the client's
-/// are (errors name the field `headers`).
-fn with_headers(
-    config: &ClientConfig,
-    headers: &[(String, Option<String>)],
-) -> Result<ClientConfig, CoreError> {
-    let mut merged = config.default_headers.clone();
-    for (name, value) in headers {
-        if request::reserved_header(name) {
-            return Err(CoreError::validation(
-                "headers",
-                format!("cannot set \"{name}\": the client sets it (a key of your own: RequestOptions::idempotency_key)"),
-            ));
-        }
-        merged.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        if let Some(v) = value {
-            merged.push((name.clone(), v.clone()));
-        }
-    }
-    // The same checks as the client's headers (the URL was checked when the client was built).
-    let checked = ClientConfig::with(
-        Some(&config.api_key),
-        Some(&config.base_url),
-        None,
-        merged,
-        true,
-    )
-    .map_err(|e| match e {
-        CoreError::Validation { message, phone, .. } => CoreError::Validation {
-            field: "headers".into(),
-            message,
-            phone,
-        },
-        other => other,
-    })?;
-    Ok(ClientConfig {
-        default_headers: checked.default_headers,
-        ..config.clone()
-    })
-}
-
 /// Builds a [`Client`] ([`Client::builder`]).
 pub struct ClientBuilder {
     api_key: String,
@@ -513,7 +472,9 @@ impl Client {
         let config = if self.options.headers.is_empty() {
             &inner.config
         } else {
-            merged = with_headers(&inner.config, &self.options.headers).map_err(core)?;
+            let mut with = inner.config.clone();
+            with.add_headers(&self.options.headers).map_err(core)?;
+            merged = with;
             &merged
         };
         let built = request::build(config, op, ids, params.as_ref(), idempotency_key.as_deref())

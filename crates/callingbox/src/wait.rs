@@ -5,7 +5,7 @@
 use core::fmt;
 use std::time::Duration;
 
-use callingbox_core::retry::MAX_TIMER_MS;
+use callingbox_core::retry::{retryable_status, MAX_TIMER_MS};
 use futures_util::future::{select, Either};
 
 use crate::error::redact;
@@ -104,11 +104,12 @@ fn without_key(call: Call, key: &str) -> Option<Call> {
     serde_json::from_str(&clean).ok()
 }
 
-/// A poll failure that a later poll may not meet: the API unreachable or slow, 429, 5xx.
+/// A poll failure that a later poll may not meet: the API unreachable or slow, or a status
+/// the core's retry rules retry (408, 429, 5xx).
 fn transient(e: &Error) -> bool {
     match e {
         Error::Connection { .. } | Error::Timeout { .. } => true,
-        Error::Api(api) => api.status == 429 || api.status >= 500,
+        Error::Api(api) => retryable_status(api.status),
         _ => false,
     }
 }
@@ -118,9 +119,9 @@ impl Calls<'_> {
     /// terminal status, and a completed call's result extracted), and returns it.
     ///
     /// The first poll is made at once, then at growing intervals ([`WaitOptions`]). A poll
-    /// that fails for a reason a later one may not meet (the connection, a timeout, 429, 5xx)
-    /// after the request's own retries is followed by the next poll; any other error ends the
-    /// wait. After the wait's timeout, [`Error::WaitTimeout`] carries the last call seen and
+    /// that fails for a reason a later one may not meet (the connection, a timeout, or a
+    /// status requests are retried on: 408, 429, 5xx) after the request's own retries is
+    /// followed by the next poll; any other error ends the wait. After the wait's timeout, [`Error::WaitTimeout`] carries the last call seen and
     /// the last poll's error. Dropping the future stops the wait.
     ///
     /// ```

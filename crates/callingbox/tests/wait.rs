@@ -318,6 +318,92 @@ async fn failed_polls_that_may_pass_later_are_followed_by_the_next_poll() {
     assert!(err.to_string().ends_with("(last status: unknown)"), "{err}");
 }
 
+/// Answers its first request with `status`, then with a call that has ended.
+#[derive(Clone)]
+struct FailsOnce {
+    status: u16,
+    sent: Arc<Mutex<u32>>,
+}
+
+impl Transport for FailsOnce {
+    fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
+        let mut sent = self.sent.lock().unwrap();
+        *sent += 1;
+        let (status, body) = if *sent == 1 {
+            (self.status, r#"{"error":{"message":"no"}}"#.to_string())
+        } else {
+            (
+                200,
+                format!(
+                    r#"{{"id":"{CALL_ID}","status":"completed","result_status":"extracted","agent_id":"a","to":"+14155550123","from":"+14155550100","direction":"outbound","created_at":"2026-01-01T00:00:00Z"}}"#
+                ),
+            )
+        };
+        Box::pin(async move {
+            Ok(callingbox::transport::HttpResponse {
+                status,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.into_bytes(),
+            })
+        })
+    }
+}
+
+const CALL_ID: &str = "0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74";
+
+#[tokio::test]
+async fn the_wait_polls_again_exactly_when_requests_retry_the_status() {
+    let mut again = Vec::new();
+    for status in 400..=599u16 {
+        // The client's own rules: is a request answered `status` retried?
+        let retries = Arc::new(Mutex::new(0));
+        let seen = retries.clone();
+        let retrying = Client::builder(KEY)
+            .transport(FailsOnce {
+                status,
+                sent: Arc::default(),
+            })
+            .max_retries(1)
+            .max_retry_delay(Duration::ZERO)
+            .on_retry(move |_| *seen.lock().unwrap() += 1)
+            .build()
+            .unwrap();
+        let _ = retrying.calls().retrieve(CALL_ID).await;
+        let retried = *retries.lock().unwrap() == 1;
+
+        // The wait's: does a failed poll lead to the next one?
+        let transport = FailsOnce {
+            status,
+            sent: Arc::default(),
+        };
+        let waiting = Client::builder(KEY)
+            .transport(transport.clone())
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let polled_again = match waiting.calls().wait_until_done(CALL_ID, fast()).await {
+            Ok(call) => {
+                assert!(call.has_ended());
+                true
+            }
+            Err(err) => {
+                assert_eq!(err.status(), Some(status), "{err:?}");
+                assert_eq!(*transport.sent.lock().unwrap(), 1);
+                false
+            }
+        };
+        assert_eq!(polled_again, retried, "status {status}");
+        if polled_again {
+            again.push(status);
+        }
+    }
+    assert_eq!(
+        again.iter().filter(|s| **s < 500).collect::<Vec<_>>(),
+        [&408, &429]
+    );
+    assert_eq!(again.iter().filter(|s| **s >= 500).count(), 100);
+}
+
 #[tokio::test]
 async fn other_errors_end_the_wait_at_once() {
     let (client, counting, _) = support::emulator_client();
