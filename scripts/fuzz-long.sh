@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The long fuzzing run (docs/fuzzing.md): the same property tests `npm test` runs, with many
 # more cases and, unless pinned, fresh random seeds. Defaults give >= 1,000,000 cases:
-#   PROPTEST_CASES=80000  cases per Rust property (13 properties in tests/prop_core.rs)
+#   PROPTEST_CASES=80000  cases per Rust property (14 properties in tests/prop_core.rs)
 #   FC_RUNS=20000         runs per fast-check property (5 in tests/node/fuzz-*.test.mjs)
 #   PROPTEST_RNG_SEED, FC_SEED   pin the seeds (printed below) to replay a run
 #   FUZZ_RELEASE=1        build the Rust tests optimised (slower to build, faster to run)

@@ -58,7 +58,7 @@ use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 
 const DEFAULT_SEED: u64 = 0xCA11_1B0C_5EED;
 /// The number of `#[test]` functions below (each calls `property` once).
-const PROPERTIES: usize = 13;
+const PROPERTIES: usize = 14;
 static CASES: AtomicU64 = AtomicU64::new(0);
 static FINISHED: AtomicUsize = AtomicUsize::new(0);
 static STARTED: OnceLock<Instant> = OnceLock::new();
@@ -1950,6 +1950,155 @@ fn client_options_are_checked_and_never_echo_the_key() {
                     );
                     for (n, v) in &req.headers {
                         ensure!(!v.contains(['\r', '\n']), "header {n} has a line break");
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn one_requests_headers_go_over_the_clients_or_change_nothing() {
+    const NAMES: &[&str] = &[
+        "X-Team",
+        "x-team",
+        "X-TEAM",
+        "X-Env",
+        "x-trace",
+        "Authorization",
+        "content-type",
+        "IDEMPOTENCY-KEY",
+        "Cookie",
+        "host",
+        "Sec-Fetch-Mode",
+        "x bad",
+        "",
+        "X-\u{e9}",
+    ];
+    const VALUES: &[&str] = &[
+        "ops",
+        "",
+        "a b",
+        "a\r\nInjected: 1",
+        "\u{2603}",
+        "caf\u{e9}",
+        "\t",
+    ];
+    let cases = seeded(0, |r, _| {
+        let defaults: Vec<(String, String)> = (0..r.below(4))
+            .map(|_| {
+                let name = *r.pick(&["X-Team", "x-env", "X-Keep", "X-TRACE"]);
+                (name.to_string(), r.pick(&["ops", "prod", "1"]).to_string())
+            })
+            .collect();
+        let headers: Vec<(String, Option<String>)> = (0..r.below(6))
+            .map(|_| {
+                // Mostly names and values fetch takes, so that merges are reached.
+                let name = if r.one_in(3) {
+                    *r.pick(NAMES)
+                } else {
+                    *r.pick(&NAMES[..5])
+                };
+                let value = if r.one_in(4) {
+                    None
+                } else if r.one_in(3) {
+                    Some(r.pick(VALUES).to_string())
+                } else {
+                    Some(r.pick(&VALUES[..3]).to_string())
+                };
+                (name.to_string(), value)
+            })
+            .collect();
+        (defaults, headers)
+    });
+    let outcomes = Outcomes::new(&["merged", "refused"]);
+    property(
+        "add_headers",
+        4_000,
+        cases,
+        &outcomes,
+        |(defaults, headers)| {
+            let base = ClientConfig::new(Some("sk_test_abcdefgh"), None, None, defaults.clone())
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let mut cfg = base.clone();
+            // The rules, written out: the client's own names, then fetch's.
+            let own = |n: &str| {
+                ["authorization", "content-type", "idempotency-key"]
+                    .iter()
+                    .any(|o| n.eq_ignore_ascii_case(o))
+            };
+            let token = |n: &str| {
+                !n.is_empty()
+                    && n.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            };
+            let sendable = |v: &str| {
+                v.chars()
+                    .all(|c| (c == '\t' || c >= ' ') && c != '\u{7f}' && u32::from(c) <= 0xFF)
+            };
+            let bad = headers.iter().any(|(n, v)| {
+                own(n)
+                    || !token(n)
+                    || forbidden_header(n)
+                    || v.as_deref().is_some_and(|v| !sendable(v))
+            });
+            match cfg.add_headers(&headers) {
+                Err(e) => {
+                    outcomes.hit("refused");
+                    typed_record(&e)?;
+                    ensure!(bad, "refused {headers:?}: {e:?}");
+                    ensure!(
+                        matches!(&e, Error::Validation { field, .. } if field == "headers"),
+                        "{e:?}"
+                    );
+                    ensure!(cfg == base, "a refusal changed the settings: {cfg:?}");
+                }
+                Ok(()) => {
+                    outcomes.hit("merged");
+                    ensure!(!bad, "accepted {headers:?}");
+                    // Each of this request's headers replaces the client's of that name (in any
+                    // case), a None removes it, in order.
+                    let mut want = defaults.clone();
+                    for (name, value) in &headers {
+                        want.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+                        if let Some(v) = value {
+                            want.push((name.clone(), v.clone()));
+                        }
+                    }
+                    ensure!(
+                        cfg.default_headers == want,
+                        "{:?} != {want:?}",
+                        cfg.default_headers
+                    );
+                    let op = OPS.iter().find(|o| o.name == "calls.list").unwrap();
+                    let built = build(&cfg, op, &[], None, None)
+                        .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                    let sent = |name: &str| {
+                        built
+                            .headers
+                            .iter()
+                            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                            .map(|(_, v)| v.clone())
+                            .collect::<Vec<_>>()
+                    };
+                    ensure!(
+                        sent("authorization") == ["Bearer sk_test_abcdefgh"],
+                        "{:?}",
+                        built.headers
+                    );
+                    let names = defaults
+                        .iter()
+                        .map(|(n, _)| n)
+                        .chain(headers.iter().map(|(n, _)| n));
+                    for name in names {
+                        let expected: Vec<String> = want
+                            .iter()
+                            .rfind(|(n, _)| n.eq_ignore_ascii_case(name))
+                            .map(|(_, v)| v.clone())
+                            .into_iter()
+                            .collect();
+                        ensure!(sent(name) == expected, "{name}: sent {:?}", built.headers);
                     }
                 }
             }
