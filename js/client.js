@@ -542,9 +542,8 @@ export class CallingBox {
    * Polls `calls.retrieve` until the call is over (see `callEnded` and WAIT_* for the intervals).
    * Given an id it polls at once; given a Call, it first waits. A poll that fails for a reason
    * a retry can fix (the connection, a timeout, a status the core retries: see `retriable`)
-   * after the request's own retries is
-   * followed by the next poll; any other error ends the wait. No poll outlives the wait's
-   * `timeout`.
+   * after the request's own retries is followed by the next poll; any other error ends the
+   * wait. No poll outlives the wait's `timeout`.
    * @param {unknown} idOrCall
    * @param {unknown} options
    * @returns {Promise<unknown>}
@@ -587,7 +586,7 @@ export class CallingBox {
         }));
         failure = undefined;
       } catch (e) {
-        if (!(e instanceof APIConnectionError || e instanceof TimeoutError || retriable.has(e))) throw e;
+        if (!(e instanceof APIConnectionError || e instanceof TimeoutError || retriable.has(/** @type {object} */ (e)))) throw e;
         failure = e;
       }
     }
@@ -826,7 +825,10 @@ export class CallingBox {
       } catch (e) {
         if (e instanceof APIError) {
           /** @type {ErrorProps} */ (e).headers = headerRecord(r.headers, this.#key);
-          // The core would have retried this status (408, 429, 5xx) had retries been left.
+          // The core would have retried this status (408, 429, 5xx) had retries or time been
+          // left: it stopped for retries_exhausted or deadline. (Its other reasons here are
+          // not_retryable, and no_idempotency_key for a POST without a key, which the client
+          // never sends; a first answer in 2xx has no decision, and is no APIError.)
           if (decision.reason !== "not_retryable") retriable.add(e);
         }
         throw e;

@@ -125,7 +125,11 @@ const OPS = operations();
  */
 function clientHeaders() {
   const names = new Set();
-  if (Object.values(spec.components.securitySchemes ?? {}).some((s) => s.type === "http" && s.scheme === "bearer")) names.add("authorization");
+  for (const [name, scheme] of Object.entries(spec.components.securitySchemes ?? {})) {
+    // The client sends the key as a bearer token; another scheme would be another header.
+    if (scheme.type !== "http" || scheme.scheme !== "bearer") throw new Error(`security scheme ${name}: only http bearer is supported by the generator`);
+    names.add("authorization");
+  }
   if (OPS.some((op) => op.body)) names.add("content-type");
   for (const op of OPS) for (const h of op.headers) names.add(h.toLowerCase());
   for (const h of names) if (!/^[a-z0-9-]+$/.test(h)) throw new Error(`header ${h}: not a plain header name`);

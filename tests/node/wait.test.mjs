@@ -158,6 +158,18 @@ test("a poll that fails is followed by the next one exactly when requests retry 
   assert.equal(again.filter((s) => s >= 500).length, 100);
 });
 
+test("a poll whose retry would outlast the wait (a long Retry-After) is followed by the next poll", async () => {
+  const fetch = fakeFetch(() => (fetch.calls.length === 1
+    ? new Response(JSON.stringify({ error: { message: "busy" } }), { status: 503, headers: { "content-type": "application/json", "retry-after": "3600" } })
+    : json(200, { id: "c1", status: "completed", result_status: "extracted" })));
+  const client = new CallingBox({ apiKey: "sk_test_abcdefgh12345678", fetch }); // retries left: the deadline stops them
+  const t0 = Date.now();
+  const done = await client.calls.waitUntilDone("c1", { timeout: 5_000, pollInterval: 1 });
+  assert.equal(done.status, "completed");
+  assert.equal(fetch.calls.length, 2, "no retry inside the poll (it could not finish in time), then the next poll");
+  assert.ok(Date.now() - t0 < 2_000, `took ${Date.now() - t0} ms`);
+});
+
 test("the intervals grow from pollInterval by half each poll", async () => {
   // The waits the client asks for, not the wall-clock gaps (a loaded machine fires timers late).
   const waits = [];

@@ -186,8 +186,10 @@ impl ClientConfig {
 
     /// Puts one request's `headers` over the client's own, by name in any case: a value
     /// replaces the client's header of that name, `None` leaves it out. The names the client
-    /// sets itself (see [`reserved_header`]) are refused, and the others are checked as
-    /// `defaultHeaders` are; errors name the field `headers`, and change nothing.
+    /// sets itself (see [`reserved_header`]) are refused, and the headers with a value are
+    /// checked as `defaultHeaders` are (a name that could not be set cannot be there to
+    /// leave out: `None` for it changes nothing); errors name the field `headers`, and change
+    /// nothing.
     pub fn add_headers(&mut self, headers: &[(String, Option<String>)]) -> Result<(), Error> {
         for (name, value) in headers {
             if reserved_header(name) {
@@ -198,7 +200,7 @@ impl ClientConfig {
                     &[name],
                 ));
             }
-            if let Some(problem) = header_problem(name, value.as_deref().unwrap_or_default()) {
+            if let Some(problem) = value.as_deref().and_then(|v| header_problem(name, v)) {
                 return Err(Error::invalid("headers", problem, &[name]));
             }
         }

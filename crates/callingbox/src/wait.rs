@@ -121,8 +121,9 @@ impl Calls<'_> {
     /// The first poll is made at once, then at growing intervals ([`WaitOptions`]). A poll
     /// that fails for a reason a later one may not meet (the connection, a timeout, or a
     /// status requests are retried on: 408, 429, 5xx) after the request's own retries is
-    /// followed by the next poll; any other error ends the wait. After the wait's timeout, [`Error::WaitTimeout`] carries the last call seen and
-    /// the last poll's error. Dropping the future stops the wait.
+    /// followed by the next poll; any other error ends the wait. After the wait's timeout,
+    /// [`Error::WaitTimeout`] carries the last call seen and the last poll's error. Dropping
+    /// the future stops the wait.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
