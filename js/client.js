@@ -12,7 +12,7 @@ import {
   TimeoutError, ValidationError, WaitTimeoutError,
 } from "./errors.js";
 import { notAString, phoneError, refusal } from "./phone-answer.js";
-import { CLIENT_HEADERS, OPERATIONS, WAIT_GROWTH, WAIT_INTERVAL, WAIT_MAX_INTERVAL, WAIT_TIMEOUT, callEnded } from "./operations.js";
+import { CLIENT_HEADERS, ERROR_BODY_BYTES, MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_CEILING, OPERATIONS, WAIT_GROWTH, WAIT_INTERVAL, WAIT_MAX_INTERVAL, WAIT_TIMEOUT, callEnded } from "./operations.js";
 import { redactSecret, scrub } from "./redact.js";
 
 export {
@@ -72,11 +72,6 @@ const DEFAULT_TIMEOUT = 60_000;
 // Bodies cross into the wasm as UTF-8 bytes: one copy, where a string argument is copied a
 // character at a time by the glue (a 56 KB page: ~4× faster).
 const MAX_TIMER = 2_147_483_647; // setTimeout's ceiling
-/** Default `maxResponseSize`: far above any documented answer (a 100-call page is ~80 KB). */
-const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
-const MAX_RESPONSE_CEILING = 512 * 1024 * 1024; // about the longest string V8 can make
-/** How much of an error body is kept: enough for any error document, never a flood. */
-const ERROR_BODY_LIMIT = 64 * 1024;
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
 
@@ -467,10 +462,10 @@ export class CallingBox {
     if (onRetry !== undefined && typeof onRetry !== "function") {
       throw new ValidationError("onRetry must be a function", { field: "onRetry" });
     }
-    if (maxResponseSize !== undefined && (!Number.isInteger(maxResponseSize) || /** @type {number} */ (maxResponseSize) < 1 || /** @type {number} */ (maxResponseSize) > MAX_RESPONSE_CEILING)) {
-      throw new ValidationError(`maxResponseSize must be a whole number of bytes from 1 to ${MAX_RESPONSE_CEILING}`, { field: "maxResponseSize" });
+    if (maxResponseSize !== undefined && (!Number.isInteger(maxResponseSize) || /** @type {number} */ (maxResponseSize) < 1 || /** @type {number} */ (maxResponseSize) > MAX_RESPONSE_BYTES_CEILING)) {
+      throw new ValidationError(`maxResponseSize must be a whole number of bytes from 1 to ${MAX_RESPONSE_BYTES_CEILING}`, { field: "maxResponseSize" });
     }
-    this.#maxResponse = /** @type {number | undefined} */ (maxResponseSize) ?? DEFAULT_MAX_RESPONSE;
+    this.#maxResponse = /** @type {number | undefined} */ (maxResponseSize) ?? MAX_RESPONSE_BYTES;
     this.#fetch = /** @type {FetchFn | undefined} */ (fetch);
     this.#onRetry = /** @type {OnRetry | undefined} */ (onRetry);
     const max = LOG_LEVELS.indexOf(/** @type {string} */ (logLevel));
@@ -990,7 +985,7 @@ export class CallingBox {
   /**
    * The body's bytes, read under the attempt's timeout. A 2xx body over maxResponseSize is an
    * InvalidResponseError (checked while it streams in, and from Content-Length first); an
-   * error body is clipped to ERROR_BODY_LIMIT.
+   * error body is clipped to ERROR_BODY_BYTES.
    * @param {Response} res
    * @param {HeaderFn} header
    * @param {boolean} ok a 2xx answer
@@ -998,7 +993,7 @@ export class CallingBox {
    * @returns {Promise<Uint8Array>}
    */
   async #body(res, header, ok, gated) {
-    const limit = ok ? this.#maxResponse : ERROR_BODY_LIMIT;
+    const limit = ok ? this.#maxResponse : ERROR_BODY_BYTES;
     const tooLarge = () => new InvalidResponseError(`the API answered ${res.status} with a body larger than maxResponseSize (${limit} bytes)`, { status: res.status, requestId: header("x-request-id") });
     const length = Number(header("content-length"));
     // Content-Length bounds the body only when it is not compressed. Browsers hide

@@ -61,3 +61,8 @@ export const WAIT_INTERVAL = 1000;
 export const WAIT_GROWTH = 1.5;
 export const WAIT_MAX_INTERVAL = 10000;
 export const WAIT_TIMEOUT = 3600000;
+
+/** How much of an answer the client reads (`x-client-response-limits`): a 2xx body by default (`maxResponseSize`) and at most, and an error body (clipped), in bytes. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES_CEILING = 512 * 1024 * 1024;
+export const ERROR_BODY_BYTES = 64 * 1024;

@@ -580,6 +580,14 @@ function genJsOperations() {
     `export const WAIT_MAX_INTERVAL = ${wait["max-interval-ms"]};`,
     `export const WAIT_TIMEOUT = ${wait["timeout-ms"]};`,
   );
+  const limits = responseLimits();
+  out.push(
+    "",
+    "/** How much of an answer the client reads (`x-client-response-limits`): a 2xx body by default (`maxResponseSize`) and at most, and an error body (clipped), in bytes. */",
+    `export const MAX_RESPONSE_BYTES = ${kib(limits["max-bytes"])};`,
+    `export const MAX_RESPONSE_BYTES_CEILING = ${kib(limits["max-bytes-ceiling"])};`,
+    `export const ERROR_BODY_BYTES = ${kib(limits["error-body-bytes"])};`,
+  );
   return out.join("\n") + "\n";
 }
 
@@ -606,6 +614,20 @@ function waitPolicy() {
     throw new Error(`x-client-wait needs ${durations.join(", ")} in whole milliseconds from 1 to 2^31 - 1, and a finite growth of at least 1`);
   }
   return wait;
+}
+
+/** A number of bytes as JS, in KiB or MiB where it is a whole number of them (`16 * 1024 * 1024`). */
+const kib = (n) => (n % 2 ** 20 === 0 ? `${n / 2 ** 20} * 1024 * 1024` : n % 1024 === 0 ? `${n / 1024} * 1024` : String(n));
+
+/** `x-client-response-limits`: how much of an answer the clients read (bytes). */
+function responseLimits() {
+  const limits = spec["x-client-response-limits"];
+  const keys = ["max-bytes", "max-bytes-ceiling", "error-body-bytes"];
+  const bytes = (k) => Number.isInteger(limits?.[k]) && limits[k] > 0 && limits[k] <= 2 ** 32 - 1; // a usize on wasm32
+  if (!(limits && keys.every(bytes) && limits["max-bytes"] <= limits["max-bytes-ceiling"])) {
+    throw new Error(`x-client-response-limits needs ${keys.join(", ")} in whole bytes from 1 to 2^32 - 1, max-bytes at most max-bytes-ceiling`);
+  }
+  return limits;
 }
 
 /** CallStatus's `x-terminal`: statuses of its enum. */
@@ -1284,6 +1306,7 @@ function rustCallEnded() {
   const status = required.has("status") ? "self.status.is_terminal()" : "self.status.as_ref().is_some_and(CallStatus::is_terminal)";
   const rule = Object.entries(callNotEnded());
   const wait = waitPolicy();
+  const limits = responseLimits();
   const float = (n) => (Number.isInteger(n) ? `${n}.0` : String(n));
   return [
     "impl Call {",
@@ -1299,6 +1322,13 @@ function rustCallEnded() {
     `pub(crate) const WAIT_GROWTH: f64 = ${float(wait.growth)};`,
     `pub(crate) const WAIT_MAX_INTERVAL_MS: u64 = ${wait["max-interval-ms"]};`,
     `pub(crate) const WAIT_TIMEOUT_MS: u64 = ${wait["timeout-ms"]};`,
+    "",
+    "/// How much of an answer the client reads (`x-client-response-limits`), in bytes: a 2xx body",
+    "/// by default ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size))",
+    "/// and at most, and an error body (clipped, not refused).",
+    `pub const MAX_RESPONSE_BYTES: usize = ${limits["max-bytes"]};`,
+    `pub const MAX_RESPONSE_BYTES_CEILING: usize = ${limits["max-bytes-ceiling"]};`,
+    `pub const ERROR_BODY_BYTES: usize = ${limits["error-body-bytes"]};`,
     "",
   ];
 }

@@ -50,6 +50,14 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { echo "the emulator did not start:"; cat "$emulator_log"; exit 1; }
 export CALLINGBOX_EMULATOR_URL=$url
+hostile=""
+for _ in $(seq 100); do
+  hostile=$(sed -n 's/^hostile on //p' "$emulator_log")
+  [ -n "$hostile" ] && break
+  sleep 0.1
+done
+[ -n "$hostile" ] || { echo "the hostile server did not start:"; cat "$emulator_log"; exit 1; }
+export CALLINGBOX_HOSTILE_URL=$hostile
 
 # wasm-bindgen-test-runner ships with wasm-bindgen-cli, which must be the wasm-bindgen version
 # in Cargo.lock (scripts/setup.sh installs it; installed here too when missing).

@@ -51,6 +51,7 @@ struct Inner {
     retry: Vec<(&'static str, f64)>,
     transport: Arc<dyn Transport>,
     on_retry: Option<OnRetry>,
+    max_response_size: usize,
 }
 
 /// The hook of [`ClientBuilder::on_retry`].
@@ -152,6 +153,7 @@ pub struct ClientBuilder {
     retry: Vec<(&'static str, f64)>,
     transport: Option<Arc<dyn Transport>>,
     on_retry: Option<OnRetry>,
+    max_response_size: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -238,6 +240,20 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes a 2xx answer's body may hold (default [`MAX_RESPONSE_BYTES`], 16 MiB, far
+    /// above any documented answer; at most [`MAX_RESPONSE_BYTES_CEILING`]). A longer body is
+    /// [`Error::InvalidResponse`], and is not read past the limit: a server that sends a huge
+    /// or endless body costs no more memory than that. An error body is clipped to
+    /// [`ERROR_BODY_BYTES`].
+    ///
+    /// [`MAX_RESPONSE_BYTES`]: crate::MAX_RESPONSE_BYTES
+    /// [`MAX_RESPONSE_BYTES_CEILING`]: crate::MAX_RESPONSE_BYTES_CEILING
+    /// [`ERROR_BODY_BYTES`]: crate::ERROR_BODY_BYTES
+    pub fn max_response_size(mut self, bytes: usize) -> ClientBuilder {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
     /// The transport that sends requests (default: reqwest natively, gloo-net in wasm32).
     pub fn transport(mut self, transport: impl Transport + 'static) -> ClientBuilder {
         self.transport = Some(Arc::new(transport));
@@ -272,6 +288,16 @@ impl ClientBuilder {
         config.user_agent = (!cfg!(target_arch = "wasm32"))
             .then(|| format!("callingbox-rust/{}", env!("CARGO_PKG_VERSION")));
         retry_config(&self.retry, &RequestOptions::default(), &self.api_key)?;
+        let max_response_size = self.max_response_size.unwrap_or(crate::MAX_RESPONSE_BYTES);
+        if !(1..=crate::MAX_RESPONSE_BYTES_CEILING).contains(&max_response_size) {
+            return Err(Error::Validation {
+                field: "max_response_size".into(),
+                message: format!(
+                    "must be a number of bytes from 1 to {}",
+                    crate::MAX_RESPONSE_BYTES_CEILING
+                ),
+            });
+        }
         let transport = match self.transport {
             Some(t) => t,
             None => default_transport()?,
@@ -282,6 +308,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 transport,
                 on_retry: self.on_retry,
+                max_response_size,
             }),
             options: RequestOptions::default(),
         })
@@ -392,6 +419,7 @@ impl Client {
             retry: Vec::new(),
             transport: None,
             on_retry: None,
+            max_response_size: None,
         }
     }
 
@@ -484,6 +512,10 @@ impl Client {
             url: built.url,
             headers: built.headers,
             body: built.body,
+            max_response_size: inner.max_response_size,
+            // Room for the key across the end of what is kept, written as JSON may escape
+            // it (`\u0041` for `A`): the key is removed before the body is clipped.
+            max_error_body: crate::ERROR_BODY_BYTES.saturating_add(6 * key.len()),
         };
 
         let started = Instant::now();
@@ -499,7 +531,28 @@ impl Client {
             )
             .await
             {
-                Either::Left((Ok(response), _)) => Answer::Response(response),
+                Either::Left((Ok(mut response), _)) => {
+                    if !(200..300).contains(&response.status) {
+                        // Whatever reads an error body reads it without the key, and at most
+                        // ERROR_BODY_BYTES of it (clipped after the key is removed, so that
+                        // no part of the key is left at the cut).
+                        response.body = error_body(&response.body, key);
+                    } else if response.body.len() > inner.max_response_size {
+                        // Not read past the limit (a transport of one's own may have read it).
+                        return Err(Error::InvalidResponse {
+                            status: response.status,
+                            message: format!(
+                                "{}: the API answered {} with a body larger than \
+                                 max_response_size ({} bytes)",
+                                op.name, response.status, inner.max_response_size
+                            ),
+                            request_id: response
+                                .header("x-request-id")
+                                .map(|id| redact(id.to_string(), key)),
+                        });
+                    }
+                    Answer::Response(response)
+                }
                 Either::Left((Err(e), _)) => Answer::Failed(e),
                 Either::Right(_) => Answer::TimedOut(timeout_ms),
             };
@@ -601,6 +654,21 @@ impl Client {
             };
         }
     }
+}
+
+/// An error answer's body as the client keeps it: read as UTF-8 (a byte that is not becomes
+/// U+FFFD), the key removed, then clipped to [`ERROR_BODY_BYTES`](crate::ERROR_BODY_BYTES) at
+/// a character boundary.
+fn error_body(body: &[u8], key: &str) -> Vec<u8> {
+    let mut text = redact(String::from_utf8_lossy(body).into_owned(), key);
+    if text.len() > crate::ERROR_BODY_BYTES {
+        let mut cut = crate::ERROR_BODY_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text.into_bytes()
 }
 
 /// The user's parameters as the core's JSON value.

@@ -2894,3 +2894,10 @@ pub(crate) const WAIT_INTERVAL_MS: u64 = 1000;
 pub(crate) const WAIT_GROWTH: f64 = 1.5;
 pub(crate) const WAIT_MAX_INTERVAL_MS: u64 = 10000;
 pub(crate) const WAIT_TIMEOUT_MS: u64 = 3600000;
+
+/// How much of an answer the client reads (`x-client-response-limits`), in bytes: a 2xx body
+/// by default ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size))
+/// and at most, and an error body (clipped, not refused).
+pub const MAX_RESPONSE_BYTES: usize = 16777216;
+pub const MAX_RESPONSE_BYTES_CEILING: usize = 536870912;
+pub const ERROR_BODY_BYTES: usize = 65536;

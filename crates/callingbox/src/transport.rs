@@ -16,12 +16,75 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The JSON body, if any.
     pub body: Option<String>,
+    /// The most a 2xx answer's body may hold ([`ClientBuilder::max_response_size`]); see
+    /// [`HttpRequest::body_limit`].
+    ///
+    /// [`ClientBuilder::max_response_size`]: crate::ClientBuilder::max_response_size
+    pub max_response_size: usize,
+    /// How much of another answer's body the client reads: [`ERROR_BODY_BYTES`], which it
+    /// keeps, and room for the API key (JSON-escaped) across its end, which it removes first.
+    ///
+    /// [`ERROR_BODY_BYTES`]: crate::ERROR_BODY_BYTES
+    pub max_error_body: usize,
 }
 
 impl HttpRequest {
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         find(&self.headers, name)
+    }
+
+    /// How many bytes of an answer with `status` the client reads: `max_response_size` of a
+    /// 2xx body (more is an invalid response), `max_error_body` of any other (clipped). A
+    /// transport reads one byte past it at most, and then stops ([`BodyBuffer`]): a server
+    /// that sends a huge or endless body costs no more memory than that.
+    pub fn body_limit(&self, status: u16) -> usize {
+        if (200..300).contains(&status) {
+            self.max_response_size
+        } else {
+            self.max_error_body
+        }
+    }
+}
+
+/// A body read in chunks, up to one byte past a limit ([`HttpRequest::body_limit`]): the byte
+/// past it tells the client the body was longer, and nothing after it is kept.
+///
+/// ```
+/// use callingbox::transport::BodyBuffer;
+///
+/// let mut body = BodyBuffer::new(4);
+/// assert!(!body.push(b"abc"));
+/// assert!(body.push(b"defgh")); // full: stop reading
+/// assert_eq!(body.into_bytes(), b"abcde");
+/// ```
+#[derive(Debug, Default)]
+pub struct BodyBuffer {
+    bytes: Vec<u8>,
+    cap: usize,
+}
+
+impl BodyBuffer {
+    /// An empty body that keeps at most `limit + 1` bytes.
+    pub fn new(limit: usize) -> BodyBuffer {
+        BodyBuffer {
+            bytes: Vec::new(),
+            cap: limit.saturating_add(1),
+        }
+    }
+
+    /// Adds the next chunk (what fits of it); `true` once the body is past the limit, when
+    /// the transport stops reading.
+    pub fn push(&mut self, chunk: &[u8]) -> bool {
+        let room = self.cap.saturating_sub(self.bytes.len());
+        self.bytes
+            .extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        self.bytes.len() >= self.cap
+    }
+
+    /// The bytes read.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
     }
 }
 

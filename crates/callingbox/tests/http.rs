@@ -74,6 +74,8 @@ async fn handle(stream: TcpStream, emulator: EmulatorTransport) {
         url: target,
         headers,
         body: (!body.is_empty()).then(|| String::from_utf8(body).unwrap()),
+        max_response_size: callingbox::MAX_RESPONSE_BYTES,
+        max_error_body: callingbox::ERROR_BODY_BYTES,
     };
     // The emulator's faults come back as transport errors: a drop closes the connection.
     let Ok(response) = emulator.send(request).await else {

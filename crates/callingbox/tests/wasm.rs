@@ -53,11 +53,54 @@ async fn admin(method: &'static str, path: &str, body: Option<&str>) -> serde_js
             url: format!("{}{path}", base_url()),
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.map(str::to_string),
+            max_response_size: callingbox::MAX_RESPONSE_BYTES,
+            max_error_body: callingbox::ERROR_BODY_BYTES,
         })
         .await
         .unwrap();
     assert_eq!(response.status, 200, "{path}");
     serde_json::from_slice(&response.body).unwrap()
+}
+
+/// The hostile server beside the emulator (`tests/rust-client/serve-emulator.mjs`).
+fn hostile_url() -> &'static str {
+    match option_env!("CALLINGBOX_HOSTILE_URL") {
+        Some(url) => url,
+        None => panic!(
+            "CALLINGBOX_HOSTILE_URL was not set at build time (run scripts/test-rust-client.sh)"
+        ),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn endless_bodies_are_not_read_past_the_limits() {
+    let on = |path: &str| {
+        Client::builder("sk_test_wasm_hostile")
+            .base_url(format!("{}{path}", hostile_url()))
+            .max_retries(0)
+            .max_response_size(1 << 20)
+            .build()
+            .unwrap()
+    };
+    let err = on("/endless")
+        .calls()
+        .retrieve("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidResponse { status: 200, message, .. } if message.contains("larger than max_response_size")),
+        "{err:?}"
+    );
+    let err = on("/endless-error")
+        .calls()
+        .retrieve("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74")
+        .await
+        .unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(api.status, 500);
+    assert_eq!(api.body.len(), callingbox::ERROR_BODY_BYTES);
 }
 
 #[wasm_bindgen_test]

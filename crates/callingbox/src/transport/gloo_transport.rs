@@ -2,9 +2,12 @@
 //! `window`, so it also works in Node, Deno and workers).
 
 use gloo_net::http::{Method, RequestBuilder};
-use web_sys::RequestRedirect;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStream, ReadableStreamDefaultReader, RequestRedirect};
 
-use super::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+use super::{BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 
 /// Sends requests with the global `fetch` (gloo-net). Redirects are not followed.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +33,7 @@ impl Transport for GlooTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
-            let ready = match request.body {
+            let ready = match request.body.clone() {
                 Some(body) => builder.body(body),
                 None => builder.build(),
             }
@@ -48,10 +51,11 @@ impl Transport for GlooTransport {
                 s => s,
             };
             let headers = response.headers().entries().collect();
-            let body = response
-                .binary()
-                .await
-                .map_err(|e| TransportError::Lost(e.to_string()))?;
+            let body = match response.body() {
+                Some(stream) => read_limited(&stream, request.body_limit(status)).await?,
+                // No body (a 204, an opaque redirect).
+                None => Vec::new(),
+            };
             Ok(HttpResponse {
                 status,
                 headers,
@@ -59,4 +63,38 @@ impl Transport for GlooTransport {
             })
         })
     }
+}
+
+/// The body, chunk by chunk, up to one byte past `limit`; then the stream is cancelled, so a
+/// huge or endless body is never read to its end.
+async fn read_limited(stream: &ReadableStream, limit: usize) -> Result<Vec<u8>, TransportError> {
+    let lost = |e: JsValue| TransportError::Lost(describe(&e));
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut body = BodyBuffer::new(limit);
+    loop {
+        let next = JsFuture::from(reader.read()).await.map_err(lost)?;
+        let done = Reflect::get(&next, &JsValue::from_str("done")).map_err(lost)?;
+        if done.is_truthy() {
+            return Ok(body.into_bytes());
+        }
+        let value = Reflect::get(&next, &JsValue::from_str("value")).map_err(lost)?;
+        let Some(chunk) = value.dyn_ref::<Uint8Array>() else {
+            return Err(TransportError::Lost(
+                "the body stream gave something other than bytes".into(),
+            ));
+        };
+        if body.push(&chunk.to_vec()) {
+            // Nobody reads the rest: its connection is let go.
+            let _ = reader.cancel();
+            return Ok(body.into_bytes());
+        }
+    }
+}
+
+/// A JS error's message (or the value as text).
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the body could not be read".into())
 }

@@ -1,6 +1,6 @@
 //! The native transport: `reqwest` (hyper on tokio).
 
-use super::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+use super::{BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 
 /// Sends requests with a [`reqwest::Client`] (natively; needs a tokio runtime). Without the
 /// crate's `rustls` or `native-tls` feature (or reqwest's own TLS features enabled elsewhere
@@ -36,11 +36,11 @@ impl Transport for ReqwestTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
-            if let Some(body) = request.body {
+            if let Some(body) = request.body.clone() {
                 builder = builder.body(body);
             }
             let https = request.url.starts_with("https://");
-            let response = builder.send().await.map_err(|e| {
+            let mut response = builder.send().await.map_err(|e| {
                 // A builder error or a failed connect happens before any byte is sent.
                 if e.is_builder() || e.is_connect() {
                     let mut text = describe(&e);
@@ -62,11 +62,19 @@ impl Transport for ReqwestTransport {
                 .iter()
                 .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
                 .collect();
-            let body = response
-                .bytes()
+            // Chunk by chunk, up to the client's limit: the rest is never read (dropping the
+            // response closes its connection).
+            let mut body = BodyBuffer::new(request.body_limit(status));
+            while let Some(chunk) = response
+                .chunk()
                 .await
                 .map_err(|e| TransportError::Lost(describe(&e)))?
-                .to_vec();
+            {
+                if body.push(&chunk) {
+                    break;
+                }
+            }
+            let body = body.into_bytes();
             Ok(HttpResponse {
                 status,
                 headers,

@@ -2,7 +2,9 @@
 
 use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
-use super::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+use futures_util::StreamExt;
+
+use super::{BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 
 /// Sends requests with the Workers runtime's `fetch` (workers-rs [`Fetch`]). Redirects are
 /// not followed.
@@ -30,7 +32,7 @@ impl Transport for WorkerTransport {
             init.with_method(Method::from(request.method.to_string()))
                 .with_headers(headers)
                 .with_redirect(RequestRedirect::Manual);
-            if let Some(body) = request.body {
+            if let Some(body) = request.body.clone() {
                 init.with_body(Some(body.into()));
             }
             let req = Request::new_with_init(&request.url, &init).map_err(not_sent)?;
@@ -40,10 +42,21 @@ impl Transport for WorkerTransport {
                 .map_err(|e| TransportError::Lost(e.to_string()))?;
             let status = response.status_code();
             let headers = response.headers().entries().collect();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| TransportError::Lost(e.to_string()))?;
+            let lost = |e: worker::Error| TransportError::Lost(e.to_string());
+            // A streamed body is read chunk by chunk, up to the client's limit; the rest is
+            // never read (dropping the stream cancels it). Another body is already in memory.
+            let body = match response.stream() {
+                Ok(mut stream) => {
+                    let mut body = BodyBuffer::new(request.body_limit(status));
+                    while let Some(chunk) = stream.next().await {
+                        if body.push(&chunk.map_err(lost)?) {
+                            break;
+                        }
+                    }
+                    body.into_bytes()
+                }
+                Err(_) => response.bytes().await.map_err(lost)?,
+            };
             Ok(HttpResponse {
                 status,
                 headers,
