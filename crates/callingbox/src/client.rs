@@ -513,9 +513,6 @@ impl Client {
             headers: built.headers,
             body: built.body,
             max_response_size: inner.max_response_size,
-            // Room for the key across the end of what is kept, written as JSON may escape
-            // it (`\u0041` for `A`): the key is removed before the body is clipped.
-            max_error_body: crate::ERROR_BODY_BYTES.saturating_add(6 * key.len()),
         };
 
         let started = Instant::now();
@@ -533,9 +530,8 @@ impl Client {
             {
                 Either::Left((Ok(mut response), _)) => {
                     if !(200..300).contains(&response.status) {
-                        // Whatever reads an error body reads it without the key, and at most
-                        // ERROR_BODY_BYTES of it (clipped after the key is removed, so that
-                        // no part of the key is left at the cut).
+                        // Whatever reads an error body reads at most ERROR_BODY_BYTES of it,
+                        // without the key.
                         response.body = error_body(&response.body, key);
                     } else if response.body.len() > inner.max_response_size {
                         // Not read past the limit (a transport of one's own may have read it).
@@ -656,19 +652,12 @@ impl Client {
     }
 }
 
-/// An error answer's body as the client keeps it: read as UTF-8 (a byte that is not becomes
-/// U+FFFD), the key removed, then clipped to [`ERROR_BODY_BYTES`](crate::ERROR_BODY_BYTES) at
-/// a character boundary.
+/// An error answer's body as the client keeps it, as the npm package keeps it: its first
+/// [`ERROR_BODY_BYTES`](crate::ERROR_BODY_BYTES), read as UTF-8 (a byte that is not becomes
+/// U+FFFD), without the key (also where the cut leaves only the key's start).
 fn error_body(body: &[u8], key: &str) -> Vec<u8> {
-    let mut text = redact(String::from_utf8_lossy(body).into_owned(), key);
-    if text.len() > crate::ERROR_BODY_BYTES {
-        let mut cut = crate::ERROR_BODY_BYTES;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-    }
-    text.into_bytes()
+    let kept = body.get(..crate::ERROR_BODY_BYTES).unwrap_or(body);
+    redact(String::from_utf8_lossy(kept).into_owned(), key).into_bytes()
 }
 
 /// The user's parameters as the core's JSON value.

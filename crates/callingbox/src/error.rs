@@ -346,8 +346,12 @@ impl Error {
 /// What replaces the API key wherever it appears in an error.
 pub(crate) const REDACTED: &str = "[redacted api key]";
 
-/// `text` with every occurrence of `secret`, as written or JSON-escaped (`\u0073k_...`),
-/// replaced by [`REDACTED`].
+/// `text` with the key removed, as the npm package removes it (js/redact.js): every
+/// occurrence of `secret` as written, then as JSON would decode the text (a JSON encoder may
+/// escape any character: `\u0073k_...`, wholly or in part; the rest of the text is kept as
+/// written, so JSON stays JSON), then a tail that starts the key (4 or more of its
+/// characters, as written or escaped, perhaps in a half-written escape: a clipped text's end).
+/// Each is replaced by [`REDACTED`]. Text without the key comes back unchanged.
 pub(crate) fn redact(text: String, secret: &str) -> String {
     if secret.is_empty() {
         return text;
@@ -357,15 +361,203 @@ pub(crate) fn redact(text: String, secret: &str) -> String {
     } else {
         text
     };
-    // A JSON encoder may escape any character: decode the text as a JSON string's contents
-    // and look again, replacing the whole text's decoded form when the key is found there.
     if text.contains('\\') {
-        let quoted = format!("\"{text}\"");
-        if let Ok(decoded) = serde_json::from_str::<String>(&quoted) {
-            if decoded.contains(secret) {
-                text = decoded.replace(secret, REDACTED);
+        text = redact_decoded(text, secret);
+    }
+    redact_tail(text, secret)
+}
+
+/// The escape at `s[i..]` (where a backslash is): the character it stands for and its length.
+fn escape_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let simple = |c| match c {
+        b'"' => Some('"'),
+        b'\\' => Some('\\'),
+        b'/' => Some('/'),
+        b'b' => Some('\u{8}'),
+        b'f' => Some('\u{c}'),
+        b'n' => Some('\n'),
+        b'r' => Some('\r'),
+        b't' => Some('\t'),
+        _ => None,
+    };
+    match s.as_bytes().get(i + 1)? {
+        b'u' => {
+            let hex = s.get(i + 2..i + 6)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
             }
+            // A lone surrogate is no character (and never part of the key).
+            let code = u32::from_str_radix(hex, 16).ok()?;
+            Some((char::from_u32(code).unwrap_or('\u{fffd}'), 6))
+        }
+        c => simple(*c).map(|c| (c, 2)),
+    }
+}
+
+/// The text as JSON would decode it, and where each of its bytes comes from in `s` (one more
+/// entry for the end). Decoded forwards: read backwards, `\\t` is ambiguous.
+fn decode_view(s: &str) -> (String, Vec<usize>) {
+    let mut view = String::with_capacity(s.len());
+    let mut from = Vec::with_capacity(s.len() + 1);
+    let mut i = 0;
+    while let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) {
+        let (decoded, len) = match c {
+            '\\' => escape_at(s, i).unwrap_or(('\\', 1)),
+            c => (c, c.len_utf8()),
+        };
+        view.push(decoded);
+        from.extend(std::iter::repeat_n(i, decoded.len_utf8()));
+        i += len;
+    }
+    from.push(s.len());
+    (view, from)
+}
+
+/// Every `secret` in the text as JSON would decode it, replaced where it is written.
+fn redact_decoded(text: String, secret: &str) -> String {
+    let (view, from) = decode_view(&text);
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = view.get(at..).and_then(|rest| rest.find(secret)) {
+        let start = at + found;
+        let end = start + secret.len();
+        let (Some(&s), Some(&e)) = (from.get(start), from.get(end)) else {
+            break;
+        };
+        out.push_str(text.get(copied..s).unwrap_or_default());
+        out.push_str(REDACTED);
+        copied = e;
+        at = end;
+    }
+    if copied == 0 {
+        return text;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// Where a tail of `text` that starts the key (4 or more of its characters, not all) begins.
+fn tail_of_key(text: &str, secret: &str) -> Option<usize> {
+    let longest = text.len().min(secret.len().saturating_sub(1));
+    (4..=longest)
+        .rev()
+        .find(|&n| secret.get(..n).is_some_and(|head| text.ends_with(head)))
+        .map(|n| text.len() - n)
+}
+
+/// A text clipped inside the key ends with its start, as written or JSON-escaped (perhaps in
+/// a half-written escape: `\`, `\u`, `\u00`...): that tail is replaced.
+fn redact_tail(text: String, secret: &str) -> String {
+    if let Some(at) = tail_of_key(&text, secret) {
+        return [text.get(..at).unwrap_or_default(), REDACTED].concat();
+    }
+    if !text.contains('\\') {
+        return text;
+    }
+    // With and without a half-written escape at the very end.
+    let half = text.rfind('\\').filter(|&at| {
+        let rest = text.get(at + 1..).unwrap_or_default();
+        rest.is_empty()
+            || (rest.len() <= 4
+                && rest.starts_with('u')
+                && rest.bytes().skip(1).all(|b| b.is_ascii_hexdigit()))
+    });
+    let whole = text.as_str();
+    let candidates = [Some(whole), half.and_then(|at| text.get(..at))];
+    for candidate in candidates.into_iter().flatten() {
+        let (view, from) = decode_view(candidate);
+        if let Some(&at) = tail_of_key(&view, secret).and_then(|at| from.get(at)) {
+            return [candidate.get(..at).unwrap_or_default(), REDACTED].concat();
         }
     }
     text
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::{decode_view, redact, REDACTED};
+    use proptest::prelude::*;
+
+    /// A key whose characters past `sk_test_` are none of the noise's (nor hex digits).
+    const KEY: &str = "sk_test_GHJKLMNPQRSTVWXYZ";
+    /// Text around the key: escapes and their pieces, quotes, line breaks, non-ASCII.
+    const NOISE: &[&str] = &[
+        "a", "b", "x", " ", "\\", "u", "0", "4", "7", "\\u00", "\\n", "\\\\", "\"", "\n", "é", "{",
+        "}", ":", "\u{2603}",
+    ];
+
+    /// The key's character `c` as JSON may write it: as is, `\u00XX` (either case), `\/`.
+    fn encode(c: char, how: u8) -> String {
+        match how % 4 {
+            1 => format!("\\u{:04x}", u32::from(c)),
+            2 => format!("\\u{:04X}", u32::from(c)),
+            3 if c == '/' => "\\/".into(),
+            _ => c.to_string(),
+        }
+    }
+
+    /// Whether any 4 consecutive characters of the key's own part are in `text`, as written
+    /// or as JSON would decode it.
+    fn has_part_of_key(text: &str) -> Option<String> {
+        let (view, _) = decode_view(text);
+        (8..=KEY.len() - 4)
+            .map(|i| &KEY[i..i + 4])
+            .find(|part| text.contains(part) || view.contains(part))
+            .map(str::to_string)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The key, written any way JSON may write it, among any noise, whole or cut off at
+        /// any point (the end of a clipped body): nothing of it is left.
+        #[test]
+        fn no_part_of_the_key_is_left(
+            before in prop::collection::vec(prop::sample::select(NOISE), 0..30),
+            hows in prop::collection::vec(any::<u8>(), KEY.len()),
+            after in prop::collection::vec(prop::sample::select(NOISE), 0..30),
+            cut in prop::option::of(0usize..1000),
+        ) {
+            let encoded: String = KEY.chars().zip(&hows).map(|(c, h)| encode(c, *h)).collect();
+            // A space before the key: noise ending in a backslash would otherwise pair with
+            // its first character (`\\u0073...` is a backslash and "u0073", not an escape).
+            let head = format!("{} ", before.concat());
+            let mut text = format!("{head}{encoded}{}", after.concat());
+            if let Some(cut) = cut {
+                let mut at = head.len() + cut % (encoded.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.truncate(at);
+            }
+            let out = redact(text.clone(), KEY);
+            prop_assert!(has_part_of_key(&out).is_none(), "{:?} left {:?} of the key in {:?}", text, has_part_of_key(&out), out);
+            // What came before the key is kept as written.
+            prop_assert!(out.starts_with(&head) || out.contains(REDACTED));
+        }
+
+        /// Text without the key comes back as it was.
+        #[test]
+        fn text_without_the_key_is_unchanged(noise in prop::collection::vec(prop::sample::select(NOISE), 0..60)) {
+            let text = noise.concat();
+            prop_assert_eq!(redact(text.clone(), KEY), text);
+        }
+    }
+
+    #[test]
+    fn json_stays_json_where_the_key_was_escaped_in_it() {
+        let escaped: String = KEY
+            .chars()
+            .map(|c| format!("\\u{:04x}", u32::from(c)))
+            .collect();
+        let body = format!(r#"{{"error":{{"message":"bad key {escaped}","code":"x\n"}}}}"#);
+        let out = redact(body, KEY);
+        assert_eq!(
+            out,
+            r#"{"error":{"message":"bad key [redacted api key]","code":"x\n"}}"#
+        );
+    }
 }

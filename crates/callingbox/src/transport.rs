@@ -7,6 +7,7 @@ use core::pin::Pin;
 
 /// A request ready to send. The client never asks a transport to follow redirects.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HttpRequest {
     /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.
     pub method: &'static str,
@@ -21,28 +22,37 @@ pub struct HttpRequest {
     ///
     /// [`ClientBuilder::max_response_size`]: crate::ClientBuilder::max_response_size
     pub max_response_size: usize,
-    /// How much of another answer's body the client reads: [`ERROR_BODY_BYTES`], which it
-    /// keeps, and room for the API key (JSON-escaped) across its end, which it removes first.
-    ///
-    /// [`ERROR_BODY_BYTES`]: crate::ERROR_BODY_BYTES
-    pub max_error_body: usize,
 }
 
 impl HttpRequest {
+    /// A request without headers or body, and the default
+    /// [`max_response_size`](HttpRequest::max_response_size) (for a transport's own tests).
+    pub fn new(method: &'static str, url: impl Into<String>) -> HttpRequest {
+        HttpRequest {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+            max_response_size: crate::MAX_RESPONSE_BYTES,
+        }
+    }
+
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         find(&self.headers, name)
     }
 
     /// How many bytes of an answer with `status` the client reads: `max_response_size` of a
-    /// 2xx body (more is an invalid response), `max_error_body` of any other (clipped). A
+    /// 2xx body (more is an invalid response), [`ERROR_BODY_BYTES`] of any other (clipped). A
     /// transport reads one byte past it at most, and then stops ([`BodyBuffer`]): a server
     /// that sends a huge or endless body costs no more memory than that.
+    ///
+    /// [`ERROR_BODY_BYTES`]: crate::ERROR_BODY_BYTES
     pub fn body_limit(&self, status: u16) -> usize {
         if (200..300).contains(&status) {
             self.max_response_size
         } else {
-            self.max_error_body
+            crate::ERROR_BODY_BYTES
         }
     }
 }
@@ -77,8 +87,20 @@ impl BodyBuffer {
     /// the transport stops reading.
     pub fn push(&mut self, chunk: &[u8]) -> bool {
         let room = self.cap.saturating_sub(self.bytes.len());
-        self.bytes
-            .extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        let take = chunk.get(..room.min(chunk.len())).unwrap_or_default();
+        // Grown by doubling, as a Vec grows, but never past the cap (a Vec's own doubling
+        // could reserve twice the limit).
+        let want = self.bytes.len() + take.len();
+        if want > self.bytes.capacity() {
+            let grown = self
+                .bytes
+                .capacity()
+                .saturating_mul(2)
+                .max(want)
+                .min(self.cap);
+            self.bytes.reserve_exact(grown - self.bytes.len());
+        }
+        self.bytes.extend_from_slice(take);
         self.bytes.len() >= self.cap
     }
 

@@ -69,14 +69,9 @@ async fn handle(stream: TcpStream, emulator: EmulatorTransport) {
         "DELETE" => "DELETE",
         _ => "OPTIONS",
     };
-    let request = HttpRequest {
-        method,
-        url: target,
-        headers,
-        body: (!body.is_empty()).then(|| String::from_utf8(body).unwrap()),
-        max_response_size: callingbox::MAX_RESPONSE_BYTES,
-        max_error_body: callingbox::ERROR_BODY_BYTES,
-    };
+    let mut request = HttpRequest::new(method, target);
+    request.headers = headers;
+    request.body = (!body.is_empty()).then(|| String::from_utf8(body).unwrap());
     // The emulator's faults come back as transport errors: a drop closes the connection.
     let Ok(response) = emulator.send(request).await else {
         return;

@@ -47,17 +47,10 @@ fn client(org: &str) -> (Client, Counting<GlooTransport>) {
 
 /// An admin request to the emulator (`/__emulator/...`).
 async fn admin(method: &'static str, path: &str, body: Option<&str>) -> serde_json::Value {
-    let response = GlooTransport::new()
-        .send(HttpRequest {
-            method,
-            url: format!("{}{path}", base_url()),
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: body.map(str::to_string),
-            max_response_size: callingbox::MAX_RESPONSE_BYTES,
-            max_error_body: callingbox::ERROR_BODY_BYTES,
-        })
-        .await
-        .unwrap();
+    let mut request = HttpRequest::new(method, format!("{}{path}", base_url()));
+    request.headers = vec![("content-type".into(), "application/json".into())];
+    request.body = body.map(str::to_string);
+    let response = GlooTransport::new().send(request).await.unwrap();
     assert_eq!(response.status, 200, "{path}");
     serde_json::from_slice(&response.body).unwrap()
 }

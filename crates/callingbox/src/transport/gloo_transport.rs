@@ -69,12 +69,18 @@ impl Transport for GlooTransport {
 /// huge or endless body is never read to its end.
 async fn read_limited(stream: &ReadableStream, limit: usize) -> Result<Vec<u8>, TransportError> {
     let lost = |e: JsValue| TransportError::Lost(describe(&e));
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut reading = Reading {
+        reader: stream.get_reader().unchecked_into(),
+        done: false,
+    };
     let mut body = BodyBuffer::new(limit);
     loop {
-        let next = JsFuture::from(reader.read()).await.map_err(lost)?;
-        let done = Reflect::get(&next, &JsValue::from_str("done")).map_err(lost)?;
-        if done.is_truthy() {
+        let next = JsFuture::from(reading.reader.read()).await.map_err(lost)?;
+        if Reflect::get(&next, &JsValue::from_str("done"))
+            .map_err(lost)?
+            .is_truthy()
+        {
+            reading.done = true;
             return Ok(body.into_bytes());
         }
         let value = Reflect::get(&next, &JsValue::from_str("value")).map_err(lost)?;
@@ -84,9 +90,28 @@ async fn read_limited(stream: &ReadableStream, limit: usize) -> Result<Vec<u8>, 
             ));
         };
         if body.push(&chunk.to_vec()) {
-            // Nobody reads the rest: its connection is let go.
-            let _ = reader.cancel();
-            return Ok(body.into_bytes());
+            return Ok(body.into_bytes()); // `reading` cancels the rest
+        }
+    }
+}
+
+/// A body being read: unless it was read to its end, its stream is cancelled when this is
+/// dropped (the limit reached, a failed read, or the client's timeout dropping the read
+/// midway), so that its connection is let go.
+struct Reading {
+    reader: ReadableStreamDefaultReader,
+    done: bool,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if !self.done {
+            // Awaited, so that a rejection (a stream that already failed) is handled: one
+            // left unhandled ends a Node process.
+            let cancelled = JsFuture::from(self.reader.cancel());
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = cancelled.await;
+            });
         }
     }
 }
