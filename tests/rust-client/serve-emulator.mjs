@@ -2,8 +2,9 @@
 // `listening on <url>` and serves until killed. Its admin routes also answer the page origins
 // given as arguments (the Chromium run's wasm-bindgen-test page queues faults and reads stats).
 // Beside it, a hostile server (`hostile on <url>`): under /endless/ every answer is a 200
-// whose chunked body never ends, under /endless-error/ a 500 whose body never ends; each
-// stops when the client lets the connection go.
+// whose chunked body never ends, under /endless-error/ a 500 whose body never ends (each
+// stops when the client lets the connection go), under /hang/ there is never an answer;
+// GET /__open says how many of those requests' connections are still open.
 // Usage: node tests/rust-client/serve-emulator.mjs [admin origin...]
 import { createServer } from "node:http";
 import { startEmulatorServer } from "../../pkg/emulator-node.js";
@@ -12,6 +13,7 @@ const server = await startEmulatorServer({ port: 0, adminOrigins: process.argv.s
 console.log(`listening on ${server.url}`);
 
 const chunk = Buffer.alloc(64 * 1024, " ");
+const open = new Set();
 const hostile = createServer((req, res) => {
   // Any page may call it (the Chromium run's page is another origin); the client's own
   // headers (Authorization) need a preflight.
@@ -23,7 +25,11 @@ const hostile = createServer((req, res) => {
     });
     return res.end();
   }
+  if (req.url === "/__open") return res.end(JSON.stringify({ open: open.size }));
+  open.add(req.socket);
+  req.socket.once("close", () => open.delete(req.socket));
   req.resume();
+  if (req.url.startsWith("/hang/")) return;
   res.writeHead(req.url.startsWith("/endless-error/") ? 500 : 200, { "content-type": "application/json" });
   const more = () => {
     while (!res.destroyed && res.write(chunk));

@@ -94,6 +94,45 @@ async fn endless_bodies_are_not_read_past_the_limits() {
     };
     assert_eq!(api.status, 500);
     assert_eq!(api.body.len(), callingbox::ERROR_BODY_BYTES);
+    // The rest of each body was not wanted: both connections are closed.
+    hostile_connections_closed().await;
+}
+
+/// How many connections of the hostile server's requests are still open, once that is 0;
+/// fails after 5 s.
+async fn hostile_connections_closed() {
+    let started = web_time::Instant::now();
+    loop {
+        let request = HttpRequest::new("GET", format!("{}/__open", hostile_url()));
+        let response = GlooTransport::new().send(request).await.unwrap();
+        let open: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+        if open["open"] == 0 {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{open} connections still open"
+        );
+        gloo_timers::future::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_request_given_up_on_is_aborted() {
+    let client = Client::builder("sk_test_wasm_hang")
+        .base_url(format!("{}/hang", hostile_url()))
+        .max_retries(0)
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = client
+        .calls()
+        .retrieve("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    // The fetch was aborted when the client gave up: its connection is closed.
+    hostile_connections_closed().await;
 }
 
 #[wasm_bindgen_test]

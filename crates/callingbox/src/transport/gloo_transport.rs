@@ -5,7 +5,7 @@ use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ReadableStream, ReadableStreamDefaultReader, RequestRedirect};
+use web_sys::{AbortController, ReadableStream, ReadableStreamDefaultReader, RequestRedirect};
 
 use super::{BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 
@@ -27,9 +27,13 @@ impl Transport for GlooTransport {
         Box::pin(async move {
             let method = Method::from_bytes(request.method.as_bytes())
                 .map_err(|e| TransportError::NotSent(e.to_string()))?;
+            // Aborted when this future ends or is dropped (the client's timeout): a request the
+            // client gave up on, or a body it stopped reading, does not go on without it.
+            let abort = AbortOnDrop(AbortController::new().ok());
             let mut builder = RequestBuilder::new(&request.url)
                 .method(method)
-                .redirect(RequestRedirect::Manual);
+                .redirect(RequestRedirect::Manual)
+                .abort_signal(abort.0.as_ref().map(AbortController::signal).as_ref());
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
@@ -56,6 +60,7 @@ impl Transport for GlooTransport {
                 // No body (a 204, an opaque redirect).
                 None => Vec::new(),
             };
+            drop(abort); // (the body was read: nothing left to stop, or the rest not wanted)
             Ok(HttpResponse {
                 status,
                 headers,
@@ -65,22 +70,29 @@ impl Transport for GlooTransport {
     }
 }
 
-/// The body, chunk by chunk, up to one byte past `limit`; then the stream is cancelled, so a
-/// huge or endless body is never read to its end.
+/// Aborts its controller's fetch when dropped (a no-op once the answer was read whole).
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+/// The body, chunk by chunk, up to one byte past `limit` (the caller's [`AbortOnDrop`] then
+/// stops the rest), so a huge or endless body is never read to its end.
 async fn read_limited(stream: &ReadableStream, limit: usize) -> Result<Vec<u8>, TransportError> {
     let lost = |e: JsValue| TransportError::Lost(describe(&e));
-    let mut reading = Reading {
-        reader: stream.get_reader().unchecked_into(),
-        done: false,
-    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut body = BodyBuffer::new(limit);
     loop {
-        let next = JsFuture::from(reading.reader.read()).await.map_err(lost)?;
+        let next = JsFuture::from(reader.read()).await.map_err(lost)?;
         if Reflect::get(&next, &JsValue::from_str("done"))
             .map_err(lost)?
             .is_truthy()
         {
-            reading.done = true;
             return Ok(body.into_bytes());
         }
         let value = Reflect::get(&next, &JsValue::from_str("value")).map_err(lost)?;
@@ -90,28 +102,7 @@ async fn read_limited(stream: &ReadableStream, limit: usize) -> Result<Vec<u8>, 
             ));
         };
         if body.push(&chunk.to_vec()) {
-            return Ok(body.into_bytes()); // `reading` cancels the rest
-        }
-    }
-}
-
-/// A body being read: unless it was read to its end, its stream is cancelled when this is
-/// dropped (the limit reached, a failed read, or the client's timeout dropping the read
-/// midway), so that its connection is let go.
-struct Reading {
-    reader: ReadableStreamDefaultReader,
-    done: bool,
-}
-
-impl Drop for Reading {
-    fn drop(&mut self) {
-        if !self.done {
-            // Awaited, so that a rejection (a stream that already failed) is handled: one
-            // left unhandled ends a Node process.
-            let cancelled = JsFuture::from(self.reader.cancel());
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = cancelled.await;
-            });
+            return Ok(body.into_bytes());
         }
     }
 }

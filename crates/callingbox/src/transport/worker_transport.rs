@@ -1,6 +1,6 @@
 //! The Cloudflare Workers transport: workers-rs `Fetch`.
 
-use worker::{Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{AbortController, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use futures_util::StreamExt;
 
@@ -36,8 +36,13 @@ impl Transport for WorkerTransport {
                 init.with_body(Some(body.into()));
             }
             let req = Request::new_with_init(&request.url, &init).map_err(not_sent)?;
+            // Aborted when this future ends or is dropped (the client's timeout): a request the
+            // client gave up on does not go on without it.
+            let controller = AbortController::default();
+            let signal = controller.signal();
+            let abort = AbortOnDrop(Some(controller));
             let mut response = Fetch::Request(req)
-                .send()
+                .send_with_signal(&signal)
                 .await
                 .map_err(|e| TransportError::Lost(e.to_string()))?;
             let status = response.status_code();
@@ -57,11 +62,23 @@ impl Transport for WorkerTransport {
                 }
                 Err(_) => response.bytes().await.map_err(lost)?,
             };
+            drop(abort); // (the body was read: nothing left to stop, or the rest not wanted)
             Ok(HttpResponse {
                 status,
                 headers,
                 body,
             })
         })
+    }
+}
+
+/// Aborts its controller's fetch when dropped (a no-op once the answer was read whole).
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
     }
 }
