@@ -4,7 +4,8 @@
 // Beside it, a hostile server (`hostile on <url>`): under /endless/ every answer is a 200
 // whose chunked body never ends, under /endless-error/ a 500 whose body never ends (each
 // stops when the client lets the connection go), under /hang/ there is never an answer;
-// GET /__open says how many of those requests' connections are still open.
+// GET /__open says how many of those requests' connections are still open, and how many
+// requests reached /hang/.
 // Usage: node tests/rust-client/serve-emulator.mjs [admin origin...]
 import { createServer } from "node:http";
 import { startEmulatorServer } from "../../pkg/emulator-node.js";
@@ -14,6 +15,7 @@ console.log(`listening on ${server.url}`);
 
 const chunk = Buffer.alloc(64 * 1024, " ");
 const open = new Set();
+let hung = 0;
 const hostile = createServer((req, res) => {
   // Any page may call it (the Chromium run's page is another origin); the client's own
   // headers (Authorization) need a preflight.
@@ -25,11 +27,11 @@ const hostile = createServer((req, res) => {
     });
     return res.end();
   }
-  if (req.url === "/__open") return res.end(JSON.stringify({ open: open.size }));
+  if (req.url === "/__open") return res.end(JSON.stringify({ open: open.size, hung }));
   open.add(req.socket);
   req.socket.once("close", () => open.delete(req.socket));
   req.resume();
-  if (req.url.startsWith("/hang/")) return;
+  if (req.url.startsWith("/hang/")) return void hung++;
   res.writeHead(req.url.startsWith("/endless-error/") ? 500 : 200, { "content-type": "application/json" });
   const more = () => {
     while (!res.destroyed && res.write(chunk));

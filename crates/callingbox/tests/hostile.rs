@@ -27,11 +27,19 @@ enum Body {
     Endless,
 }
 
-/// Answers every request with `status` and `body`; counts the body bytes it wrote.
-async fn serve(status: u16, body: Body) -> (String, Arc<AtomicUsize>) {
+/// What the server saw: body bytes written, and writes that failed (the client closed the
+/// connection).
+#[derive(Default)]
+struct Sent {
+    bytes: AtomicUsize,
+    refused: AtomicUsize,
+}
+
+/// Answers every request with `status` and `body`.
+async fn serve(status: u16, body: Body) -> (String, Arc<Sent>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let sent = Arc::new(AtomicUsize::new(0));
+    let sent = Arc::new(Sent::default());
     let counter = sent.clone();
     tokio::spawn(async move {
         loop {
@@ -59,7 +67,7 @@ async fn serve(status: u16, body: Body) -> (String, Arc<AtomicUsize>) {
                         if stream.write_all(head.as_bytes()).await.is_ok()
                             && stream.write_all(&bytes).await.is_ok()
                         {
-                            counter.fetch_add(bytes.len(), Ordering::Relaxed);
+                            counter.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
                         }
                     }
                     Body::Endless => {
@@ -73,11 +81,12 @@ async fn serve(status: u16, body: Body) -> (String, Arc<AtomicUsize>) {
                         let chunk = format!("10000\r\n{}\r\n", " ".repeat(0x10000));
                         // Until the client closes the connection (or 4 GiB: a client that
                         // reads it all has failed long before).
-                        while counter.load(Ordering::Relaxed) < 1 << 32 {
+                        while counter.bytes.load(Ordering::Relaxed) < 1 << 32 {
                             if stream.write_all(chunk.as_bytes()).await.is_err() {
+                                counter.refused.fetch_add(1, Ordering::Relaxed);
                                 return;
                             }
-                            counter.fetch_add(0x10000, Ordering::Relaxed);
+                            counter.bytes.fetch_add(0x10000, Ordering::Relaxed);
                         }
                     }
                 }
@@ -178,23 +187,19 @@ async fn an_endless_error_body_is_clipped() {
     assert!(settled(&sent).await < 64 << 20);
 }
 
-/// The server's count once it stops growing (the client let the connection go); fails if it
-/// still grows after 10 s.
-async fn settled(sent: &AtomicUsize) -> usize {
+/// The bytes the server wrote, once the client has closed the connection (a write failed);
+/// fails if it has not after 10 s.
+async fn settled(sent: &Sent) -> usize {
     let started = Instant::now();
-    let mut last = sent.load(Ordering::Relaxed);
-    loop {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let now = sent.load(Ordering::Relaxed);
-        if now == last {
-            return now;
-        }
+    while sent.refused.load(Ordering::Relaxed) == 0 {
         assert!(
             started.elapsed() < Duration::from_secs(10),
-            "the server is still sending ({now} bytes)"
+            "the connection is still open ({} bytes written)",
+            sent.bytes.load(Ordering::Relaxed)
         );
-        last = now;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    sent.bytes.load(Ordering::Relaxed)
 }
 
 /// Whether `text` holds 4 or more consecutive characters of the key (past its `sk_test_`),
@@ -245,10 +250,10 @@ async fn the_key_is_out_of_a_json_error_and_of_a_body_full_of_it() {
         .collect();
     // An error document that quotes the key JSON-escaped (as any JSON encoder may write it).
     let doc = format!(r#"{{"error":{{"message":"bad key {escaped}","code":"invalid_key"}}}}"#);
-    // The key over and over (each shorter than the marker that replaces it), and once more
-    // across the 64 KiB mark.
-    let mut full = KEY.repeat(ERROR_BODY_BYTES / KEY.len());
-    full.truncate(ERROR_BODY_BYTES - 10);
+    // The key over and over (each longer than the marker that replaces it: the text shrinks
+    // as the key is removed), then once more, 10 bytes before the 64 KiB cut.
+    let mut full = KEY.repeat((ERROR_BODY_BYTES - 10) / KEY.len());
+    full.push_str(&"x".repeat(ERROR_BODY_BYTES - 10 - full.len()));
     full.push_str(KEY);
     for body in [doc, full] {
         let (url, _) = serve(401, Body::Fixed(body.into_bytes())).await;

@@ -98,14 +98,19 @@ async fn endless_bodies_are_not_read_past_the_limits() {
     hostile_connections_closed().await;
 }
 
-/// How many connections of the hostile server's requests are still open, once that is 0;
-/// fails after 5 s.
+/// The hostile server's count of its requests' open connections and of requests that
+/// reached /hang/.
+async fn hostile_counts() -> serde_json::Value {
+    let request = HttpRequest::new("GET", format!("{}/__open", hostile_url()));
+    let response = GlooTransport::new().send(request).await.unwrap();
+    serde_json::from_slice(&response.body).unwrap()
+}
+
+/// Waits until none of the hostile server's requests has its connection open; fails after 5 s.
 async fn hostile_connections_closed() {
     let started = web_time::Instant::now();
     loop {
-        let request = HttpRequest::new("GET", format!("{}/__open", hostile_url()));
-        let response = GlooTransport::new().send(request).await.unwrap();
-        let open: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+        let open = hostile_counts().await;
         if open["open"] == 0 {
             return;
         }
@@ -125,6 +130,7 @@ async fn a_request_given_up_on_is_aborted() {
         .timeout(std::time::Duration::from_millis(300))
         .build()
         .unwrap();
+    let hung = hostile_counts().await["hung"].as_u64().unwrap();
     let err = client
         .calls()
         .retrieve("0f8b7c2e-4d1a-4b9e-9c3f-2a6d8e1b5c74")
@@ -133,6 +139,13 @@ async fn a_request_given_up_on_is_aborted() {
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     // The fetch was aborted when the client gave up: its connection is closed.
     hostile_connections_closed().await;
+    // (It did reach the server: on a slow machine the timeout could fire before it does, and
+    // then nothing would have been open to close.)
+    let now = hostile_counts().await["hung"].as_u64().unwrap();
+    assert!(
+        now > hung,
+        "the request never reached the server ({hung} → {now})"
+    );
 }
 
 #[wasm_bindgen_test]

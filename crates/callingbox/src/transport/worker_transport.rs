@@ -1,6 +1,7 @@
 //! The Cloudflare Workers transport: workers-rs `Fetch`.
 
-use worker::{AbortController, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use web_sys::AbortController;
+use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use futures_util::StreamExt;
 
@@ -38,13 +39,18 @@ impl Transport for WorkerTransport {
             let req = Request::new_with_init(&request.url, &init).map_err(not_sent)?;
             // Aborted when this future ends or is dropped (the client's timeout): a request the
             // client gave up on does not go on without it.
-            let controller = AbortController::default();
-            let signal = controller.signal();
-            let abort = AbortOnDrop(Some(controller));
-            let mut response = Fetch::Request(req)
-                .send_with_signal(&signal)
-                .await
-                .map_err(|e| TransportError::Lost(e.to_string()))?;
+            // (web-sys's constructor returns a Result where workers-rs's would panic.)
+            let abort = AbortOnDrop(AbortController::new().ok());
+            let fetch = Fetch::Request(req);
+            let sent = match &abort.0 {
+                Some(controller) => {
+                    fetch
+                        .send_with_signal(&AbortSignal::from(controller.signal()))
+                        .await
+                }
+                None => fetch.send().await,
+            };
+            let mut response = sent.map_err(|e| TransportError::Lost(e.to_string()))?;
             let status = response.status_code();
             let headers = response.headers().entries().collect();
             let lost = |e: worker::Error| TransportError::Lost(e.to_string());
