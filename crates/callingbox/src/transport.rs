@@ -204,6 +204,21 @@ mod reqwest_transport;
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub use reqwest_transport::ReqwestTransport;
 
+/// Aborts its controller's fetch when dropped (a no-op once the answer was read whole): the
+/// fetch transports hold one while they send, so that a request the client gave up on (its
+/// timeout drops the future) or a body it stopped reading does not go on without it.
+#[cfg(all(target_arch = "wasm32", any(feature = "gloo-net", feature = "worker")))]
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+#[cfg(all(target_arch = "wasm32", any(feature = "gloo-net", feature = "worker")))]
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
 #[cfg(all(feature = "gloo-net", target_arch = "wasm32"))]
 mod gloo_transport;
 #[cfg(all(feature = "gloo-net", target_arch = "wasm32"))]

@@ -202,15 +202,19 @@ async fn settled(sent: &Sent) -> usize {
     sent.bytes.load(Ordering::Relaxed)
 }
 
+/// `text` with every character written as a JSON `\\u` escape (as any JSON encoder may).
+fn escaped(text: &str) -> String {
+    text.chars()
+        .map(|c| format!("\\u{:04x}", u32::from(c)))
+        .collect()
+}
+
 /// Whether `text` holds 4 or more consecutive characters of the key (past its `sk_test_`),
 /// as written or \u-escaped.
 fn part_of_key(text: &str) -> Option<String> {
     (8..=KEY.len() - 4).find_map(|start| {
         let part = &KEY[start..start + 4];
-        let escaped: String = part
-            .chars()
-            .map(|c| format!("\\u{:04x}", u32::from(c)))
-            .collect();
+        let escaped = escaped(part);
         (text.contains(part) || text.contains(&escaped)).then(|| part.to_string())
     })
 }
@@ -218,10 +222,7 @@ fn part_of_key(text: &str) -> Option<String> {
 #[tokio::test]
 async fn the_key_is_out_of_an_error_body_clipped_across_it() {
     // The key as sent and as JSON may escape it, starting a few bytes before the cut.
-    let escaped: String = KEY
-        .chars()
-        .map(|c| format!("\\u{:04x}", u32::from(c)))
-        .collect();
+    let escaped = escaped(KEY);
     for key in [KEY.to_string(), escaped] {
         for before in [1, 4, 9, 20] {
             let mut body = vec![b'x'; ERROR_BODY_BYTES - before];
@@ -244,10 +245,7 @@ async fn the_key_is_out_of_an_error_body_clipped_across_it() {
 
 #[tokio::test]
 async fn the_key_is_out_of_a_json_error_and_of_a_body_full_of_it() {
-    let escaped: String = KEY
-        .chars()
-        .map(|c| format!("\\u{:04x}", u32::from(c)))
-        .collect();
+    let escaped = escaped(KEY);
     // An error document that quotes the key JSON-escaped (as any JSON encoder may write it).
     let doc = format!(r#"{{"error":{{"message":"bad key {escaped}","code":"invalid_key"}}}}"#);
     // The key over and over (each longer than the marker that replaces it: the text shrinks

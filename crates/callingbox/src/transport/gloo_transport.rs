@@ -7,7 +7,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStream, ReadableStreamDefaultReader, RequestRedirect};
 
-use super::{BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+use super::{
+    AbortOnDrop, BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture,
+};
 
 /// Sends requests with the global `fetch` (gloo-net). Redirects are not followed.
 #[derive(Debug, Clone, Default)]
@@ -27,8 +29,6 @@ impl Transport for GlooTransport {
         Box::pin(async move {
             let method = Method::from_bytes(request.method.as_bytes())
                 .map_err(|e| TransportError::NotSent(e.to_string()))?;
-            // Aborted when this future ends or is dropped (the client's timeout): a request the
-            // client gave up on, or a body it stopped reading, does not go on without it.
             let abort = AbortOnDrop(AbortController::new().ok());
             let mut builder = RequestBuilder::new(&request.url)
                 .method(method)
@@ -67,17 +67,6 @@ impl Transport for GlooTransport {
                 body,
             })
         })
-    }
-}
-
-/// Aborts its controller's fetch when dropped (a no-op once the answer was read whole).
-struct AbortOnDrop(Option<AbortController>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if let Some(controller) = self.0.take() {
-            controller.abort();
-        }
     }
 }
 

@@ -5,7 +5,9 @@ use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit, RequestR
 
 use futures_util::StreamExt;
 
-use super::{BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
+use super::{
+    AbortOnDrop, BodyBuffer, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture,
+};
 
 /// Sends requests with the Workers runtime's `fetch` (workers-rs [`Fetch`]). Redirects are
 /// not followed.
@@ -37,9 +39,8 @@ impl Transport for WorkerTransport {
                 init.with_body(Some(body.into()));
             }
             let req = Request::new_with_init(&request.url, &init).map_err(not_sent)?;
-            // Aborted when this future ends or is dropped (the client's timeout): a request the
-            // client gave up on does not go on without it.
-            // (web-sys's constructor returns a Result where workers-rs's would panic.)
+            // (web-sys's AbortController: its constructor returns a Result where workers-rs's
+            // would panic.)
             let abort = AbortOnDrop(AbortController::new().ok());
             let fetch = Fetch::Request(req);
             let sent = match &abort.0 {
@@ -75,16 +76,5 @@ impl Transport for WorkerTransport {
                 body,
             })
         })
-    }
-}
-
-/// Aborts its controller's fetch when dropped (a no-op once the answer was read whole).
-struct AbortOnDrop(Option<AbortController>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if let Some(controller) = self.0.take() {
-            controller.abort();
-        }
     }
 }
